@@ -1,0 +1,43 @@
+# Two commands: `make run` (system with demo data on embedded SQLite) and `make test`.
+PYTHON ?= python3.12
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+WORKERS ?= 2
+
+.PHONY: run test bench install install-test worker lint clean-db
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(BIN)/aftersales migrate --noinput
+	$(BIN)/aftersales demo load --if-empty
+	$(BIN)/aftersales demo logins
+	@echo "Aftersales: http://$(HOST):$(PORT)/"
+	$(BIN)/gunicorn aftersales.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --error-logfile -
+
+worker: install
+	$(BIN)/aftersales worker
+
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install-test
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+lint: install-test
+	$(BIN)/python -m ruff check aftersales bench

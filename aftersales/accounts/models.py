@@ -1,0 +1,79 @@
+"""Users, departments and their roles (X4).
+
+Dealer users belong to their dealer and outsourced-factory users to their factory: both see
+only their own company's cases (USERS-ASK: strictly per-company visibility).
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.roles import DepartmentCode, Role
+
+
+class Department(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    supervisor = models.ForeignKey(
+        "accounts.User", verbose_name=_("supervisor"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="supervised_departments",
+    )
+    # Business hours for SLA clocks in business hours (calendars.BusinessHours may override).
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="members",
+    )
+    dealer = models.ForeignKey(
+        "parties.Dealer", verbose_name=_("dealer"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+        help_text=_("Set for dealer staff: they see only their dealer's cases."),
+    )
+    factory = models.ForeignKey(
+        "parties.OutsourcedFactory", verbose_name=_("outsourced factory"), null=True,
+        blank=True, on_delete=models.PROTECT, related_name="users",
+        help_text=_("Set for outsourced-factory staff: they see only their factory's cases."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def role_codes(self) -> set[str]:
+        """The user's role codes (group names), cached per instance."""
+        if not hasattr(self, "_role_codes"):
+            self._role_codes = set(self.groups.values_list("name", flat=True))
+        return self._role_codes
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_codes.intersection(roles)) or (
+            self.is_superuser and Role.ADMIN in roles
+        )
+
+    @property
+    def primary_role(self) -> str | None:
+        """The role whose home page the user lands on: the first in Role order."""
+        for role in Role.values:
+            if role in self.role_codes:
+                return role
+        return Role.ADMIN if self.is_superuser else None
+
+
+__all__ = ["Department", "DepartmentCode", "Role", "User"]

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from aftersales.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("accounts/", include("aftersales.accounts.urls")),
+    path("calendar/", include("aftersales.calendars.urls")),
+    path("policy/", include("aftersales.policy.urls")),
+    path("cases/", include("aftersales.cases.urls")),
+    path("portal/", include("aftersales.portal.urls")),
+    path("", include("aftersales.workbench.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "aftersales.core.views.page_not_found"
+handler500 = "aftersales.core.views.server_error"
