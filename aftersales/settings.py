@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "aftersales.parties",
     "aftersales.catalog",
     "aftersales.sales",
+    "aftersales.imports",
     # rules
     "aftersales.calendars",
     "aftersales.policy",
