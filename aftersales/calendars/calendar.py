@@ -1,0 +1,391 @@
+"""The in-process working-day calendar (REGULATIONS-CN.md §6, POLICY-API.md "Working days").
+
+Usage (policy engine, SLA clocks)::
+
+    from aftersales.calendars.calendar import get_calendar, CalendarYearMissing
+    cal = get_calendar()                     # region "CN"; a cached in-memory snapshot
+    cal.add_working_days(date(2026, 2, 13), 1)   # -> 2026-02-14 (调休 Saturday)
+    cal.period_end(signed_on, 7, roll_to_working_day=True)   # CC-201..203
+    asked_at <= cal.end_of_day(last_day)     # "day 7 at 23:59 ok, day 8 00:01 late"
+
+Data comes only from the database (CalendarYear/CalendarDay, seeded from `chinesecalendar` or
+entered by hand from the State Council notice). A computation that touches a year without data
+raises CalendarYearMissing (code "calendar_year_missing", extra {"year": Y}); there is never a
+silent Monday-Friday fallback. Natural-day arithmetic (add_days, period_end without rolling,
+end_of_day) needs no calendar data.
+
+Caching: get_calendar() returns a per-process snapshot. The snapshot is re-validated against
+a cheap DB stamp (count and newest change time of years and business hours) at most every
+CALENDAR_CACHE_SECONDS (setting, default 5 s), and is dropped at once in this process by the
+save services (reset_calendar_cache()). Other processes see a change within that interval.
+Tests that write calendar rows directly should call reset_calendar_cache().
+"""
+
+from __future__ import annotations
+
+import time as _time
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.errors import ValidationError
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+_US_PER_HOUR = 3_600_000_000
+_US_PER_DAY = 86_400_000_000
+
+
+def _missing_message(year: int) -> str:
+    return gettext(
+        "The working-day calendar has no data for %(year)s; "
+        "enter that year's State Council schedule first."
+    ) % {"year": year}
+
+
+_missing_message_lazy = lazy(_missing_message, str)
+
+
+class CalendarYearMissing(ValidationError):
+    """A computation needed a year the calendar has no data for (HOL-7: data can't be computed)."""
+
+    code = "calendar_year_missing"
+
+    def __init__(self, year: int, *, field: str | None = None) -> None:
+        message = _missing_message_lazy(year)
+        super().__init__(
+            message,
+            code="calendar_year_missing",
+            fields={field: message} if field else None,
+            extra={"year": year},
+        )
+        self.year = year
+
+
+@dataclass(frozen=True, slots=True)
+class Hours:
+    """Business hours of one working day, e.g. 09:00-18:00 with lunch 12:00-13:00."""
+
+    start: time
+    end: time
+    lunch_start: time | None = None
+    lunch_end: time | None = None
+
+    @classmethod
+    def of(cls, obj: Any) -> Hours:
+        if isinstance(obj, Hours):
+            return obj
+        return cls(obj.start, obj.end, obj.lunch_start, obj.lunch_end)
+
+    def segments(self) -> tuple[tuple[int, int], ...]:
+        """Working segments as (start_us, end_us) since midnight."""
+
+        def us(t: time) -> int:
+            return ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond
+
+        s, e = us(self.start), us(self.end)
+        if self.lunch_start and self.lunch_end and s < us(self.lunch_start) < us(self.lunch_end) < e:
+            return ((s, us(self.lunch_start)), (us(self.lunch_end), e))
+        return ((s, e),)
+
+
+class _Year:
+    __slots__ = ("year", "first", "working", "cum", "wd", "total")
+
+    def __init__(self, year: int, working: bytearray) -> None:
+        self.year = year
+        self.first = date(year, 1, 1).toordinal()
+        self.working = bytes(working)
+        cum, n, wd = [], 0, []
+        for i, w in enumerate(self.working):
+            if w:
+                n += 1
+                wd.append(self.first + i)
+            cum.append(n)
+        self.cum = cum  # cum[i] = working days among days 0..i of the year
+        self.wd = wd  # ordinals of the working days, ascending
+        self.total = n
+
+
+def _as_date(d: date | datetime) -> date:
+    if isinstance(d, datetime):
+        if d.tzinfo is None:
+            raise ValueError("naive datetime")
+        return d.astimezone(SHANGHAI).date()
+    return d
+
+
+class WorkCalendar:
+    """An immutable snapshot of one region's working-day calendar."""
+
+    def __init__(
+        self,
+        region: str,
+        years: dict[int, _Year],
+        exceptions: dict[date, tuple[str, str]] | None = None,
+        hours: dict[str | None, Hours] | None = None,
+        stamp: Any = None,
+    ) -> None:
+        self.region = region
+        self._years = years
+        self.exceptions = exceptions or {}  # date -> (kind, holiday name), non-ordinary days
+        self._hours = hours or {}
+        self.stamp = stamp
+        self._checked_at = _time.monotonic()
+
+    # ----------------------------------------------------------------- coverage
+    @property
+    def years(self) -> list[int]:
+        return sorted(self._years)
+
+    def covers(self, year: int) -> bool:
+        return year in self._years
+
+    def _year(self, year: int) -> _Year:
+        y = self._years.get(year)
+        if y is None:
+            raise CalendarYearMissing(year)
+        return y
+
+    # ----------------------------------------------------------------- days
+    def is_working_day(self, d: date) -> bool:
+        y = self._years.get(d.year)
+        if y is None:
+            raise CalendarYearMissing(d.year)
+        return y.working[d.toordinal() - y.first] == 1
+
+    def next_working_day(self, d: date) -> date:
+        """d itself if it is a working day, else the first working day after it."""
+        if self.is_working_day(d):
+            return d
+        return self.add_working_days(d, 1)
+
+    @staticmethod
+    def add_days(d: date, n: int) -> date:
+        """Natural days (no calendar data needed)."""
+        return d + timedelta(days=n)
+
+    def add_working_days(self, d: date, n: int) -> date:
+        """The n-th working day after d (counting starts the day after d).
+
+        n = 0 returns d unchanged; for n >= 1 the result is always a working day and
+        working_days_between(d, result) == n. Negative n counts backwards (the |n|-th working
+        day before d).
+        """
+        if n == 0:
+            return d
+        y = self._year(d.year)
+        i = d.toordinal() - y.first
+        if n > 0:
+            target = y.cum[i] + n  # 1-based index into this year's working days
+            while target > y.total:
+                target -= y.total
+                y = self._year(y.year + 1)
+            return date.fromordinal(y.wd[target - 1])
+        target = y.cum[i] - y.working[i] + n  # 0-based index
+        while target < 0:
+            y = self._year(y.year - 1)
+            target += y.total
+        return date.fromordinal(y.wd[target])
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """Number of working days in (a, b]; negative if b < a. Needs every year a.year..b.year."""
+        if b < a:
+            return -self.working_days_between(b, a)
+        ya = self._year(a.year)
+        ia = ya.cum[a.toordinal() - ya.first]
+        if a.year == b.year:
+            return ya.cum[b.toordinal() - ya.first] - ia
+        n = ya.total - ia
+        for year in range(a.year + 1, b.year):
+            n += self._year(year).total
+        yb = self._year(b.year)
+        return n + yb.cum[b.toordinal() - yb.first]
+
+    def period_end(self, d: date, n_days: int, roll_to_working_day: bool) -> date:
+        """Last day of a period of n_days natural days starting the day after d (CC-201).
+
+        The period ends at 24:00 of the returned day (compare with end_of_day()). With
+        roll_to_working_day, a last day that is a statutory holiday or rest day moves to the
+        next working day (CC-203, the "LEGAL" reading); without it, natural days only.
+        """
+        if n_days < 0:
+            raise ValidationError(
+                _("A period can't have a negative number of days."),
+                fields={"n_days": _("Must be zero or more.")},
+            )
+        last = d + timedelta(days=n_days)
+        return self.next_working_day(last) if roll_to_working_day else last
+
+    @staticmethod
+    def end_of_day(d: date) -> datetime:
+        """The last instant of day d: d 23:59:59.999999 Asia/Shanghai (aware).
+
+        Compare inclusively: ``asked_at <= end_of_day(last_day)`` is in time
+        (day 7 at 23:59 ok, day 8 at 00:01 late).
+        """
+        return datetime.combine(d, time.max, tzinfo=SHANGHAI)
+
+    # ----------------------------------------------------------------- business hours
+    def hours(self, hours_spec: Any = None) -> Hours:
+        """Resolve hours_spec: None (company default), a department code, a BusinessHours row,
+        a Department, or an Hours value."""
+        if hours_spec is None or isinstance(hours_spec, str):
+            h = self._hours.get(hours_spec) or (
+                self._hours.get(None) if isinstance(hours_spec, str) else None
+            )
+            if h is None:
+                raise ValidationError(
+                    _("No default business hours are configured."), code="business_hours_missing"
+                )
+            return h
+        if hasattr(hours_spec, "start"):
+            return Hours.of(hours_spec)
+        code = getattr(hours_spec, "code", None)  # a Department
+        return self.hours(code)
+
+    def add_business_hours(
+        self, start: datetime, hours: Decimal | float | int, hours_spec: Any = None
+    ) -> datetime:
+        """The instant at which `hours` business hours after `start` are used up.
+
+        Only working days count, and only inside the business segments (e.g. 09:00-12:00 and
+        13:00-18:00). A result that falls exactly at a segment end is returned as that end
+        (e.g. 18:00, not next morning 09:00). hours = 0 returns start. Result in Asia/Shanghai.
+        """
+        if start.tzinfo is None:
+            raise ValueError("naive datetime")
+        remaining = int(Decimal(str(hours)) * _US_PER_HOUR)
+        if remaining < 0:
+            raise ValidationError(
+                _("Business hours can't be negative."), fields={"hours": _("Must be zero or more.")}
+            )
+        if remaining == 0:
+            return start
+        segs = self.hours(hours_spec).segments()
+        per_day = sum(e - s for s, e in segs)
+        local = start.astimezone(SHANGHAI)
+        d = local.date()
+        t = (local - datetime.combine(d, time.min, tzinfo=SHANGHAI)) // timedelta(microseconds=1)
+        while True:
+            if self.is_working_day(d):
+                if t == 0 and remaining > per_day:
+                    remaining -= per_day
+                else:
+                    for s, e in segs:
+                        if t >= e:
+                            continue
+                        begin = max(t, s)
+                        avail = e - begin
+                        if remaining <= avail:
+                            return datetime.combine(d, time.min, tzinfo=SHANGHAI) + timedelta(
+                                microseconds=begin + remaining
+                            )
+                        remaining -= avail
+                        t = e
+            d += timedelta(days=1)
+            t = 0
+
+    def business_microseconds_between(self, a: datetime, b: datetime, hours_spec: Any = None) -> int:
+        if a.tzinfo is None or b.tzinfo is None:
+            raise ValueError("naive datetime")
+        if b < a:
+            return -self.business_microseconds_between(b, a, hours_spec)
+        segs = self.hours(hours_spec).segments()
+        la, lb = a.astimezone(SHANGHAI), b.astimezone(SHANGHAI)
+        d, last = la.date(), lb.date()
+        total = 0
+        while d <= last:
+            if self.is_working_day(d):
+                midnight = datetime.combine(d, time.min, tzinfo=SHANGHAI)
+                lo = (la - midnight) // timedelta(microseconds=1) if d == la.date() else 0
+                hi = (lb - midnight) // timedelta(microseconds=1) if d == last else _US_PER_DAY
+                for s, e in segs:
+                    o = min(e, hi) - max(s, lo)
+                    if o > 0:
+                        total += o
+            d += timedelta(days=1)
+        return total
+
+    def business_hours_between(self, a: datetime, b: datetime, hours_spec: Any = None) -> Decimal:
+        """Business hours in [a, b] as a Decimal (6 decimal places); negative if b < a."""
+        us = self.business_microseconds_between(a, b, hours_spec)
+        return (Decimal(us) / Decimal(_US_PER_HOUR)).quantize(Decimal("0.000001"))
+
+
+# --------------------------------------------------------------------- loading and caching
+_cache: dict[str, WorkCalendar] = {}
+_ttl: list[float] = []
+
+
+def _cache_seconds() -> float:
+    if not _ttl:
+        from django.conf import settings
+
+        _ttl.append(float(getattr(settings, "CALENDAR_CACHE_SECONDS", 5)))
+    return _ttl[0]
+
+
+def _db_stamp(region: str) -> tuple:
+    from django.db.models import Count, Max
+
+    from aftersales.calendars.models import BusinessHours, CalendarYear
+
+    y = CalendarYear.objects.filter(region=region).aggregate(n=Count("id"), t=Max("entered_at"))
+    h = BusinessHours.objects.aggregate(n=Count("id"), t=Max("updated_at"))
+    return (y["n"], y["t"], h["n"], h["t"])
+
+
+def _load(region: str, stamp: tuple) -> WorkCalendar:
+    from aftersales.calendars.models import BusinessHours, CalendarDay, CalendarYear, DayKind
+
+    year_list = list(CalendarYear.objects.filter(region=region).values_list("year", flat=True))
+    arrays: dict[int, bytearray] = {}
+    for year in year_list:
+        first = date(year, 1, 1)
+        n = (date(year + 1, 1, 1) - first).days
+        # Every day of a covered year has a row; the weekday rule only pre-fills the array.
+        arrays[year] = bytearray(
+            1 if (first + timedelta(days=i)).weekday() < 5 else 0 for i in range(n)
+        )
+    exceptions: dict[date, tuple[str, str]] = {}
+    rows = CalendarDay.objects.filter(region=region, date__year__in=year_list).values_list(
+        "date", "is_working", "kind", "holiday_name"
+    )
+    for d, is_working, kind, name in rows.iterator(chunk_size=4000):
+        arrays[d.year][d.toordinal() - date(d.year, 1, 1).toordinal()] = 1 if is_working else 0
+        if kind in (DayKind.HOLIDAY, DayKind.ADJUSTED_WORKDAY):
+            exceptions[d] = (kind, name)
+    hours: dict[str | None, Hours] = {}
+    for bh in BusinessHours.objects.select_related("department"):
+        hours[bh.department.code if bh.department_id else None] = Hours.of(bh)
+    years = {year: _Year(year, arr) for year, arr in arrays.items()}
+    return WorkCalendar(region, years, exceptions, hours, stamp)
+
+
+def get_calendar(region: str = "CN") -> WorkCalendar:
+    """The cached calendar snapshot for `region` (fast: a dict lookup on the hot path)."""
+    cal = _cache.get(region)
+    if cal is not None:
+        now = _time.monotonic()
+        if now - cal._checked_at < _cache_seconds():
+            return cal
+        stamp = _db_stamp(region)
+        if stamp == cal.stamp:
+            cal._checked_at = now
+            return cal
+    else:
+        stamp = _db_stamp(region)
+    cal = _load(region, stamp)
+    _cache[region] = cal
+    return cal
+
+
+def reset_calendar_cache() -> None:
+    """Drop the snapshots of this process (called by the save services)."""
+    _cache.clear()
