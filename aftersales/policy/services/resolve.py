@@ -1,0 +1,154 @@
+"""Which version applies (S9.7) and its merged document, cached in-process.
+
+Versions never change once saved, so a parsed document is cached by (version id, content
+hash) and a merged document by the chain of those keys; the hash keeps a reused id (SQLite
+after a rollback) from ever returning another version's document.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from threading import Lock
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.errors import ValidationError
+from aftersales.policy import documents
+from aftersales.policy.models import PolicyVersion
+
+_lock = Lock()
+_docs: dict[tuple[int, str], dict] = {}
+_merged: dict[tuple[tuple[int, str], ...], dict] = {}
+_compiled: dict[tuple[tuple[int, str], ...], Any] = {}
+_MAX_ENTRIES = 2000
+
+
+def clear_cache() -> None:
+    with _lock:
+        _docs.clear()
+        _merged.clear()
+        _compiled.clear()
+
+
+def _key(version: PolicyVersion) -> tuple[int, str]:
+    return (version.pk, version.content_hash)
+
+
+def version_document(version: PolicyVersion, *, name: str = "") -> dict:
+    """The version's own (unmerged) document, parsed from its YAML text."""
+    key = _key(version)
+    doc = _docs.get(key)
+    if doc is None:
+        text = version.source_text if "source_text" in version.__dict__ else (
+            PolicyVersion.objects.values_list("source_text", flat=True).get(pk=version.pk))
+        doc = documents.parse_text(text, source=f"{name or version.policy_id} v{version.number}")
+        with _lock:
+            if len(_docs) > _MAX_ENTRIES:
+                _docs.clear()
+            _docs[key] = doc
+    return doc
+
+
+def _pick(versions: list[PolicyVersion], *, number: int | None, at: date | None,
+          name: str) -> PolicyVersion:
+    if number is not None:
+        for v in versions:
+            if v.number == number:
+                return v
+        raise ValidationError(
+            _("Policy %(name)s has no version %(number)s.") % {"name": name, "number": number},
+            code="unknown_policy_version",
+            fields={"policy_version": _("no such version of this policy")},
+        )
+    if at is None:
+        return max(versions, key=lambda v: v.number)
+    in_force = [v for v in versions if v.effective_from <= at]
+    if not in_force:
+        # Bought before the first version took effect: the earliest version is the closest.
+        return min(versions, key=lambda v: (v.effective_from, v.number))
+    return max(in_force, key=lambda v: (v.effective_from, v.number))
+
+
+def _versions(name: str, *, field: str) -> list[PolicyVersion]:
+    versions = list(PolicyVersion.objects.filter(policy__name=name)
+                    .only("id", "policy_id", "number", "label", "effective_from",
+                          "content_hash"))
+    if not versions:
+        raise ValidationError(
+            _("Unknown policy: %(name)s") % {"name": name}, code="unknown_policy",
+            fields={field: _("no such policy")},
+        )
+    return versions
+
+
+def policy_chain(*, name: str, version: int | None = None, at: date | None = None
+                 ) -> list[tuple[PolicyVersion, dict]]:
+    """The versions applying at ``at``, root parent first, each with its own document.
+
+    ``version`` pins the named policy's version (an explicit ``policy_version`` wins, S9.7);
+    its parents are taken at the same date.
+    """
+    chain: list[tuple[PolicyVersion, dict]] = []
+    seen: set[str] = set()
+    current, number, field = name, version, "policy"
+    while current:
+        if current in seen:
+            raise ValidationError(_("Policy %(name)s extends itself.") % {"name": current},
+                                  code="policy_document", fields={"extends": _("circular")})
+        seen.add(current)
+        picked = _pick(_versions(current, field=field), number=number, at=at, name=current)
+        doc = version_document(picked, name=current)
+        chain.append((picked, doc))
+        current, number, field = doc.get("extends"), None, "extends"
+        current = str(current) if current else None
+    chain.reverse()
+    return chain
+
+
+def merge_chain(docs: list[dict]) -> dict:
+    merged: dict | None = None
+    for doc in docs:
+        merged = documents.merge(merged, doc)
+    return merged or {}
+
+
+def policy_resolve(*, name: str, version: int | None = None, at: date | None = None
+                   ) -> tuple[PolicyVersion, dict]:
+    """(version in force, merged document) for ``name`` (S9.7).
+
+    ``at`` is the order's placed date: the latest version with effective_from <= at applies; an
+    explicit ``version`` number wins; ``at=None`` means the newest version. Unknown policy or
+    version raises ValidationError naming "policy" / "policy_version".
+    """
+    if not isinstance(name, str) or not name:
+        raise ValidationError(_("Which policy?"), code="unknown_policy",
+                              fields={"policy": _("required")})
+    chain = policy_chain(name=name, version=version, at=at)
+    key = tuple(_key(v) for v, _doc in chain)
+    merged = _merged.get(key)
+    if merged is None:
+        merged = merge_chain([doc for _v, doc in chain])
+        with _lock:
+            if len(_merged) > _MAX_ENTRIES:
+                _merged.clear()
+            _merged[key] = merged
+    return chain[-1][0], merged
+
+
+def compiled(version: PolicyVersion, merged: dict) -> Any:
+    """The engine's compiled form of a merged document when it offers one, else the document."""
+    from aftersales.policy import engine
+
+    compile_document = getattr(engine, "compile_document", None)
+    if compile_document is None:
+        return merged
+    key = (id(merged),)
+    hit = _compiled.get(key)
+    if hit is None or hit[0] is not merged:
+        hit = (merged, compile_document(merged))
+        with _lock:
+            if len(_compiled) > _MAX_ENTRIES:
+                _compiled.clear()
+            _compiled[key] = hit
+    return hit[1]
