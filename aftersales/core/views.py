@@ -1,7 +1,8 @@
-"""Friendly error pages instead of tracebacks."""
+"""Friendly error pages instead of tracebacks (UX.md "Empty and error states")."""
 
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.utils import translation
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -11,5 +12,6 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the failure may be in a context processor or the database.
-    body = loader.render_to_string("500.html")
+    english = (translation.get_language() or "").startswith("en")
+    body = loader.render_to_string("500.html", {"english": english})
     return HttpResponse(body, status=500)

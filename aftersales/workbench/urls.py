@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+"""Staff home pages. No namespace: settings.LOGIN_REDIRECT_URL names "home"."""
 
-app_name = "workbench"
-urlpatterns: list = []
+from django.urls import path
+
+from aftersales.workbench import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]

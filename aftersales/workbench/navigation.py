@@ -1,0 +1,173 @@
+"""The staff menu and the home-page shortcuts (UX.md "Staff pages").
+
+Entries name a URL; an entry whose URL name doesn't reverse (its module isn't built yet) is
+skipped, and a group with no entry left is hidden. To add a page to the menu, give its view
+one of the URL names below, or add an entry here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str] = frozenset()  # empty: every signed-in user
+    perm: str = ""  # a Django permission the user must have
+    staff: bool = False  # Django admin pages need is_staff
+
+    def url_for(self, user) -> str | None:
+        """The entry's URL if this user may see it and the URL exists, else None."""
+        if self.staff and not user.is_staff:
+            return None
+        if self.perm and not user.has_perm(self.perm):
+            return None
+        if self.roles and not (user.is_superuser or user.has_role(*self.roles)):
+            return None
+        return resolve_url_name(self.url_name)
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str | Promise
+    key: str
+    entries: tuple[Entry, ...] = field(default_factory=tuple)
+
+
+def resolve_url_name(url_name: str) -> str | None:
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
+
+
+STAFF_ROLES = frozenset(set(Role.values) - {Role.DEALER, Role.FACTORY})
+MONEY_ROLES = frozenset({Role.FINANCE, Role.CASHIER, Role.CS_SUPERVISOR, Role.MANAGEMENT,
+                         Role.SALES_SUPERVISOR, Role.SALES_VP})
+SETUP_ROLES = frozenset({Role.ADMIN, Role.MANAGEMENT})
+
+MENU: tuple[Group, ...] = (
+    Group(_("My tasks"), "tasks", (  # 我的待办
+        Entry(_("Workbench"), "home"),
+        Entry(_("My queue"), "cases:queue"),
+    )),
+    Group(_("After-sales cases"), "cases", (  # 售后单
+        Entry(_("All cases"), "cases:list"),
+        Entry(_("New case"), "cases:create", roles=STAFF_ROLES | {Role.DEALER}),
+        Entry(_("Import"), "imports:index", roles=STAFF_ROLES),
+    )),
+    Group(_("Returns & receipts"), "logistics", (  # 退货收货
+        Entry(_("Return authorizations"), "logistics:rma_list"),
+        Entry(_("Receipts"), "logistics:receipt_list"),
+    )),
+    Group(_("Repairs"), "repairs", (  # 维修
+        Entry(_("Repair work orders"), "repairs:workorder_list"),
+        Entry(_("Material requests"), "repairs:material_request_list"),
+        Entry(_("Inspections"), "quality:inspection_list"),
+    )),
+    Group(_("Refunds"), "finance", (  # 退款
+        Entry(_("Refunds"), "finance:refund_list", roles=MONEY_ROLES),
+        Entry(_("Payments due from customers"), "finance:collection_list", roles=MONEY_ROLES),
+        Entry(_("Fines"), "finance:fine_list", roles=MONEY_ROLES),
+        Entry(_("Supplier claims"), "finance:supplier_claim_list", roles=MONEY_ROLES),
+    )),
+    Group(_("Dealers"), "dealers", (  # 经销商
+        Entry(_("Dealers"), "admin:parties_dealer_changelist", perm="parties.view_dealer",
+              staff=True),
+        Entry(_("Service register"), "cases:service_register"),
+    )),
+    Group(_("Reports"), "reports", (  # 报表
+        Entry(_("Reports"), "reports:index", roles=STAFF_ROLES),
+    )),
+    Group(_("Settings"), "settings", (  # 设置
+        Entry(_("Policies"), "policy:list", roles=SETUP_ROLES),
+        Entry(_("Working-day calendar"), "calendars:index", roles=SETUP_ROLES),
+        Entry(_("Administration"), "admin:index", staff=True),
+        Entry(_("Change password"), "password_change"),
+    )),
+)
+
+
+def menu_for(user, path: str = "") -> list[dict]:
+    """The menu groups this user sees, each with its reachable entries; the entry owning
+    ``path`` (longest URL prefix) is marked current."""
+    groups: list[dict] = []
+    for group in MENU:
+        items = [{"label": e.label, "url": url} for e in group.entries
+                 if (url := e.url_for(user))]
+        if items:
+            groups.append({"label": group.label, "key": group.key, "items": items})
+    best = None
+    for group in groups:
+        for item in group["items"]:
+            url = item["url"]
+            if path == url or (url != "/" and path.startswith(url)):
+                if best is None or len(url) > len(best["url"]):
+                    best = item
+    if best is not None:
+        best["current"] = True
+    return groups
+
+
+# Home-page shortcuts per role: the first things that role does (only resolvable URLs shown).
+COMMON_SHORTCUTS = (Entry(_("Change password"), "password_change"),)
+ROLE_SHORTCUTS: dict[str, tuple[Entry, ...]] = {
+    Role.CUSTOMER_SERVICE: (
+        Entry(_("New case"), "cases:create"), Entry(_("Find a case or order"), "cases:search"),
+        Entry(_("All cases"), "cases:list"),
+        Entry(_("Customers"), "admin:parties_customer_changelist", staff=True),
+    ),
+    Role.CS_SUPERVISOR: (
+        Entry(_("All cases"), "cases:list"), Entry(_("Overdue cases"), "cases:overdue"),
+        Entry(_("Reports"), "reports:index"),
+    ),
+    Role.SALES_SPECIALIST: (Entry(_("All cases"), "cases:list"),
+                            Entry(_("Find a case or order"), "cases:search")),
+    Role.SALES_ASSISTANT: (Entry(_("All cases"), "cases:list"),
+                           Entry(_("Orders"), "admin:sales_order_changelist", staff=True)),
+    Role.SALES_SUPERVISOR: (Entry(_("All cases"), "cases:list"),
+                            Entry(_("Reports"), "reports:index")),
+    Role.SALES_VP: (Entry(_("Reports"), "reports:index"),),
+    Role.QUALITY: (Entry(_("Inspections"), "quality:inspection_list"),),
+    Role.QUALITY_FOLLOWER: (Entry(_("Inspections"), "quality:inspection_list"),),
+    Role.QUALITY_SUPERVISOR: (Entry(_("Inspections"), "quality:inspection_list"),
+                              Entry(_("Reports"), "reports:index")),
+    Role.REPAIR_TECHNICIAN: (Entry(_("Repair work orders"), "repairs:workorder_list"),),
+    Role.FIELD_ENGINEER: (Entry(_("Repair work orders"), "repairs:workorder_list"),),
+    Role.PMC: (Entry(_("Material requests"), "repairs:material_request_list"),),
+    Role.PURCHASING: (Entry(_("Supplier claims"), "finance:supplier_claim_list"),),
+    Role.WAREHOUSE: (Entry(_("Receipts"), "logistics:receipt_list"),
+                     Entry(_("Return authorizations"), "logistics:rma_list")),
+    Role.FINANCE: (Entry(_("Refunds"), "finance:refund_list"),
+                   Entry(_("Payments due from customers"), "finance:collection_list")),
+    Role.CASHIER: (Entry(_("Refunds"), "finance:refund_list"),),
+    Role.SALES_BRANCH: (Entry(_("New case"), "cases:create"),
+                        Entry(_("Service register"), "cases:service_register")),
+    Role.TECHNICAL: (Entry(_("All cases"), "cases:list"),),
+    Role.MANAGEMENT: (Entry(_("Reports"), "reports:index"), Entry(_("Policies"), "policy:list")),
+    Role.DEALER: (Entry(_("New case"), "cases:create"), Entry(_("All cases"), "cases:list")),
+    Role.FACTORY: (Entry(_("All cases"), "cases:list"),),
+    Role.ADMIN: (Entry(_("Administration"), "admin:index", staff=True),
+                 Entry(_("Policies"), "policy:list"),
+                 Entry(_("Working-day calendar"), "calendars:index")),
+}
+
+
+def shortcuts_for(user, role: str | None) -> list[dict]:
+    entries = ROLE_SHORTCUTS.get(role or "", ()) + COMMON_SHORTCUTS
+    seen: set[str] = set()
+    out = []
+    for entry in entries:
+        url = entry.url_for(user)
+        if url and url not in seen:
+            seen.add(url)
+            out.append({"label": entry.label, "url": url})
+    return out
