@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from aftersales.calendars import views
 
 app_name = "calendars"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.year_list, name="list"),
+    path("new/", views.year_edit, name="new"),
+    path("<int:year>/", views.year_detail, name="year"),
+    path("<int:year>/edit/", views.year_edit, name="edit"),
+]

@@ -1,0 +1,47 @@
+"""Forms for entering a year's State Council schedule (HOL-7)."""
+
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.calendars.services import MAX_YEAR, MIN_YEAR
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=500,
+        help_text=_("E.g. the number of the State Council General Office notice."),
+        widget=forms.TextInput,
+    )
+
+
+class HolidayForm(forms.Form):
+    name = forms.CharField(label=_("Holiday"), max_length=80, required=False)
+    start = forms.DateField(label=_("First day"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Last day"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}),
+                          help_text=_("Leave empty for a one-day holiday."))
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("name") or data.get("end")) and not data.get("start") \
+                and "start" not in self.errors:
+            self.add_error("start", _("Enter the first day."))
+        return data
+
+    def entry(self):
+        d = self.cleaned_data
+        if not d.get("start"):
+            return None
+        return (d["start"], d.get("end") or d["start"], d.get("name") or "")
+
+
+class AdjustedWorkdayForm(forms.Form):
+    date = forms.DateField(label=_("Working weekend day"), required=False,
+                           widget=forms.DateInput(attrs={"type": "date"}))
+
+
+HolidayFormSet = formset_factory(HolidayForm, extra=3, max_num=40)
+AdjustedWorkdayFormSet = formset_factory(AdjustedWorkdayForm, extra=3, max_num=40)
