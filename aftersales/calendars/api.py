@@ -85,13 +85,13 @@ def calendar_add(
             start = at if at is not None else datetime.combine(from_, datetime.min.time())
             if start.tzinfo is None:
                 start = start.replace(tzinfo=SHANGHAI)
-            return 200, {"datetime": cal.add_business_hours(start, business_hours, department)}
+            return {"datetime": cal.add_business_hours(start, business_hours, department)}
         if from_ is None:
             raise ValidationError(_("Give the start date 'from'."),
                                   fields={"from": _("This field is required.")})
         if working_days is not None:
-            return 200, {"date": cal.add_working_days(from_, working_days)}
-        return 200, {"date": cal.add_days(from_, days)}
+            return {"date": cal.add_working_days(from_, working_days)}
+        return {"date": cal.add_days(from_, days)}
     except CalendarYearMissing as exc:
         exc.fields = {"from" if from_ and from_.year == exc.year else given[0]: exc.message}
         raise
@@ -116,7 +116,7 @@ def calendar_year(request: HttpRequest, year: int):
         for d, w, k, n in rows.filter(kind__in=[DayKind.HOLIDAY, DayKind.ADJUSTED_WORKDAY])
         .order_by("date").values_list("date", "is_working", "kind", "holiday_name")
     ]
-    return 200, {
+    return {
         "year": year, "region": cy.region, "source": cy.source, "entered_at": cy.entered_at,
         "holidays": [{"name": n, "start": s, "end": e, "days": (e - s).days + 1}
                      for s, e, n in sched.holidays],

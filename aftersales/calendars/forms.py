@@ -19,9 +19,9 @@ class YearForm(forms.Form):
 class HolidayForm(forms.Form):
     name = forms.CharField(label=_("Holiday"), max_length=80, required=False)
     start = forms.DateField(label=_("First day"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     end = forms.DateField(label=_("Last day"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}),
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                           help_text=_("Leave empty for a one-day holiday."))
 
     def clean(self):
@@ -40,7 +40,7 @@ class HolidayForm(forms.Form):
 
 class AdjustedWorkdayForm(forms.Form):
     date = forms.DateField(label=_("Working weekend day"), required=False,
-                           widget=forms.DateInput(attrs={"type": "date"}))
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 HolidayFormSet = formset_factory(HolidayForm, extra=3, max_num=40)

@@ -54,7 +54,7 @@ def calendar_schedule_validate(
                 "(days of another year belong to that year's schedule)."
             ) % {"start": _fmt(start), "end": _fmt(end), "year": year}
         elif not name:
-            fields[key] = _("Name the holiday (e.g. 春节).")
+            fields[key] = _("Name the holiday (e.g. Spring Festival).")
     valid = [
         (i, s, e) for i, (s, e, _n) in enumerate(holidays) if f"holidays.{i}" not in fields
     ]
@@ -74,7 +74,7 @@ def calendar_schedule_validate(
         elif d.weekday() < 5:
             fields[key] = _(
                 "%(date)s is a weekday, already a working day; an adjusted working day "
-                "(调休) must be a Saturday or Sunday."
+                "must be a Saturday or Sunday."
             ) % {"date": _fmt(d)}
         elif d in seen:
             fields[key] = _("%(date)s is listed twice.") % {"date": _fmt(d)}

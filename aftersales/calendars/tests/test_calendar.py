@@ -176,7 +176,7 @@ def _static_cal() -> WorkCalendar:
     return _cal_holder["cal"]
 
 
-dates_2025_2026 = st.dates(min_value=date(2025, 1, 1), max_value=date(2026, 10, 31))
+dates_2025_2026 = st.dates(min_value=date(2025, 1, 1), max_value=date(2026, 8, 31))
 
 
 @given(d=dates_2025_2026, n=st.integers(min_value=1, max_value=40))
