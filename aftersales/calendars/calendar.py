@@ -341,12 +341,9 @@ def _db_stamp(region: str) -> tuple:
     return (y["n"], y["t"], h["n"], h["t"])
 
 
-def _load(region: str, stamp: tuple) -> WorkCalendar:
-    from aftersales.calendars.models import BusinessHours, CalendarDay, CalendarYear, DayKind
-
-    year_list = list(CalendarYear.objects.filter(region=region).values_list("year", flat=True))
+def _build(region, years, days, hours, stamp=None) -> WorkCalendar:
     arrays: dict[int, bytearray] = {}
-    for year in year_list:
+    for year in years:
         first = date(year, 1, 1)
         n = (date(year + 1, 1, 1) - first).days
         # Every day of a covered year has a row; the weekday rule only pre-fills the array.
@@ -354,18 +351,40 @@ def _load(region: str, stamp: tuple) -> WorkCalendar:
             1 if (first + timedelta(days=i)).weekday() < 5 else 0 for i in range(n)
         )
     exceptions: dict[date, tuple[str, str]] = {}
+    for d, is_working, kind, name in days:
+        arr = arrays.get(d.year)
+        if arr is None:
+            continue
+        arr[d.toordinal() - date(d.year, 1, 1).toordinal()] = 1 if is_working else 0
+        if kind in ("holiday", "adjusted_workday"):
+            exceptions[d] = (kind, name)
+    ys = {year: _Year(year, arr) for year, arr in arrays.items()}
+    return WorkCalendar(region, ys, exceptions, dict(hours), stamp)
+
+
+def calendar_from_days(
+    days, *, region: str = "CN", hours: dict[str | None, Hours] | None = None
+) -> WorkCalendar:
+    """A WorkCalendar from (date, is_working, kind, name) tuples, without the database.
+
+    Every year that has at least one tuple counts as covered; give all its days. Handy for
+    unit tests and benchmarks, e.g. with aftersales.calendars.seed.chinesecalendar_days(2026).
+    """
+    days = list(days)
+    return _build(region, sorted({d.year for d, *_ in days}), days, hours or {})
+
+
+def _load(region: str, stamp: tuple) -> WorkCalendar:
+    from aftersales.calendars.models import BusinessHours, CalendarDay, CalendarYear
+
+    year_list = list(CalendarYear.objects.filter(region=region).values_list("year", flat=True))
     rows = CalendarDay.objects.filter(region=region, date__year__in=year_list).values_list(
         "date", "is_working", "kind", "holiday_name"
     )
-    for d, is_working, kind, name in rows.iterator(chunk_size=4000):
-        arrays[d.year][d.toordinal() - date(d.year, 1, 1).toordinal()] = 1 if is_working else 0
-        if kind in (DayKind.HOLIDAY, DayKind.ADJUSTED_WORKDAY):
-            exceptions[d] = (kind, name)
     hours: dict[str | None, Hours] = {}
     for bh in BusinessHours.objects.select_related("department"):
         hours[bh.department.code if bh.department_id else None] = Hours.of(bh)
-    years = {year: _Year(year, arr) for year, arr in arrays.items()}
-    return WorkCalendar(region, years, exceptions, hours, stamp)
+    return _build(region, year_list, rows.iterator(chunk_size=4000), hours, stamp)
 
 
 def get_calendar(region: str = "CN") -> WorkCalendar:
