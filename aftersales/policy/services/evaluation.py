@@ -47,18 +47,15 @@ def placed_date(value: Any) -> date | None:
     return moment.astimezone(SHANGHAI).date()
 
 
-def _policy_version_number(value: Any) -> int | None:
+def _policy_version(value: Any) -> int | str | None:
+    """An explicit policy_version: a version number (2) or a label ("2025-01-01")."""
     if value is None or value == "":
         return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError) as exc:
+    if isinstance(value, bool) or not isinstance(value, int | str) or (
+            isinstance(value, int) and value < 1):
         raise ValidationError(_("The request is not valid."), code="invalid",
-                              fields={"policy_version": _("not a version number")}) from exc
-    if number < 1 or str(number) != str(value).strip():
-        raise ValidationError(_("The request is not valid."), code="invalid",
-                              fields={"policy_version": _("not a version number")})
-    return number
+                              fields={"policy_version": _("not a version number or label")})
+    return value
 
 
 def refund_total(decision: dict) -> Decimal:
@@ -83,8 +80,10 @@ def decide(data: dict, *, version_override: tuple[PolicyVersion, dict] | None = 
     request = engine.parse_request(data)
     if version_override is None:
         name = _attr(request, "policy") or data.get("policy")
-        number = _policy_version_number(data.get("policy_version"))
-        placed = _attr(request, "order", "placed_at") or _attr(data, "order", "placed_at")
+        number = _policy_version(data.get("policy_version"))
+        # S9.7: the version in force at the placed date; unknown placed date: at the asking date.
+        placed = (_attr(request, "order", "placed_at") or _attr(data, "order", "placed_at")
+                  or _attr(request, "asked_at") or data.get("asked_at"))
         version, merged = policy_resolve(name=name, version=number, at=placed_date(placed))
     else:
         version, merged = version_override

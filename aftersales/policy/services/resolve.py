@@ -50,11 +50,12 @@ def version_document(version: PolicyVersion, *, name: str = "") -> dict:
     return doc
 
 
-def _pick(versions: list[PolicyVersion], *, number: int | None, at: date | None,
+def _pick(versions: list[PolicyVersion], *, number: int | str | None, at: date | None,
           name: str) -> PolicyVersion:
-    if number is not None:
+    if number is not None and number != "":
+        # An explicit version: its number (2) or its label ("2025-01-01", as decisions show it).
         for v in versions:
-            if v.number == number:
+            if v.label == str(number) or (str(number).isdigit() and v.number == int(number)):
                 return v
         raise ValidationError(
             _("Policy %(name)s has no version %(number)s.") % {"name": name, "number": number},
@@ -82,7 +83,7 @@ def _versions(name: str, *, field: str) -> list[PolicyVersion]:
     return versions
 
 
-def policy_chain(*, name: str, version: int | None = None, at: date | None = None
+def policy_chain(*, name: str, version: int | str | None = None, at: date | None = None
                  ) -> list[tuple[PolicyVersion, dict]]:
     """The versions applying at ``at``, root parent first, each with its own document.
 
@@ -113,12 +114,12 @@ def merge_chain(docs: list[dict]) -> dict:
     return merged or {}
 
 
-def policy_resolve(*, name: str, version: int | None = None, at: date | None = None
+def policy_resolve(*, name: str, version: int | str | None = None, at: date | None = None
                    ) -> tuple[PolicyVersion, dict]:
     """(version in force, merged document) for ``name`` (S9.7).
 
     ``at`` is the order's placed date: the latest version with effective_from <= at applies; an
-    explicit ``version`` number wins; ``at=None`` means the newest version. Unknown policy or
+    explicit ``version`` (number or label) wins; ``at=None`` means the newest version. Unknown policy or
     version raises ValidationError naming "policy" / "policy_version".
     """
     if not isinstance(name, str) or not name:

@@ -1,0 +1,189 @@
+"""Policy queries, and the POLICY-API request built from a sales order (cases reuse it)."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.choices import DEFAULT_POLICY
+from aftersales.core.errors import NotFound
+from aftersales.core.money import fmt
+from aftersales.policy.models import EvaluationLog, Policy, PolicyVersion
+
+
+def policy_list() -> QuerySet[Policy]:
+    """Every policy with its parent and versions (newest last), in a fixed number of queries."""
+    versions = PolicyVersion.objects.select_related("author").defer(
+        "source_text", "document", "diff_from_previous").order_by("number")
+    return (Policy.objects.select_related("parent")
+            .prefetch_related(Prefetch("versions", queryset=versions)).order_by("name"))
+
+
+def policy_get(*, name: str) -> Policy:
+    policy = policy_list().filter(name=name).first()
+    if policy is None:
+        raise NotFound(_("Unknown policy: %(name)s") % {"name": name}, code="unknown_policy",
+                       fields={"policy": _("no such policy")})
+    return policy
+
+
+def policy_version_get(*, name: str, number: int | None = None) -> PolicyVersion:
+    """One version (default: the newest) with its full text; NotFound naming the field."""
+    versions = PolicyVersion.objects.select_related("policy", "author").filter(policy__name=name)
+    version = (versions.filter(number=number) if number else versions.order_by("-number")).first()
+    if version is None:
+        if not Policy.objects.filter(name=name).exists():
+            raise NotFound(_("Unknown policy: %(name)s") % {"name": name},
+                           code="unknown_policy", fields={"policy": _("no such policy")})
+        raise NotFound(_("Policy %(name)s has no version %(number)s.")
+                       % {"name": name, "number": number}, code="unknown_policy_version",
+                       fields={"policy_version": _("no such version of this policy")})
+    return version
+
+
+def policy_versions_diff(*, name: str, a: int, b: int) -> str:
+    old = policy_version_get(name=name, number=a)
+    new = policy_version_get(name=name, number=b)
+    return "".join(difflib.unified_diff(
+        old.source_text.splitlines(keepends=True), new.source_text.splitlines(keepends=True),
+        fromfile=f"{name} v{a}", tofile=f"{name} v{b}"))
+
+
+def evaluation_logs(*, policy_name: str | None = None, order_number: str | None = None
+                    ) -> QuerySet[EvaluationLog]:
+    logs = EvaluationLog.objects.select_related("actor", "version")
+    if policy_name:
+        logs = logs.filter(policy_name=policy_name)
+    if order_number:
+        logs = logs.filter(order_number=order_number)
+    return logs.order_by("-at")
+
+
+# ---- the request builder ------------------------------------------------------------------
+
+def order_search(*, query: str, limit: int = 20) -> QuerySet:
+    from aftersales.sales.models import Order
+
+    query = (query or "").strip()
+    if not query:
+        return Order.objects.none()
+    return (Order.objects.select_related("customer")
+            .filter(number__icontains=query).order_by("-placed_at")[:limit])
+
+
+def order_for_request(*, number: str):
+    """The order with everything request_from_order reads, prefetched; NotFound if missing."""
+    from aftersales.sales.models import Order
+
+    order = (Order.objects.select_related("customer")
+             .prefetch_related("lines__product__category", "lines__bundle",
+                               "lines__serials__lot", "payments", "shipments", "promotions",
+                               "invoices", "warranty_cards")
+             .filter(number=number).first())
+    if order is None:
+        raise NotFound(_("No order %(number)s.") % {"number": number}, code="unknown_order",
+                       fields={"order": _("no such order")})
+    return order
+
+
+def _iso(value: datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def _line(line) -> dict[str, Any]:
+    product = line.product
+    tags = list(product.tags)
+    if line.no_return_confirmed:
+        tags.append("no_return_confirmed_at_checkout")  # B7-7
+    if line.bundle and line.bundle.promotional and "promo_bundle" not in tags:
+        tags.append("promo_bundle")  # S4.2
+    serials = sorted(line.serials.all(), key=lambda s: s.serial)
+    serial = serials[0] if serials else None
+    production = None
+    if serial:
+        production = serial.production_date or (serial.lot.production_date if serial.lot else None)
+    return {
+        "sku": line.sku, "name": line.name,
+        "category": product.category.code if product.category_id else None,
+        "tags": tags, "unit_price": fmt(line.unit_price), "points": line.points,
+        "quantity": line.quantity,
+        "serial": serial.serial if serial else None,
+        "production_date": production.isoformat() if production else None,
+        "bundle": line.bundle.code if line.bundle else None,
+        "gift": line.gift,
+        "declared_gift_price": (fmt(line.declared_gift_price)
+                                if line.declared_gift_price is not None else None),
+    }
+
+
+def request_from_order(order, *, kind: str, reason: str, items: list[dict] | None = None,
+                       policy: str | None = None, policy_version: int | None = None,
+                       asked_at: datetime | None = None, history: dict | None = None,
+                       evidence: list[str] | None = None, damage_cause: str | None = None,
+                       exchange_for: list[dict] | None = None) -> dict[str, Any]:
+    """The POLICY-API request for ``order`` (use order_for_request to fetch it efficiently).
+
+    ``items`` refer to lines by index in the order's lines (sorted by line number):
+    [{"line": 0, "quantity": 1, "condition": {...}}]; default: every line, whole quantity,
+    condition unknown.
+    """
+    lines = sorted(order.lines.all(), key=lambda ln: ln.line_no)
+    index_of = {ln.line_no: i for i, ln in enumerate(lines)}
+    shipments = sorted(order.shipments.all(), key=lambda s: (s.signed_at is None, s.signed_at))
+    signed = next((s.signed_at for s in shipments if s.signed_at), None)
+    installed = min((s.installed_at for s in shipments if s.installed_at), default=None)
+    invoices = sorted(order.invoices.all(), key=lambda i: i.issued_on)
+    cards = [c for c in order.warranty_cards.all() if c.returned_on]
+    promotions = []
+    for promo in order.promotions.all():
+        entry: dict[str, Any] = {"kind": promo.kind, "threshold": fmt(promo.threshold)}
+        if promo.discount:
+            entry["discount"] = fmt(promo.discount)
+        if promo.standard_fee:
+            entry["standard_fee"] = fmt(promo.standard_fee)
+        if promo.line_numbers:
+            entry["lines"] = [index_of[n] for n in promo.line_numbers if n in index_of]
+        promotions.append(entry)
+    payments = []
+    for pay in sorted(order.payments.all(), key=lambda p: p.pk):
+        entry = {"method": pay.method, "amount": fmt(pay.amount), "points": pay.points,
+                 "paid_at": _iso(pay.paid_at)}
+        if pay.coupon_code:
+            entry["coupon_code"] = pay.coupon_code
+        payments.append(entry)
+    history = dict(history or {})
+    if cards and "warranty_card_returned_at" not in history:
+        history["warranty_card_returned_at"] = min(c.returned_on for c in cards).isoformat()
+    customer = order.customer
+    return {
+        "policy": policy or DEFAULT_POLICY.get(order.business_line),
+        "policy_version": policy_version,
+        "asked_at": _iso(asked_at or timezone.now()),
+        "kind": kind,
+        "reason": reason,
+        "order": {
+            "number": order.number,
+            "placed_at": _iso(order.placed_at),
+            "paid_at": _iso(order.paid_at),
+            "signed_at": _iso(signed),
+            "installed_at": _iso(installed),
+            "invoice_date": invoices[0].issued_on.isoformat() if invoices else None,
+            "channel": order.channel,
+            "customer": {"type": customer.kind, "key_account": customer.key_account},
+            "payments": payments,
+            "shipping_fee": fmt(order.shipping_fee),
+            "promotions": promotions,
+            "lines": [_line(ln) for ln in lines],
+        },
+        "items": items if items is not None else [
+            {"line": i, "quantity": ln.quantity, "condition": {}} for i, ln in enumerate(lines)],
+        "history": history,
+        "evidence": list(evidence or []),
+        "damage_cause": damage_cause,
+        "exchange_for": list(exchange_for or []),
+    }
