@@ -1,0 +1,1 @@
+"""The demo company (issue 2 item 6): `aftersales demo load` / `aftersales demo logins`."""

@@ -1,0 +1,106 @@
+"""The demo company as a service: `demo_load` (idempotent, one transaction) and `demo_logins`.
+
+Deterministic: every draw comes from a random.Random seeded with `seed` (one stream per
+business line, so changing one generator leaves the others' data as it was) and every date is
+relative to the load date. Keyed on codes, usernames and order numbers: loading again changes
+nothing (issue 2 item 6).
+"""
+
+import logging
+import random
+import time
+from datetime import date, datetime, time as dtime
+
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from aftersales.accounts.models import User
+from aftersales.accounts.roles import Role
+from aftersales.core.demo import b2b, retail
+from aftersales.core.demo.company import COMPANY_NAME, DEFAULT_SEED, DEMO_PASSWORD, TZ, Pool
+from aftersales.core.demo.customers import load_customers
+from aftersales.core.demo.orders import write_orders
+from aftersales.core.demo.reference import load_reference
+from aftersales.core.demo.users import DEMO_USERS, ROLE_NAMES
+from aftersales.sales.models import Order, OrderSource
+
+log = logging.getLogger(__name__)
+
+
+def demo_exists() -> bool:
+    """The demo company is there: its orders and its first user (a cheap check for --if-empty)."""
+    return (Order.objects.filter(source=OrderSource.DEMO).exists()
+            and User.objects.filter(username="kefu").exists())
+
+
+def demo_load(*, seed: int = DEFAULT_SEED, today: date | None = None,
+              if_empty: bool = False) -> dict:
+    """Load the demo company; return a summary {created_orders, seconds, policies, skipped}."""
+    started = time.monotonic()
+    if if_empty and demo_exists():
+        return {"skipped": True, "created_orders": 0, "policies": None,
+                "seconds": round(time.monotonic() - started, 2)}
+    today = today or timezone.localdate(timezone=TZ)
+    created = _load(seed=seed, today=today)
+    policies = _load_policies()
+    return {"skipped": False, "created_orders": created, "policies": policies,
+            "company": COMPANY_NAME, "seconds": round(time.monotonic() - started, 2)}
+
+
+@transaction.atomic
+def _load(*, seed: int, today: date) -> int:
+    # "Now" is the start of the load day: the data depends on the date, not the time of day.
+    now = datetime.combine(today, dtime(0, 0), tzinfo=TZ)
+    pool = Pool(seed)
+    ref = load_reference(pool)
+    customers = load_customers(pool, ref["dealers"])
+    from aftersales.core.demo.users import load_users
+
+    load_users(dealers=ref["dealers"], factories=ref["factories"])
+    products, dealers = ref["products"], ref["dealers"]
+    lots = b2b.all_lots(today, random.Random(seed + 7))
+
+    def stream(n: int) -> random.Random:
+        return random.Random(seed * 100 + n)
+
+    specs = retail.online_orders(today, now, stream(1), customers, products)
+    specs += retail.member_orders(today, now, stream(2), customers, products)
+    specs += b2b.outsourced_orders(today, now, stream(3), customers, products, lots)
+    specs += b2b.electronics_orders(today, now, stream(4), customers, products, lots)
+    specs += b2b.machinery_orders(today, now, stream(5), customers, products, dealers, lots)
+    return write_orders(specs, lots, customers, dealers, products)
+
+
+def _load_policies():
+    """Load the shipped policies when the policy app offers it (engineer h2b's loader)."""
+    try:
+        from aftersales.policy.services import policies_load_directory
+    except ImportError:
+        return None
+    try:
+        with transaction.atomic():
+            return policies_load_directory()
+    except Exception as exc:  # the demo stays usable without policies; say why
+        log.warning("demo: loading policies failed: %s", exc)
+        return f"failed: {exc}"
+
+
+def home_url(role: str) -> str:
+    if role == Role.ADMIN:
+        return "/admin/"
+    try:
+        return reverse("home")
+    except NoReverseMatch:
+        return "/"
+
+
+def demo_logins() -> list[dict]:
+    """One row per demo user: role (Chinese name), username, password, home URL."""
+    rows = []
+    for role, users in DEMO_USERS.items():
+        for username, display, _extra in users:
+            rows.append({"role": role, "role_name": ROLE_NAMES[role], "username": username,
+                         "display_name": display, "password": DEMO_PASSWORD,
+                         "home": home_url(role)})
+    return rows
