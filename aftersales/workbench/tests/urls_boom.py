@@ -1,0 +1,12 @@
+"""The real URLs plus one view that fails, to see the 500 page (test only)."""
+
+from django.urls import path
+
+from aftersales.urls import handler404, handler500, urlpatterns as real_urlpatterns  # noqa: F401
+
+
+def boom(request):
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [path("boom/", boom), *real_urlpatterns]
