@@ -32,3 +32,12 @@ SCHEDULE_2027 = {
     ],
     "adjusted_workdays": ["2027-02-20", "2027-09-26", "2027-10-09"],
 }
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Assertions on message text use the English msgids (the product default is zh-hans)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
