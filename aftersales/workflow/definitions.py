@@ -313,8 +313,10 @@ class _Parser:
         clock = m.get("clock")
         if clock is not None and not isinstance(clock, str):
             raise self.fail(f"{path}.clock", gettext("must be a name"))
-        amount = self.decimal(m["amount"], f"{path}.amount", positive=True)
-        if unit in (SlaUnit.DAYS, SlaUnit.WORKING_DAYS) and amount != amount.to_integral_value():
+        day_unit = unit in (SlaUnit.DAYS, SlaUnit.WORKING_DAYS)
+        # 0 days = by the end of the same day (S11.3 "当天必须入库"); hours must be positive.
+        amount = self.decimal(m["amount"], f"{path}.amount", positive=not day_unit)
+        if day_unit and amount != amount.to_integral_value():
             raise self.fail(f"{path}.amount", gettext("days must be a whole number"))
         return SlaSpec(
             amount=amount,
