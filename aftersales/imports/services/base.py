@@ -5,7 +5,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext as _
 
 from aftersales.imports.columns import Column, lookup_table, normalize_header
@@ -119,3 +119,42 @@ class Importer:
 
     def finish(self) -> None:
         raise NotImplementedError
+
+
+def fast_insert(model: type[models.Model], names: list[str], rows: list[tuple]) -> None:
+    """INSERT many rows with executemany, bypassing model instances.
+
+    The ORM's bulk_create spends ~80 % of an order import building SQL for each object; the
+    import writes ~250 000 lines, so the values are adapted here with the backend's own
+    adapters (dates, decimals) and sent in one executemany per table and batch.
+    """
+    if not rows:
+        return
+    fields = [model._meta.get_field(n) for n in names]
+    ops = connection.ops
+    adapters = []
+    for f in fields:
+        internal = f.get_internal_type()
+        if internal == "DateTimeField":
+            adapters.append(ops.adapt_datetimefield_value)
+        elif internal == "DecimalField":
+            adapters.append(lambda v, f=f: ops.adapt_decimalfield_value(
+                v, f.max_digits, f.decimal_places))
+        else:
+            adapters.append(None)
+    convert = [(i, a) for i, a in enumerate(adapters) if a is not None]
+    if convert:
+        prepared = []
+        for row in rows:
+            row = list(row)
+            for i, adapt in convert:
+                if row[i] is not None:
+                    row[i] = adapt(row[i])
+            prepared.append(row)
+        rows = prepared
+    quote = ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)))
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.catalog.models import Product
@@ -23,7 +24,9 @@ from aftersales.imports.models import ImportKind
 from aftersales.imports.reading import (
     choice_table, parse_bool, parse_choice, parse_datetime, parse_int, parse_money, text,
 )
-from aftersales.imports.services.base import Importer, content_hash, diff, short_hash
+from aftersales.imports.services.base import (
+    Importer, content_hash, diff, fast_insert, short_hash,
+)
 from aftersales.parties.models import Customer, Dealer
 from aftersales.sales.models import Order, OrderLine, OrderSource, Payment, Shipment
 
@@ -37,6 +40,13 @@ METHODS = choice_table(PaymentMethod, {
     "微信": "wechat_pay", "微信支付": "wechat_pay", "支付宝": "alipay", "银行卡": "card",
     "对公转账": "bank_transfer", "现金": "cash", "余额": "balance", "优惠券": "coupon",
     "积分": "points"})
+ORDER_FIELDS = ["number", "business_line", "channel", "customer", "dealer", "placed_at", "paid_at",
+                "shipping_fee", "total", "receiver_name", "receiver_phone", "receiver_address",
+                "note", "source", "content_hash", "created_at", "updated_at"]
+LINE_FIELDS = ["order", "line_no", "product", "sku", "name", "quantity", "unit_price", "points",
+               "gift", "declared_gift_price", "no_return_confirmed"]
+PAYMENT_FIELDS = ["order", "method", "amount", "points", "coupon_code", "paid_at", "reference"]
+SHIPMENT_FIELDS = ["order", "carrier", "tracking_no", "shipped_at", "signed_at", "installed_at"]
 DEFAULT_LINE = BusinessLine.ONLINE_SHOP
 DEFAULT_CHANNEL = SalesChannel.ONLINE
 
@@ -306,12 +316,12 @@ class OrderImporter(Importer):
     def write(self, batch: list[PendingOrder], customers: dict[str, int]) -> None:
         existing = {number: (pk, stored) for number, pk, stored in Order.objects.filter(
             number__in=[o.number for o in batch]).values_list("number", "pk", "content_hash")}
-        new: list[tuple[Order, dict]] = []
+        new: list[tuple[PendingOrder, dict, str]] = []
         for order in batch:
             content = self.content(order)
             digest = content_hash(content)
             if order.number not in existing:
-                new.append((self.order_object(order, content, digest, customers), content))
+                new.append((order, content, digest))
                 continue
             pk, stored = existing[order.number]
             before = None
@@ -323,9 +333,7 @@ class OrderImporter(Importer):
                 continue
             self.update(pk, order, content, digest, customers, before)
         if new:
-            orders = Order.objects.bulk_create([o for o, _c in new])
-            self.insert_children([(o.pk, c) for o, (_x, c) in zip(orders, new, strict=True)])
-            self.created += len(new)
+            self.insert_new(new, customers)
         self.flush_changes()
 
     def order_object(self, order: PendingOrder, content: dict, digest: str,
@@ -360,16 +368,39 @@ class OrderImporter(Importer):
         return Shipment(order_id=order_id, carrier=s[0], tracking_no=s[1], shipped_at=dt(s[2]),
                         signed_at=dt(s[3]), installed_at=dt(s[4]))
 
-    def insert_children(self, pairs: list[tuple[int, dict]]) -> None:
+    def insert_new(self, new: list[tuple[PendingOrder, dict, str]],
+                   customers: dict[str, int]) -> None:
+        now = timezone.now()
+        rows = []
+        for order, content, digest in new:
+            c, f = content["order"], order.fields
+            rows.append((
+                order.number, c["business_line"], c["channel"], customers[c["customer"]],
+                self.dealers.get(c["dealer"]) if c["dealer"] else None, f["placed_at"],
+                f["paid_at"], f["shipping_fee"], Decimal(c["total"]), c["receiver_name"],
+                c["receiver_phone"], c["receiver_address"], c["note"], OrderSource.IMPORT,
+                digest, now, now))
+        fast_insert(Order, ORDER_FIELDS, rows)
+        ids = dict(Order.objects.filter(number__in=[o.number for o, _c, _d in new])
+                   .values_list("number", "pk"))
         lines, payments, shipments = [], [], []
-        for pk, content in pairs:
-            lines += [self.line_object(pk, ln) for ln in content["lines"]]
-            payments += [self.payment_object(pk, p) for p in content["payments"]]
-            if content["shipment"]:
-                shipments.append(self.shipment_object(pk, content["shipment"]))
-        OrderLine.objects.bulk_create(lines)
-        Payment.objects.bulk_create(payments)
-        Shipment.objects.bulk_create(shipments)
+        for order, content, _digest in new:
+            pk = ids[order.number]
+            for line_no, sku, name, qty, price, points, gift, declared in content["lines"]:
+                lines.append((pk, line_no, self.products[sku][0], sku, name, qty,
+                              Decimal(price), points, gift,
+                              Decimal(declared) if declared else None, False))
+            for method, amount, points, paid_at, reference in content["payments"]:
+                payments.append((pk, method, Decimal(amount), points, "",
+                                 datetime.fromisoformat(paid_at) if paid_at else None,
+                                 reference))
+            if s := content["shipment"]:
+                shipments.append((pk, s[0], s[1], *(datetime.fromisoformat(v) if v else None
+                                                     for v in s[2:])))
+        fast_insert(OrderLine, LINE_FIELDS, lines)
+        fast_insert(Payment, PAYMENT_FIELDS, payments)
+        fast_insert(Shipment, SHIPMENT_FIELDS, shipments)
+        self.created += len(new)
         self.lines_written += len(lines)
 
     def update(self, pk: int, order: PendingOrder, content: dict, digest: str,
