@@ -70,6 +70,7 @@ def calendar_add(
     department: str | None = Query(None, description="department code for business hours"),
 ):
     from aftersales.calendars.calendar import SHANGHAI, CalendarYearMissing, get_calendar
+    from aftersales.calendars.selectors import business_hours_department_check
 
     given = [k for k, v in (("working_days", working_days), ("days", days),
                             ("business_hours", business_hours)) if v is not None]
@@ -82,6 +83,7 @@ def calendar_add(
             if at is None and from_ is None:
                 raise ValidationError(_("Give the start instant 'at'."),
                                       fields={"at": _("This field is required.")})
+            business_hours_department_check(department)
             start = at if at is not None else datetime.combine(from_, datetime.min.time())
             if start.tzinfo is None:
                 start = start.replace(tzinfo=SHANGHAI)

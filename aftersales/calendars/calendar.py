@@ -112,14 +112,6 @@ class _Year:
         self.total = n
 
 
-def _as_date(d: date | datetime) -> date:
-    if isinstance(d, datetime):
-        if d.tzinfo is None:
-            raise ValueError("naive datetime")
-        return d.astimezone(SHANGHAI).date()
-    return d
-
-
 class WorkCalendar:
     """An immutable snapshot of one region's working-day calendar."""
 

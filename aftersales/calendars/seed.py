@@ -5,7 +5,12 @@ The package covers 2004-2026 (v1.11.0); its holiday names are English and are st
 Chinese, like the names an administrator types from the State Council notice.
 """
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
+
+# The company default seeded on a fresh database (an administrator may change the row).
+DEFAULT_BUSINESS_HOURS = {
+    "start": time(9), "end": time(18), "lunch_start": time(12), "lunch_end": time(13),
+}
 
 CC_NAMES_ZH = {
     "New Year's Day": "元旦",
@@ -74,3 +79,11 @@ def seed_years(CalendarYear, CalendarDay, *, region="CN", years=None, replace=Fa
         )
     CalendarDay.objects.bulk_create(rows, batch_size=2000)
     return todo
+
+
+def ensure_default_business_hours(BusinessHours) -> bool:
+    """Create the company-default BusinessHours row if there is none; True if created."""
+    if BusinessHours.objects.filter(department__isnull=True).exists():
+        return False
+    BusinessHours.objects.create(department=None, **DEFAULT_BUSINESS_HOURS)
+    return True

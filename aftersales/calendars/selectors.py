@@ -78,3 +78,17 @@ def calendar_year_days(*, year: int, region: str = "CN") -> dict[date, tuple[boo
             "date", "is_working", "kind", "holiday_name"
         )
     }
+
+
+def business_hours_department_check(code: str | None) -> None:
+    """Raise ValidationError (field "department") if `code` names no department."""
+    if not code:
+        return
+    from django.utils.translation import gettext as _
+
+    from aftersales.accounts.models import Department
+    from aftersales.core.errors import ValidationError
+
+    if not Department.objects.filter(code=code).exists():
+        msg = _("There is no department with the code %(code)s.") % {"code": code}
+        raise ValidationError(msg, fields={"department": msg})

@@ -163,10 +163,16 @@ def calendar_year_save(
 @transaction.atomic
 def calendar_seed(*, years: list[int] | None = None, replace: bool = False,
                   region: str = "CN") -> list[int]:
-    """(Re-)seed years from the `chinesecalendar` package; returns the years written."""
-    from aftersales.calendars.seed import seed_years
+    """(Re-)seed years from the `chinesecalendar` package; returns the years written.
+
+    Also restores the company-default business hours if the row is missing (e.g. after a
+    test flush). Tests using transactional_db/live_server may call this in a fixture.
+    """
+    from aftersales.calendars.models import BusinessHours
+    from aftersales.calendars.seed import ensure_default_business_hours, seed_years
 
     written = seed_years(CalendarYear, CalendarDay, region=region, years=years, replace=replace)
+    ensure_default_business_hours(BusinessHours)
     reset_calendar_cache()
     transaction.on_commit(reset_calendar_cache)
     return written

@@ -1,22 +1,17 @@
 """Seed the working-day calendar from `chinesecalendar` (2004-2026) and the default business
 hours 09:00-18:00 with lunch 12:00-13:00 (REGULATIONS-CN.md §6)."""
 
-from datetime import time
-
 from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from aftersales.calendars.seed import seed_years
+    from aftersales.calendars.seed import ensure_default_business_hours, seed_years
 
     CalendarYear = apps.get_model("calendars", "CalendarYear")
     CalendarDay = apps.get_model("calendars", "CalendarDay")
     BusinessHours = apps.get_model("calendars", "BusinessHours")
     seed_years(CalendarYear, CalendarDay)
-    if not BusinessHours.objects.filter(department__isnull=True).exists():
-        BusinessHours.objects.create(
-            department=None, start=time(9), end=time(18), lunch_start=time(12), lunch_end=time(13)
-        )
+    ensure_default_business_hours(BusinessHours)
 
 
 def unseed(apps, schema_editor):

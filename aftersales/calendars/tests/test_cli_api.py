@@ -90,3 +90,19 @@ def test_openapi_declares_200_and_422(client):
     doc = client.get("/api/v1/openapi.json").json()
     for path in ("/api/v1/calendar/add", "/api/v1/calendar/{year}"):
         assert {"200", "422"} <= set(doc["paths"][path]["get"]["responses"])
+
+
+def test_unknown_department_is_refused(client):
+    code, _, err = run("add", "2026-03-02T10:00", "--business-hours", "2", "--department", "nope")
+    assert code == 2 and "nope" in err
+    r = client.get("/api/v1/calendar/add",
+                   {"at": "2026-03-02T10:00:00+08:00", "business_hours": 2, "department": "nope"})
+    assert r.status_code == 422 and "department" in r.json()["fields"]
+
+
+def test_seed_restores_default_business_hours():
+    from aftersales.calendars.models import BusinessHours
+
+    BusinessHours.objects.all().delete()
+    assert run("seed")[1].startswith("seeded: nothing")
+    assert BusinessHours.objects.filter(department__isnull=True).count() == 1

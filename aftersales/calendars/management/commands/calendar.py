@@ -60,6 +60,9 @@ class Command(BaseCommand):
 
         cal = get_calendar(region)
         if business_hours is not None:
+            from aftersales.calendars.selectors import business_hours_department_check
+
+            business_hours_department_check(department)
             try:
                 at = datetime.fromisoformat(start)
                 hours = Decimal(business_hours)
