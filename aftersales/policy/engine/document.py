@@ -1,0 +1,384 @@
+"""Policy documents: YAML → dict → validated → merged with the parent → compiled.
+
+Document format (policies/<name>.yaml)::
+
+    name: member-store                  # required, the policy's code
+    title: {zh: 会员商城售后政策, en: Member store policy}
+    extends: cn-consumer-law            # optional parent policy
+    version: "2025-01-01"               # version label
+    effective_from: 2025-01-01
+    settings:                           # deep-merged with the parent's
+      day_count: legal                  # legal (CC-203 holiday roll) | natural (platforms)
+      agent_max_goodwill: "50.00"       # S1.5 agent authority (read by the cases app)
+    rules:                              # ordered; reasons appear in this order per phase
+      - id: S4.2-window                 # seed/law id, suffixed when a requirement has several
+        kind: window                    # a key of RULE_KINDS
+        applies_to: {kinds: [exchange], reasons: [no_reason, other]}
+        params: {from: [placed], length: 60, unit: days}
+        source: 春芝堂 售后服务及退换货流程 一、受理 1
+        message: {zh: ..., en: ...}     # optional: message when passed ({placeholders})
+        fail_message: {zh: ..., en: ...}  # optional: message when failed
+    workflow: ...                       # ignored here (validated by the workflow app)
+
+applies_to (all optional; a rule applies when every given filter matches): kinds, reasons
+(a missing reason counts as "other"), channels and customer_types (an unknown channel/type
+matches), key_account, categories / not_categories / tags / not_tags / skus / names (the rule
+sees only the requested items that match; it applies when at least one does), resolutions
+(applies only while one of them is offered).
+
+Merge semantics (merge_documents(parent, child)):
+- scalar keys (name, title, version, effective_from, description): the child's win;
+  ``extends`` of the result is the child's (kept for the record).
+- settings: deep-merged (dicts recursively, anything else replaced by the child's value).
+- rules: the parent's rules in the parent's order. A child rule whose id exists in the parent
+  is deep-merged onto it in place (so ``{id: B7-10, params: {roll: none}}`` changes one
+  parameter), or replaces it entirely with ``replace: true``; ``enabled: false`` disables it
+  (it is dropped when compiled). A child rule with a new id is appended, or inserted with
+  ``before: <id>`` / ``after: <id>``. Lists (e.g. params.tags) are replaced, not concatenated.
+- workflow: the child's if present, else the parent's.
+A child document is checked structurally on its own and fully after the merge.
+
+Evaluation (evaluate.py) runs the rules of phase "eligibility" in order (each may offer or
+block resolutions; blocks are final), builds one option per offered, unblocked resolution,
+then runs the "terms" rules in order (shipping, refund, difference, quote, deadlines, order).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+import yaml
+from django.utils.translation import gettext_lazy as _
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ValidationError as PydanticError
+
+from aftersales.core.errors import ValidationError
+
+from .kinds import RULE_KINDS, Resolution, RuleKind
+from .request import CHANNELS, CUSTOMER_TYPES, KINDS, REASONS, Item, Request
+
+
+class PolicyDocumentError(ValidationError):
+    """A policy document that can't be used; names the file, the path inside it, the problem."""
+
+    code = "policy_document_invalid"
+
+    def __init__(self, source: str, path: str, problem: Any) -> None:
+        self.source, self.path, self.problem = source, path, problem
+        super().__init__(
+            _("%(source)s: %(path)s: %(problem)s")
+            % {"source": source, "path": path or "(document)", "problem": problem},
+            fields={path or "document": problem},
+            extra={"source": source, "path": path},
+        )
+
+
+# ---------------------------------------------------------------------------- schema
+class Text(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    zh: str
+    en: str
+
+
+class AppliesTo(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kinds: list[Literal[KINDS]] | None = None  # type: ignore[valid-type]
+    reasons: list[Literal[REASONS]] | None = None  # type: ignore[valid-type]
+    channels: list[Literal[CHANNELS]] | None = None  # type: ignore[valid-type]
+    customer_types: list[Literal[CUSTOMER_TYPES]] | None = None  # type: ignore[valid-type]
+    key_account: bool | None = None
+    categories: list[str] | None = None
+    not_categories: list[str] | None = None
+    tags: list[str] | None = None
+    not_tags: list[str] | None = None
+    skus: list[str] | None = None
+    names: list[str] | None = None
+    resolutions: list[Resolution] | None = None
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+    day_count: Literal["legal", "natural"] = "legal"
+    agent_max_goodwill: Decimal = Field(default=Decimal("0"), ge=0)
+    default_shipping_paid_by: Literal["customer", "company"] = "customer"
+
+
+class RuleDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1)
+    kind: str
+    params: dict[str, Any] = {}
+    applies_to: AppliesTo = AppliesTo()
+    source: str = ""
+    message: Text | None = None
+    fail_message: Text | None = None
+    enabled: bool = True
+    note: str | None = None
+    # merge directives (meaningful in a child document only)
+    replace: bool = False
+    before: str | None = None
+    after: str | None = None
+
+
+class DocumentModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    title: Text | None = None
+    description: str | None = None
+    extends: str | None = None
+    version: str | None = None
+    effective_from: date | None = None
+    settings: Settings = Settings()
+    rules: list[RuleDoc] = []
+    workflow: Any = None  # validated by the workflow app (h6), skipped here
+
+
+def _path(loc: tuple, prefix: str = "") -> str:
+    out = prefix
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _raise(source: str, err: PydanticError, prefix: str = "") -> None:
+    first = err.errors()[0]
+    raise PolicyDocumentError(source, _path(first["loc"], prefix), first["msg"])
+
+
+# ---------------------------------------------------------------------------- compiled form
+class LineFilter:
+    __slots__ = ("categories", "not_categories", "tags", "not_tags", "skus", "names", "any")
+
+    def __init__(self, a: AppliesTo) -> None:
+        self.categories = frozenset(a.categories) if a.categories is not None else None
+        self.not_categories = frozenset(a.not_categories or ())
+        self.tags = frozenset(a.tags) if a.tags is not None else None
+        self.not_tags = frozenset(a.not_tags or ())
+        self.skus = frozenset(a.skus) if a.skus is not None else None
+        self.names = frozenset(a.names) if a.names is not None else None
+        self.any = any(x is not None for x in (a.categories, a.not_categories, a.tags,
+                                               a.not_tags, a.skus, a.names))
+
+    def match(self, item: Item) -> bool:
+        ln = item.line
+        if self.categories is not None and ln.category not in self.categories:
+            return False
+        if ln.category in self.not_categories:
+            return False
+        if self.tags is not None and not (ln.tags & self.tags):
+            return False
+        if ln.tags & self.not_tags:
+            return False
+        if self.skus is not None and ln.sku not in self.skus:
+            return False
+        return not (self.names is not None and ln.name not in self.names)
+
+
+class Applies:
+    __slots__ = ("kinds", "reasons", "channels", "customer_types", "key_account", "lines",
+                 "resolutions")
+
+    def __init__(self, a: AppliesTo) -> None:
+        self.kinds = frozenset(a.kinds) if a.kinds is not None else None
+        self.reasons = frozenset(a.reasons) if a.reasons is not None else None
+        self.channels = frozenset(a.channels) if a.channels is not None else None
+        self.customer_types = frozenset(a.customer_types) if a.customer_types is not None \
+            else None
+        self.key_account = a.key_account
+        self.lines = LineFilter(a)
+        self.resolutions = frozenset(a.resolutions) if a.resolutions is not None else None
+
+    def request_matches(self, req: Request) -> bool:
+        if self.kinds is not None and req.kind not in self.kinds:
+            return False
+        if self.reasons is not None and (req.reason or "other") not in self.reasons:
+            return False
+        o = req.order
+        if self.channels is not None and o.channel is not None and o.channel not in self.channels:
+            return False
+        if self.customer_types is not None and o.customer_type is not None \
+                and o.customer_type not in self.customer_types:
+            return False
+        if self.key_account is not None and o.key_account != self.key_account:
+            return False
+        return not (self.lines.any and not any(self.lines.match(i) for i in req.items))
+
+    def items(self, req: Request) -> list[Item]:
+        if not self.lines.any:
+            return list(req.items)
+        return [i for i in req.items if self.lines.match(i)]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    id: str
+    kind: RuleKind
+    params: Any
+    applies: Applies
+    source: str
+    message: dict[str, str] | None
+    fail_message: dict[str, str] | None
+
+
+@dataclass(frozen=True)
+class CompiledPolicy:
+    name: str
+    version: str | None
+    settings: Settings
+    eligibility: tuple[CompiledRule, ...]
+    terms: tuple[CompiledRule, ...]
+    document: dict = field(repr=False, compare=False)
+
+
+def _parse(doc: Any, source: str) -> tuple[DocumentModel, list[tuple[RuleDoc, Any]]]:
+    if not isinstance(doc, dict):
+        raise PolicyDocumentError(source, "", _("A policy document must be a mapping."))
+    try:
+        model = DocumentModel.model_validate(doc)
+    except PydanticError as exc:
+        _raise(source, exc)
+    seen: dict[str, int] = {}
+    parsed = []
+    for i, rule in enumerate(model.rules):
+        if rule.id in seen:
+            raise PolicyDocumentError(source, f"rules[{i}].id",
+                                      _("Duplicate rule id %(id)s (also rules[%(other)s]).")
+                                      % {"id": rule.id, "other": seen[rule.id]})
+        seen[rule.id] = i
+        kind = RULE_KINDS.get(rule.kind)
+        if kind is None:
+            raise PolicyDocumentError(source, f"rules[{i}].kind",
+                                      _("Unknown rule kind %(kind)r; known kinds: %(known)s.")
+                                      % {"kind": rule.kind, "known": ", ".join(sorted(RULE_KINDS))})
+        try:
+            params = kind.params.model_validate(rule.params)
+        except PydanticError as exc:
+            _raise(source, exc, f"rules[{i}].params")
+        parsed.append((rule, params))
+    return model, parsed
+
+
+def _check_partial(doc: Any, source: str) -> None:
+    """A child document before merging: structure only (its rules may be patches)."""
+    if not isinstance(doc, dict):
+        raise PolicyDocumentError(source, "", _("A policy document must be a mapping."))
+    rules = doc.get("rules", [])
+    if not isinstance(rules, list):
+        raise PolicyDocumentError(source, "rules", _("Must be a list."))
+    for i, rule in enumerate(rules):
+        if not isinstance(rule, dict):
+            raise PolicyDocumentError(source, f"rules[{i}]", _("Must be a mapping."))
+        if not isinstance(rule.get("id"), str) or not rule["id"]:
+            raise PolicyDocumentError(source, f"rules[{i}].id", _("Field required"))
+        if "kind" in rule and rule["kind"] not in RULE_KINDS:
+            raise PolicyDocumentError(source, f"rules[{i}].kind",
+                                      _("Unknown rule kind %(kind)r; known kinds: %(known)s.")
+                                      % {"kind": rule["kind"],
+                                         "known": ", ".join(sorted(RULE_KINDS))})
+    settings = doc.get("settings", {})
+    if settings is not None and not isinstance(settings, dict):
+        raise PolicyDocumentError(source, "settings", _("Must be a mapping."))
+
+
+def validate_document(doc: dict, *, source: str, partial: bool | None = None) -> None:
+    """Raise PolicyDocumentError for an unusable document. A document that still names a
+    parent (``extends``) is checked structurally unless partial=False; merge, then validate."""
+    if partial is None:
+        partial = isinstance(doc, dict) and bool(doc.get("extends")) and not doc.get("_merged")
+    if partial:
+        _check_partial(doc, source)
+        return
+    _parse({k: v for k, v in doc.items() if k != "_merged"}, source)
+
+
+def load_document(text: str, *, source: str) -> dict:
+    """Parse YAML text and validate it (structurally, if it extends a parent)."""
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else ""
+        raise PolicyDocumentError(source, where, _("Not valid YAML: %(problem)s")
+                                  % {"problem": getattr(exc, "problem", exc)}) from exc
+    if doc is None:
+        doc = {}
+    validate_document(doc, source=source)
+    return doc
+
+
+# ---------------------------------------------------------------------------- merge
+def _deep_merge(base: Any, patch: Any) -> Any:
+    if isinstance(base, dict) and isinstance(patch, dict):
+        out = dict(base)
+        for k, v in patch.items():
+            out[k] = _deep_merge(base[k], v) if k in base else copy.deepcopy(v)
+        return out
+    return copy.deepcopy(patch)
+
+
+def merge_documents(parent: dict, child: dict) -> dict:
+    """The child's overrides applied to the parent (semantics in the module docstring)."""
+    out: dict[str, Any] = {k: copy.deepcopy(v) for k, v in parent.items()
+                           if k not in ("rules", "settings", "_merged")}
+    for k, v in child.items():
+        if k not in ("rules", "settings", "_merged"):
+            out[k] = copy.deepcopy(v)
+    out["settings"] = _deep_merge(parent.get("settings") or {}, child.get("settings") or {})
+    rules = [copy.deepcopy(r) for r in parent.get("rules") or []]
+    index = {r.get("id"): i for i, r in enumerate(rules)}
+    for patch in child.get("rules") or []:
+        rid = patch.get("id")
+        directives = {k: patch[k] for k in ("replace", "before", "after") if k in patch}
+        body = {k: v for k, v in patch.items() if k not in ("replace", "before", "after")}
+        if rid in index:
+            i = index[rid]
+            rules[i] = copy.deepcopy(body) if directives.get("replace") \
+                else _deep_merge(rules[i], body)
+            continue
+        anchor = directives.get("before") or directives.get("after")
+        pos = len(rules)
+        if anchor in index:
+            pos = index[anchor] + (1 if "after" in directives else 0)
+        rules.insert(pos, copy.deepcopy(body))
+        index = {r.get("id"): i for i, r in enumerate(rules)}
+    out["rules"] = rules
+    out["_merged"] = True
+    return out
+
+
+# ---------------------------------------------------------------------------- compile
+_CACHE: dict[int, tuple[dict, CompiledPolicy]] = {}
+
+
+def compile_document(doc: dict, *, source: str | None = None) -> CompiledPolicy:
+    """Validate and precompile a merged document; cached by identity (treat docs as frozen)."""
+    hit = _CACHE.get(id(doc))
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    src = source or f"policy {doc.get('name', '?') if isinstance(doc, dict) else '?'}"
+    model, parsed = _parse({k: v for k, v in doc.items() if k != "_merged"}
+                           if isinstance(doc, dict) else doc, src)
+    eligibility, terms = [], []
+    for rule, params in parsed:
+        if not rule.enabled:
+            continue
+        kind = RULE_KINDS[rule.kind]
+        compiled = CompiledRule(
+            id=rule.id, kind=kind, params=params, applies=Applies(rule.applies_to),
+            source=rule.source,
+            message=rule.message.model_dump() if rule.message else None,
+            fail_message=rule.fail_message.model_dump() if rule.fail_message else None)
+        (eligibility if kind.phase == "eligibility" else terms).append(compiled)
+    policy = CompiledPolicy(name=model.name, version=model.version, settings=model.settings,
+                            eligibility=tuple(eligibility), terms=tuple(terms), document=doc)
+    if len(_CACHE) > 256:
+        _CACHE.clear()
+    _CACHE[id(doc)] = (doc, policy)
+    return policy

@@ -1,0 +1,76 @@
+"""evaluate(): request + policy → the POLICY-API Decision dict (deterministic, JSON-ready)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .context import Context, Option
+from .document import (
+    CompiledPolicy,
+    PolicyDocumentError,
+    compile_document,
+    load_document,
+    merge_documents,
+    validate_document,
+)
+from .request import Request, parse_request
+
+
+def evaluate(request: Request | dict, document: dict | CompiledPolicy, *, calendar: Any,
+             version_label: str | None = None) -> dict[str, Any]:
+    """The decision for one request under one (merged) policy document.
+
+    Eligibility rules run in order and offer/block resolutions; every offered, unblocked
+    resolution becomes an option; terms rules then fill in money, shipping and deadlines.
+    Raises the calendar's CalendarYearMissing when a date needs a year without data.
+    """
+    req = request if isinstance(request, Request) else parse_request(request)
+    policy = document if isinstance(document, CompiledPolicy) else compile_document(document)
+    ctx = Context(req, policy, calendar)
+    for rule in policy.eligibility:
+        if rule.applies.request_matches(req) and (
+                rule.applies.resolutions is None
+                or not rule.applies.resolutions.isdisjoint(ctx.open_resolutions())):
+            rule.kind.apply(ctx, rule)
+    default_payer = policy.settings.default_shipping_paid_by
+    open_ = ctx.open_resolutions()
+    open_.sort(key=lambda r: r != ctx.requested)  # the requested resolution first
+    ctx.options = [Option(resolution=r, shipping_paid_by=default_payer) for r in open_]
+    evidence = ctx.facts.get("evidence_required")
+    for rule in policy.terms:
+        if not ctx.options:
+            break
+        if rule.applies.request_matches(req) and (
+                rule.applies.resolutions is None
+                or any(o.resolution in rule.applies.resolutions for o in ctx.options)):
+            rule.kind.apply(ctx, rule)
+    options = []
+    for opt in ctx.options:
+        data = opt.as_json()
+        if evidence:
+            data["evidence_required"] = list(evidence)
+        options.append(data)
+    return {
+        "allowed": bool(options),
+        "policy": {"name": policy.name, "version": version_label or policy.version},
+        "options": options,
+        "reasons": ctx.reasons,
+    }
+
+
+# ---------------------------------------------------------------------------- files
+def load_policy_file(path: str | Path, *, _seen: tuple[str, ...] = ()) -> dict:
+    """Load policies/<name>.yaml, resolving ``extends`` from sibling files; returns the merged,
+    fully validated document. (The database-backed loader lives in the policy app.)"""
+    path = Path(path)
+    doc = load_document(path.read_text(encoding="utf-8"), source=str(path))
+    parent_name = doc.get("extends")
+    if parent_name:
+        if parent_name in _seen:
+            raise PolicyDocumentError(str(path), "extends", "circular extends")
+        parent = load_policy_file(path.with_name(f"{parent_name}.yaml"),
+                                  _seen=(*_seen, doc.get("name", "")))
+        doc = merge_documents(parent, doc)
+        validate_document(doc, source=str(path), partial=False)
+    return doc
