@@ -10,7 +10,11 @@ def _sync_roles(sender, **kwargs):
         return
     from aftersales.accounts.services import roles_sync
 
-    roles_sync(apps=kwargs["apps"])
+    # flush (TransactionTestCase, live_server) sends post_migrate without "apps".
+    if "apps" in kwargs:
+        roles_sync(apps=kwargs["apps"])
+    else:
+        roles_sync()
 
 
 class AccountsConfig(AppConfig):

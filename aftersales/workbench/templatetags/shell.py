@@ -3,11 +3,13 @@
 - ``{% staff_menu as groups %}``  the left menu for request.user (see workbench.navigation)
 - ``{% url_if "cases:search" as search_url %}``  a URL, or "" when the name doesn't reverse
 - ``{{ user|role_label }}``  the user's primary role, translated
+- ``{{ user.department|department_label }}``  the department name in the page's language
 """
 
 from django import template
+from django.utils import translation
 
-from aftersales.accounts.roles import Role
+from aftersales.accounts.roles import DepartmentCode, Role
 from aftersales.workbench.navigation import menu_for, resolve_url_name
 
 register = template.Library()
@@ -33,3 +35,18 @@ def role_label(user) -> str:
     if not role:
         return ""
     return str(Role(role).label)
+
+
+@register.filter
+def department_label(department) -> str:
+    """A seeded department keeps the English label roles_sync stored; show it translated.
+    A department an administrator renamed shows its own name."""
+    if department is None:
+        return ""
+    if department.code in DepartmentCode.values:
+        label = DepartmentCode(department.code).label
+        with translation.override("en"):
+            english = str(label)
+        if department.name in (english, department.code):
+            return str(label)
+    return department.name

@@ -25,10 +25,10 @@ def test_each_role_sees_its_role_name_on_home(client, role):
 
 
 def test_home_shows_department_and_an_honest_empty_queue(client):
-    user = UserFactory(roles=[Role.WAREHOUSE])
+    user = UserFactory(roles=[Role.QUALITY])
     client.force_login(user)
     page = client.get(reverse("home")).content.decode()
-    assert "仓库" in page  # the department
+    assert "品质部" in page  # the department, in the page's language
     assert "暂无待办" in page
     assert "<table" not in page  # no fake rows
 

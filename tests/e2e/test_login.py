@@ -1,0 +1,53 @@
+"""A customer-service agent signs in, sees the home page in Chinese, switches to English and
+signs out — in Debian's Chromium (UX.md "Both"; issue 2 item 8)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from aftersales.accounts.roles import Role
+from aftersales.accounts.tests.factories import PASSWORD, UserFactory
+
+SCREENSHOTS = "/tmp/aftersales-e2e"
+
+
+@pytest.mark.e2e
+def test_agent_logs_in_in_chinese_switches_to_english_and_logs_out(live_server, page):
+    UserFactory(username="wangfang", display_name="王芳", roles=[Role.CUSTOMER_SERVICE])
+
+    # given the login page, in Chinese by default
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
+    expect(page.get_by_role("heading", name="登录")).to_be_visible()
+    page.screenshot(path=f"{SCREENSHOTS}/login-zh.png")
+
+    # when the agent signs in with the labelled fields
+    page.get_by_label("用户名").fill("wangfang")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+    # then the home page is the agent's, in Chinese, styled by the vendored CSS
+    expect(page.get_by_role("heading", name="工作台 · 客服专员")).to_be_visible()
+    expect(page.locator(".topbar")).to_contain_text("王芳")
+    expect(page.locator(".topbar")).to_contain_text("客服部")
+    expect(page.get_by_text("暂无待办")).to_be_visible()
+    expect(page.get_by_role("navigation", name="主菜单")).to_contain_text("我的待办")
+    sidenav_bg = page.locator(".sidenav").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert sidenav_bg == "rgb(31, 42, 60)", "app.css was not served"
+    assert page.evaluate("typeof window.htmx") == "object", "htmx was not served"
+    page.screenshot(path=f"{SCREENSHOTS}/home-zh.png")
+
+    # when switching to English, the same page comes back in English
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", name="Workbench · Customer service agent")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_text("暂无待办")).to_have_count(0)
+    page.screenshot(path=f"{SCREENSHOTS}/home-en.png")
+
+    # when logging out, the login page shows and home needs a login again
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
