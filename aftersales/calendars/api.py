@@ -3,7 +3,7 @@
 GET /api/v1/calendar/add?from=2026-01-05&working_days=3  -> {"date": "2026-01-08"}
 GET /api/v1/calendar/add?from=2026-09-30&days=7          -> {"date": "2026-10-07"}
 GET /api/v1/calendar/add?at=2026-02-13T17:00:00%2B08:00&business_hours=3
-                                                          -> {"datetime": "2026-02-14T11:00:00+08:00"}
+    -> {"datetime": "2026-02-14T11:00:00+08:00"}
 GET /api/v1/calendar/2026  -> the year's holidays and adjusted working days (调休)
 
 Reading the calendar is public (auth=None): it is the published State Council schedule.

@@ -89,8 +89,10 @@ class Hours:
             return ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond
 
         s, e = us(self.start), us(self.end)
-        if self.lunch_start and self.lunch_end and s < us(self.lunch_start) < us(self.lunch_end) < e:
-            return ((s, us(self.lunch_start)), (us(self.lunch_end), e))
+        if self.lunch_start and self.lunch_end:
+            ls, le = us(self.lunch_start), us(self.lunch_end)
+            if s < ls < le < e:
+                return ((s, ls), (le, e))
         return ((s, e),)
 
 
@@ -283,7 +285,10 @@ class WorkCalendar:
             d += timedelta(days=1)
             t = 0
 
-    def business_microseconds_between(self, a: datetime, b: datetime, hours_spec: Any = None) -> int:
+    def business_microseconds_between(
+        self, a: datetime, b: datetime, hours_spec: Any = None
+    ) -> int:
+        """Business time in [a, b] in microseconds (exact); negative if b < a."""
         if a.tzinfo is None or b.tzinfo is None:
             raise ValueError("naive datetime")
         if b < a:

@@ -53,7 +53,8 @@ def parse_schedule(data: Any) -> dict:
             )
         holidays.append((_date(start, key), _date(end, key), str(name or "")))
     adjusted = [
-        _date(d, f"adjusted_workdays.{i}") for i, d in enumerate(data.get("adjusted_workdays") or [])
+        _date(d, f"adjusted_workdays.{i}")
+        for i, d in enumerate(data.get("adjusted_workdays") or [])
     ]
     return {"year": data.get("year"), "note": str(data.get("note") or ""),
             "holidays": holidays, "adjusted_workdays": adjusted}

@@ -39,7 +39,8 @@ def chinesecalendar_days(year: int) -> list[tuple[date, bool, str, str]]:
     end = date(year + 1, 1, 1)
     while d < end:
         if d in cc.workdays:
-            out.append((d, True, "adjusted_workday", CC_NAMES_ZH.get(cc.workdays[d], cc.workdays[d])))
+            name = cc.workdays[d]
+            out.append((d, True, "adjusted_workday", CC_NAMES_ZH.get(name, name)))
         elif d in cc.holidays:
             out.append((d, False, "holiday", CC_NAMES_ZH.get(cc.holidays[d], cc.holidays[d])))
         elif d.weekday() >= 5:
@@ -58,7 +59,9 @@ def seed_years(CalendarYear, CalendarDay, *, region="CN", years=None, replace=Fa
     """
     available = chinesecalendar_years()
     wanted = [y for y in (years or available) if y in available]
-    existing = set(CalendarYear.objects.filter(region=region, year__in=wanted).values_list("year", flat=True))
+    existing = set(
+        CalendarYear.objects.filter(region=region, year__in=wanted).values_list("year", flat=True)
+    )
     if replace and existing:
         CalendarDay.objects.filter(region=region, date__year__in=existing).delete()
         CalendarYear.objects.filter(region=region, year__in=existing).delete()
