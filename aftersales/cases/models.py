@@ -153,7 +153,12 @@ class Case(models.Model):
     state_entered_at = models.DateTimeField(_("state entered at"))
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     sla_paused_at = models.DateTimeField(_("clock paused at"), null=True, blank=True)
+    # The clock due_at belongs to (a state's SLA clock name, or "state:<code>"); kept while
+    # the case waits for the customer so the same clock resumes afterwards.
+    sla_clock = models.CharField(_("SLA clock"), max_length=80, blank=True)
     end_to_end_due_at = models.DateTimeField(_("end-to-end due"), null=True, blank=True)  # S9.2
+    end_to_end_paused_at = models.DateTimeField(_("end-to-end clock paused at"), null=True,
+                                                blank=True)
     breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     # When the sweep must next look at this case (the due time, then each further day late
@@ -202,9 +207,24 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def get_absolute_url(self) -> str:
+        from django.urls import NoReverseMatch, reverse
+
+        try:
+            return reverse("cases:detail", kwargs={"number": self.number})
+        except NoReverseMatch:  # the pages are added by the web engineer
+            return ""
+
     @property
     def is_closed(self) -> bool:
         return self.state_category == StateCategory.CLOSED
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return bool(self.due_at and self.sla_paused_at is None and self.due_at < timezone.now()
+                    and self.state_category == StateCategory.OPEN)
 
     @property
     def is_verified(self) -> bool:

@@ -1,0 +1,206 @@
+"""Options and agreement (S1.4, S1.5): the policy decision stored with the case, the accepted
+option, adjustments within the agent's authority and the supervisor's approval above it, and
+recorded facts the workflow requires (quality judgment, report reviewed, …)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.roles import SUPERVISOR_ROLES
+from aftersales.cases import events
+from aftersales.cases.models import AdjustmentStatus, Case, CaseKind
+from aftersales.cases.services.common import (
+    actor_label,
+    actor_roles,
+    case_workflow,
+    lock_case,
+    notify_customer,
+    now,
+    save_case,
+    staff,
+)
+from aftersales.core.errors import Conflict, PermissionDenied, ValidationError
+from aftersales.core.money import fmt, to_money
+from aftersales.workflow.vocabulary import Requirement
+
+EVALUABLE = {CaseKind.RETURN, CaseKind.EXCHANGE, CaseKind.REPAIR, CaseKind.REFUND_ONLY}
+
+
+def case_policy_request(case: Case) -> dict:
+    """The POLICY-API request for this case: its order, lines, conditions and evidence, under
+    the policy version the case was opened with (the one in force when the customer bought,
+    S9.7)."""
+    from aftersales.policy.engine.request import EVIDENCE
+    from aftersales.policy.selectors import order_for_request, request_from_order
+
+    order = order_for_request(number=case.order.number)
+    index_of = {ln.pk: i for i, ln in enumerate(sorted(order.lines.all(),
+                                                       key=lambda ln: ln.line_no))}
+    items = [{"line": index_of[cl.order_line_id], "quantity": cl.quantity,
+              "condition": cl.condition or {}} for cl in case.lines.all()]
+    version = case.policy_version
+    return request_from_order(
+        order, kind=case.kind, reason=case.reason or "other", items=items or None,
+        policy=version.policy.name if version else None,
+        policy_version=version.number if version else None, asked_at=case.created_at,
+        evidence=[e for e in case.evidence or [] if e in EVIDENCE],
+        damage_cause=case.damage_cause or None, exchange_for=case.exchange_for or None)
+
+
+@transaction.atomic
+def case_evaluate(*, case: Case, actor, expected_version: int | None = None) -> Case:
+    """Ask the policy engine for the options (S1.4) and store the decision with the case.
+
+    Needs a verified order (S1.2); an enquiry or complaint has no options to evaluate.
+    """
+    from aftersales.policy.models import EvaluationChannel
+    from aftersales.policy.services.evaluation import policy_evaluate
+
+    case = lock_case(case, expected_version=expected_version)
+    if case.kind not in EVALUABLE:
+        raise ValidationError(_("Only returns, exchanges, repairs and refunds have options."),
+                              code="not_evaluable", fields={"kind": _("no options")})
+    if case.verified_at is None or case.order_id is None:
+        raise ValidationError(_("Verify the order and the customer first (S1.2)."),
+                              code="requirement_missing",
+                              fields={"verified_order": _("not verified")})
+    decision = policy_evaluate(data=case_policy_request(case), actor=staff(actor),
+                               channel=EvaluationChannel.CASE)
+    case.decision, case.decided_at = decision, now()
+    save_case(case, ["decision", "decided_at"], actor)
+    events.event_evaluated(case=case, actor=staff(actor), data={
+        "allowed": decision.get("allowed"), "policy": decision.get("policy"),
+        "options": [o.get("resolution") for o in decision.get("options") or []]})
+    return case
+
+
+def _option(case: Case, index: int) -> dict:
+    options = (case.decision or {}).get("options") or []
+    if not case.decision:
+        raise ValidationError(_("There are no options yet: evaluate the case first."),
+                              code="requirement_missing",
+                              fields={"option": _("no decision")})
+    if not isinstance(index, int) or not 0 <= index < len(options):
+        raise ValidationError(_("Choose one of the options offered."),
+                              fields={"option": _("not offered")})
+    return options[index]
+
+
+@transaction.atomic
+def case_accept_option(*, case: Case, actor, option: int,
+                       expected_version: int | None = None) -> Case:
+    """Record the option the customer accepts (S1.5), by the customer or an agent for them.
+
+    Moves the case on when its workflow has an ``accept_option`` transition from here."""
+    from aftersales.cases.services.transition import apply_transition
+
+    case = lock_case(case, expected_version=expected_version)
+    if case.is_closed:
+        raise Conflict(_("The case is closed."), code="case_closed")
+    chosen = _option(case, option)
+    at = now()
+    case.agreed_option = {**chosen, "index": option}
+    case.agreed_at, case.agreed_by_customer = at, staff(actor) is None
+    case.resolution = str(chosen.get("resolution") or "")
+    fields = ["agreed_option", "agreed_at", "agreed_by_customer", "resolution"]
+    workflow = case_workflow(case)
+    from_state = case.state
+    if any(t.code == "accept_option" for t in workflow.transitions_from(case.state)):
+        _t, from_state, more = apply_transition(case, workflow=workflow, code="accept_option",
+                                                actor=actor)
+        fields += more
+    save_case(case, fields, actor)
+    events.event_option_accepted(case=case, actor=staff(actor), actor_label=actor_label(actor),
+                                 data={"option": case.agreed_option, "from_state": from_state,
+                                       "to_state": case.state})
+    notify_customer(case, topic="option_accepted", subject=_("Your choice is recorded"),
+                    body=_("You chose: %(resolution)s.") % {"resolution": case.resolution})
+    return case
+
+
+@transaction.atomic
+def case_adjust(*, case: Case, actor, amount, note: str,
+                expected_version: int | None = None) -> Case:
+    """Propose an adjustment (partial refund, goodwill gesture; S1.5). Within the actor's
+    authority in the workflow it is agreed at once; above it a supervisor must approve."""
+    case = lock_case(case, expected_version=expected_version)
+    if case.is_closed:
+        raise Conflict(_("The case is closed."), code="case_closed")
+    try:
+        amount = to_money(amount)
+    except ValueError:
+        raise ValidationError(_("Not an amount."), fields={"amount": _("not an amount")}) \
+            from None
+    if amount <= 0:
+        raise ValidationError(_("The adjustment must be more than zero."),
+                              fields={"amount": _("more than zero")})
+    if not (note or "").strip():
+        raise ValidationError(_("Say what the adjustment is for."),
+                              fields={"note": _("required")})
+    authority = case_workflow(case).max_adjustment(actor_roles(actor))
+    within = amount <= authority
+    case.adjustment_amount, case.adjustment_note = amount, note.strip()
+    case.adjusted_by = staff(actor)
+    case.adjustment_status = AdjustmentStatus.APPROVED if within else AdjustmentStatus.PENDING
+    case.approved_by = staff(actor) if within else None
+    save_case(case, ["adjustment_amount", "adjustment_note", "adjusted_by",
+                     "adjustment_status", "approved_by"], actor)
+    events.event_adjusted(case=case, actor=staff(actor), data={
+        "amount": fmt(amount), "note": case.adjustment_note, "authority": fmt(authority),
+        "within_authority": within})
+    return case
+
+
+@transaction.atomic
+def case_approve_adjustment(*, case: Case, actor, approve: bool = True, note: str = "",
+                            expected_version: int | None = None) -> Case:
+    """A supervisor approves (or refuses) an adjustment above the agent's authority (S1.5)."""
+    case = lock_case(case, expected_version=expected_version)
+    if case.adjustment_status != AdjustmentStatus.PENDING:
+        raise Conflict(_("No adjustment is waiting for approval."), code="nothing_pending")
+    roles = actor_roles(actor)
+    authority = case_workflow(case).max_adjustment(roles)
+    if not (roles & SUPERVISOR_ROLES) or (authority and authority < case.adjustment_amount):
+        raise PermissionDenied(_("Approving %(amount)s yuan is above your authority.")
+                               % {"amount": fmt(case.adjustment_amount)},
+                               code="above_authority")
+    if staff(actor) is not None and case.adjusted_by_id == actor.pk:
+        raise PermissionDenied(_("Someone other than the proposer must approve."),
+                               code="maker_checker")
+    if not approve and not (note or "").strip():
+        raise ValidationError(_("Give the reason for refusing."), fields={"note": _("required")})
+    case.adjustment_status = AdjustmentStatus.APPROVED if approve else AdjustmentStatus.REFUSED
+    case.approved_by = staff(actor) if approve else None
+    save_case(case, ["adjustment_status", "approved_by"], actor)
+    events.event_adjustment_decided(case=case, actor=staff(actor), approved=approve, data={
+        "amount": fmt(case.adjustment_amount or Decimal(0)), "note": note})
+    return case
+
+
+@transaction.atomic
+def case_record_fact(*, case: Case, actor, fact: str, value: bool = True, note: str = "",
+                     data: dict | None = None, expected_version: int | None = None) -> Case:
+    """Record a fact a transition requires (e.g. quality's responsibility judgment S2.5, the
+    sales VP's review of the report S3.2, the tracking number S5.4). Only a role that acts on
+    the case's current state may record it."""
+    case = lock_case(case, expected_version=expected_version)
+    if case.is_closed:
+        raise Conflict(_("The case is closed."), code="case_closed")
+    if fact not in Requirement.values and fact not in {
+            d.fact for d in case_workflow(case).derived}:
+        raise ValidationError(_("Unknown fact."), fields={"fact": _("unknown")})
+    state = case_workflow(case).state(case.state)
+    if not (actor_roles(actor) & set(state.roles)):
+        raise PermissionDenied(_("Your role does not act on this case now."),
+                               code="role_not_allowed")
+    case.facts = {**(case.facts or {}), fact: {
+        "value": bool(value), "by": getattr(staff(actor), "pk", None),
+        "by_label": actor_label(actor), "at": now().isoformat(), "note": note,
+        **(data or {})}}
+    save_case(case, ["facts"], actor)
+    events.event_fact_recorded(case=case, actor=staff(actor), data={
+        "fact": fact, "value": bool(value), "note": note, **(data or {})})
+    return case

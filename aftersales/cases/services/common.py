@@ -1,0 +1,241 @@
+"""Shared steps of the case services: locking (optimistic + row lock), the workflow and facts
+of a case, entering a state (the SLA clock, X2), and customer notifications (item 9)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F, Sum
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.models import Department
+from aftersales.accounts.roles import ROLE_DEPARTMENT
+from aftersales.calendars.calendar import SHANGHAI, get_calendar
+from aftersales.cases.access import portal_token
+from aftersales.cases.events import CUSTOMER as CUSTOMER_LABEL
+from aftersales.cases.models import AdjustmentStatus, Case, StateCategory
+from aftersales.core.choices import DEFAULT_POLICY
+from aftersales.core.errors import Conflict, NotFound
+from aftersales.notify.models import Channel
+from aftersales.notify.services import message_queue
+from aftersales.workflow import sla
+from aftersales.workflow.definitions import State, Workflow, workflow_for
+from aftersales.workflow.vocabulary import CUSTOMER
+
+
+def now() -> datetime:
+    return timezone.now()
+
+
+def is_staff_user(actor) -> bool:
+    return actor is not None and bool(getattr(actor, "pk", None))
+
+
+def actor_roles(actor) -> set[str]:
+    """The workflow roles of an actor; the customer on the portal is the pseudo-role."""
+    if not is_staff_user(actor):
+        return {CUSTOMER}
+    roles = set(actor.role_codes)
+    if actor.is_superuser:
+        roles.add("admin")
+    return roles
+
+
+def actor_label(actor) -> str:
+    return str(actor) if is_staff_user(actor) else CUSTOMER_LABEL
+
+
+def staff(actor):
+    """The user to store in a FK, or None for the customer / the system."""
+    return actor if is_staff_user(actor) else None
+
+
+# ------------------------------------------------------------------------------- locking
+def lock_case(case: Case | int, *, expected_version: int | None = None) -> Case:
+    """The case's current row, locked for this transaction (PostgreSQL: FOR UPDATE; SQLite: the
+    IMMEDIATE transaction holds the write lock). A stale expected_version is a Conflict naming
+    who changed the case and when."""
+    pk = case.pk if isinstance(case, Case) else case
+    try:
+        fresh = (Case.objects.select_for_update(of=("self",))
+                 .select_related("updated_by").get(pk=pk))
+    except Case.DoesNotExist:
+        raise NotFound(_("No such case.")) from None
+    if expected_version is not None and fresh.version != int(expected_version):
+        when = timezone.localtime(fresh.updated_at, SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        who = fresh.changed_by_label() or _("someone else")
+        raise Conflict(
+            _("This case was changed by %(who)s at %(when)s; reload it and try again.")
+            % {"who": who, "when": when},
+            code="stale_case",
+            extra={"changed_by": who, "changed_at": fresh.updated_at.isoformat(),
+                   "version": fresh.version},
+        )
+    return fresh
+
+
+def save_case(case: Case, fields: list[str] | set[str], actor) -> None:
+    """Write the changed fields and bump the version (always with update_fields)."""
+    case.updated_by = staff(actor)
+    case.updated_by_label = "" if is_staff_user(actor) else CUSTOMER_LABEL
+    case.updated_at = now()
+    Case.objects.filter(pk=case.pk).update(
+        version=F("version") + 1,
+        **{f: getattr(case, f) for f in set(fields) | {"updated_by", "updated_by_label",
+                                                     "updated_at"}})
+    case.version += 1
+
+
+# ------------------------------------------------------------------------------- policy
+def policy_name_for(business_line: str) -> str:
+    return DEFAULT_POLICY[business_line]
+
+
+def resolve_policy(*, business_line: str, at_date=None, version=None):
+    """(PolicyVersion, merged document): a case keeps the version it was opened under (S9.7)."""
+    from aftersales.policy.services.resolve import policy_resolve
+
+    if version is not None:
+        return policy_resolve(name=version.policy.name, version=version.number)
+    return policy_resolve(name=policy_name_for(business_line), at=at_date)
+
+
+def order_placed_date(order):
+    return timezone.localtime(order.placed_at, SHANGHAI).date() if order else None
+
+
+def case_document(case: Case) -> dict:
+    _version, doc = resolve_policy(business_line=case.business_line,
+                                   version=case.policy_version)
+    return doc
+
+
+def case_workflow(case: Case) -> Workflow:
+    doc = case_document(case)
+    if case.workflow_key:
+        from aftersales.workflow.definitions import workflows_from_document
+
+        wf = workflows_from_document(doc).get(case.workflow_key)
+        if wf is not None:
+            return wf
+    return workflow_for(doc, business_line=case.business_line, case_kind=case.kind)
+
+
+# ------------------------------------------------------------------------------- facts
+def case_values(case: Case) -> dict[str, Any]:
+    """Numbers a workflow may derive facts from (S11.1: quantity > 200 → production)."""
+    qty = case.lines.aggregate(q=Sum("quantity"))["q"] if case.pk else None
+    return {"quantity": qty or case.quantity_affected or 0}
+
+
+def case_facts(case: Case) -> set[str]:
+    """The workflow requirement codes this case meets now (vocabulary.Requirement)."""
+    facts = {k for k, v in (case.facts or {}).items()
+             if v and (not isinstance(v, dict) or v.get("value", True))}
+    if case.verified_at:
+        facts.add("verified_order")
+        facts.add("purchase_proof")
+    if case.problem_confirmed_at:
+        facts.add("problem_confirmed")
+    if case.decision:
+        facts.add("policy_decision")
+    if case.agreed_option:
+        facts.add("option_accepted")
+    if case.adjustment_status not in (AdjustmentStatus.PENDING, AdjustmentStatus.REFUSED):
+        facts.add("within_authority")
+    if case.csat_score:
+        facts.add("rating")
+    if case.key_account:
+        facts.add("key_account")
+    return facts
+
+
+# ------------------------------------------------------------------------------- states
+def department_for(state: State) -> Department | None:
+    code = state.department or next((ROLE_DEPARTMENT[r] for r in state.roles
+                                     if r in ROLE_DEPARTMENT), None)
+    if not code:
+        return None
+    return Department.objects.filter(code=code).first()
+
+
+def enter_state(case: Case, workflow: Workflow, code: str, *, at: datetime,
+                previous: State | None) -> list[str]:
+    """Put the case in state `code` and set its clocks (X2); returns the changed field names.
+
+    The clock arithmetic is aftersales.workflow.sla's: a timed state starts a due time on the
+    calendar (the urgent SLA for urgent cases); states sharing a clock keep one due time; a
+    waiting/paused state stops the clock and the wait is given back when it resumes;
+    resolved/closed stop it. A new due time is a new "state entry" (state_seq) for the
+    sweep's once-only escalation and fines.
+    """
+    state = workflow.state(code)
+    fields = ["state", "state_category", "state_entered_at", "previous_state", "due_at",
+              "sla_paused_at", "sla_clock", "sla_next_check_at", "state_seq", "breached_at",
+              "escalated_at", "end_to_end_due_at", "end_to_end_paused_at", "department",
+              "assignee", "assigned_at"]
+    case.previous_state = case.state if previous is not None else ""
+    case.state = code
+    case.state_category = state.category
+    case.state_entered_at = at
+    cal = get_calendar()
+    hours = department_for(state)
+    before = sla.Clock(due_at=case.due_at, paused_at=case.sla_paused_at,
+                       name=case.sla_clock or None)
+    after = sla.clock_on_enter(workflow=workflow, to_state=code, now=at, clock=before,
+                               urgent=case.priority == "urgent", calendar=cal,
+                               hours_spec=hours)
+    same_clock = (before.due_at is not None and after.due_at is not None
+                  and bool(after.name) and after.name == before.name)
+    if after.due_at is not None and not same_clock and after != before:
+        case.state_seq += 1
+        case.breached_at = None
+        case.escalated_at = None
+    case.due_at, case.sla_paused_at = after.due_at, after.paused_at
+    case.sla_clock = after.name or ""
+    case.sla_next_check_at = case.due_at if case.sla_paused_at is None else None
+    e2e = sla.end_to_end_on_enter(
+        workflow=workflow, to_state=code, now=at, calendar=cal,
+        clock=sla.Clock(due_at=case.end_to_end_due_at, paused_at=case.end_to_end_paused_at,
+                        name="end_to_end" if case.end_to_end_due_at else None))
+    case.end_to_end_due_at, case.end_to_end_paused_at = e2e.due_at, e2e.paused_at
+    if state.category == StateCategory.CLOSED and case.closed_at is None:
+        case.closed_at = at
+        fields.append("closed_at")
+    if state.roles and state.category != StateCategory.CLOSED:
+        if hours is not None:
+            case.department = hours
+        if case.assignee_id and not (case.assignee.role_codes & set(state.roles)):
+            case.assignee = None
+            case.assigned_at = None
+    return fields
+
+
+# ------------------------------------------------------------------------------- notify
+def portal_link(case: Case) -> str:
+    base = getattr(settings, "AFTERSALES_BASE_URL", "").rstrip("/")
+    try:
+        path = reverse("portal:case", kwargs={"number": case.number})
+    except NoReverseMatch:
+        path = f"/portal/cases/{case.number}/"
+    return f"{base}{path}?t={portal_token(case)}"
+
+
+def notify_customer(case: Case, *, topic: str, subject: str, body: str,
+                    dedupe_key: str | None = None) -> None:
+    """Queue the customer's message(s) for a customer-visible step (item 9)."""
+    email = case.contact_email or (case.customer.email if case.customer_id else "")
+    text = f"{body}\n\n{_('Follow your case')}: {portal_link(case)}"
+    subject = f"[{case.number}] {subject}"
+    if email:
+        message_queue(channel=Channel.EMAIL, recipient=email, subject=subject, body=text,
+                      case=case, topic=topic, dedupe_key=dedupe_key)
+    phone = case.contact_phone or (case.customer.phone if case.customer_id else "")
+    if phone and Channel.SMS in getattr(settings, "NOTIFY_CUSTOMER_CHANNELS", ("email",)):
+        message_queue(channel=Channel.SMS, recipient=phone, subject=subject, body=text,
+                      case=case, topic=topic,
+                      dedupe_key=f"{dedupe_key}:sms" if dedupe_key else None)

@@ -1,0 +1,365 @@
+"""Intake from any channel (S1.1), verification (S1.2), problem confirmation (S1.3) and
+attachments. One transaction and one timeline event per action."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.calendars.calendar import SHANGHAI
+from aftersales.cases import events
+from aftersales.cases.access import new_portal_salt
+from aftersales.cases.files import sniff
+from aftersales.cases.models import (
+    Attachment,
+    Case,
+    CaseKind,
+    CaseLine,
+    CaseNumberSequence,
+    Priority,
+)
+from aftersales.cases.services.common import (
+    actor_label,
+    actor_roles,
+    enter_state,
+    lock_case,
+    notify_customer,
+    now,
+    order_placed_date,
+    resolve_policy,
+    save_case,
+    staff,
+)
+from aftersales.core.choices import BusinessLine
+from aftersales.core.errors import PermissionDenied, ValidationError
+from aftersales.workflow.definitions import workflow_for
+
+
+def phone_digits(phone: str) -> str:
+    digits = "".join(ch for ch in str(phone or "") if ch.isdigit())
+    return digits[-11:] if digits.startswith("86") and len(digits) == 13 else digits
+
+
+def phone_matches(order, phone: str) -> bool:
+    """S1.2 identity: the phone given is the buyer's or the receiver's on the order."""
+    given = phone_digits(phone)
+    if len(given) < 6:
+        return False
+    known = {phone_digits(order.receiver_phone), phone_digits(order.customer.phone)}
+    return given in known - {""}
+
+
+def case_number_next(at=None) -> str:
+    """The next AS-<year>-<nnnnnn>; the year's sequence row is locked until commit."""
+    year = timezone.localtime(at or now(), SHANGHAI).year
+    if not CaseNumberSequence.objects.filter(year=year).update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                CaseNumberSequence.objects.create(year=year, last=1)
+        except IntegrityError:  # another intake created the row first
+            CaseNumberSequence.objects.filter(year=year).update(last=F("last") + 1)
+    last = CaseNumberSequence.objects.get(year=year).last
+    return f"AS-{year}-{last:06d}"
+
+
+def _lines(order, lines: list[dict[str, Any]] | None) -> list[CaseLine]:
+    """Case lines from [{"order_line"|"line_no", "quantity", ...}]; quantity ≤ bought."""
+    if not lines:
+        return []
+    if order is None:
+        raise ValidationError(_("Lines need an order."), fields={"lines": _("no order given")})
+    by_id = {ol.pk: ol for ol in order.lines.all()}
+    by_no = {ol.line_no: ol for ol in by_id.values()}
+    wanted: dict[int, int] = defaultdict(int)
+    out = []
+    for i, raw in enumerate(lines):
+        ref = raw.get("order_line")
+        ol = by_id.get(getattr(ref, "pk", ref)) if ref is not None else by_no.get(
+            raw.get("line_no"))
+        if ol is None:
+            raise ValidationError(_("Line %(n)d is not on order %(order)s.")
+                                  % {"n": i + 1, "order": order.number},
+                                  fields={f"lines[{i}]": _("not on this order")})
+        try:
+            qty = int(raw.get("quantity") or 0)
+        except (TypeError, ValueError):
+            qty = 0
+        wanted[ol.pk] += qty
+        if qty < 1 or wanted[ol.pk] > ol.quantity:
+            raise ValidationError(
+                _("Quantity for %(name)s must be between 1 and %(bought)d (bought).")
+                % {"name": ol.name, "bought": ol.quantity},
+                fields={f"lines[{i}].quantity": _("1 to %(n)d") % {"n": ol.quantity}})
+        out.append(CaseLine(order_line=ol, quantity=qty, serial=str(raw.get("serial") or ""),
+                            condition=raw.get("condition") or {},
+                            reason=str(raw.get("reason") or "")[:200]))
+    return out
+
+
+def case_open(*, kind: str, channel: str, actor=None, order=None, customer=None,
+              business_line: str | None = None, lines: list[dict] | None = None,
+              verify_phone: str | None = None, contact_name: str = "", contact_phone: str = "",
+              contact_email: str = "", reason: str = "", symptom: str = "",
+              defect_category: str = "", description: str = "",
+              quantity_affected: int | None = None, priority: str = Priority.NORMAL,
+              key_account: bool | None = None, evidence: list[str] | None = None,
+              exchange_for: list[dict] | None = None, idempotency_key: str | None = None,
+              ) -> Case:
+    """Open a case (S1.1) from any channel. Only an enquiry may come without an order (S1.2).
+
+    With verify_phone the order is verified in the same step (the portal; an agent who has the
+    caller's phone). The same idempotency_key returns the case it created the first time
+    (``case.created`` tells which).
+    """
+    if idempotency_key:
+        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            existing.created = False
+            return existing
+    try:
+        case = _open(kind=kind, channel=channel, actor=actor, order=order, customer=customer,
+                     business_line=business_line, lines=lines, verify_phone=verify_phone,
+                     contact_name=contact_name, contact_phone=contact_phone,
+                     contact_email=contact_email, reason=reason, symptom=symptom,
+                     defect_category=defect_category, description=description,
+                     quantity_affected=quantity_affected, priority=priority,
+                     key_account=key_account, evidence=evidence, exchange_for=exchange_for,
+                     idempotency_key=idempotency_key)
+    except IntegrityError:
+        if idempotency_key and not transaction.get_connection().in_atomic_block:
+            existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:  # a concurrent retry won the race
+                existing.created = False
+                return existing
+        raise
+    case.created = True
+    return case
+
+
+@transaction.atomic
+def _open(*, kind, channel, actor, order, customer, business_line, lines, verify_phone,
+          contact_name, contact_phone, contact_email, reason, symptom, defect_category,
+          description, quantity_affected, priority, key_account, evidence, exchange_for,
+          idempotency_key) -> Case:
+    if kind not in CaseKind.values:
+        raise ValidationError(_("Unknown case kind."), fields={"kind": _("unknown")})
+    if priority not in Priority.values:
+        raise ValidationError(_("Unknown priority."), fields={"priority": _("unknown")})
+    if order is None and kind != CaseKind.CONSULT:
+        raise ValidationError(
+            _("Only an enquiry can be opened without an order; give the order number (S1.2)."),
+            code="order_required", fields={"order": _("required for this kind of case")})
+    if order is not None:
+        business_line = order.business_line
+        customer = customer or order.customer
+        if customer.pk != order.customer_id:
+            raise ValidationError(_("The order belongs to another customer."),
+                                  fields={"order": _("not this customer's order")})
+    if business_line not in BusinessLine.values:
+        raise ValidationError(_("Which business line?"),
+                              fields={"business_line": _("required")})
+    at = now()
+    version, doc = resolve_policy(business_line=business_line, at_date=order_placed_date(order))
+    workflow = workflow_for(doc, business_line=business_line, case_kind=kind)
+    case_lines = _lines(order, lines)
+    if verify_phone is not None and order is not None and not phone_matches(order, verify_phone):
+        raise ValidationError(_("The phone number does not match the order."),
+                              code="verification_failed", fields={"phone": _("does not match")})
+    case = Case(
+        number=case_number_next(at), kind=kind, channel=channel, business_line=business_line,
+        customer=customer, order=order,
+        contact_name=contact_name or (customer.name if customer else ""),
+        contact_phone=contact_phone or (verify_phone or "") or (customer.phone if customer
+                                                               else ""),
+        contact_email=contact_email or (customer.email if customer else ""),
+        dealer=order.dealer if order is not None else None,
+        reason=reason, symptom=symptom[:200], defect_category=defect_category[:60],
+        description=description, quantity_affected=quantity_affected, priority=priority,
+        key_account=customer.key_account if key_account is None and customer else
+        bool(key_account),
+        evidence=list(evidence or []), exchange_for=list(exchange_for or []),
+        workflow_key=workflow.key, policy_version=version, state="", state_entered_at=at,
+        portal_salt=new_portal_salt(), idempotency_key=idempotency_key or None,
+        created_by=staff(actor), updated_by=staff(actor),
+        updated_by_label="" if staff(actor) else actor_label(actor),
+    )
+    if verify_phone is not None and order is not None:
+        case.verified_at, case.verified_by = at, staff(actor)
+    enter_state(case, workflow, workflow.initial, at=at, previous=None)
+    initial = workflow.state(workflow.initial)
+    if staff(actor) is not None and actor_roles(actor) & set(initial.roles):
+        case.assignee, case.assigned_at = actor, at
+    case.save(force_insert=True)
+    for line in case_lines:
+        line.case = case
+    CaseLine.objects.bulk_create(case_lines)
+    events.event_opened(case=case, actor=staff(actor), actor_label=actor_label(actor), data={
+        "kind": kind, "channel": channel, "order": order.number if order else None,
+        "lines": [{"order_line": cl.order_line_id, "quantity": cl.quantity}
+                  for cl in case_lines],
+        "verified": case.verified_at is not None, "due_at": _iso(case.due_at),
+        "policy_version": version.pk,
+    })
+    notify_customer(case, topic="case_opened", subject=_("We have received your request"),
+                    body=_("Your after-sales case %(number)s is open. We will reply by "
+                           "%(due)s.") % {"number": case.number, "due": _local(case.due_at)})
+    return case
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _local(value) -> str:
+    return timezone.localtime(value, SHANGHAI).strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+@transaction.atomic
+def case_verify(*, case: Case, actor, order, phone: str,
+                expected_version: int | None = None) -> Case:
+    """Verify the order and the caller (S1.2): the order's buyer/receiver phone must match."""
+    case = lock_case(case, expected_version=expected_version)
+    if case.is_closed:
+        raise ValidationError(_("The case is closed."), code="case_closed")
+    if order is None or not phone_matches(order, phone):
+        # An unknown order and someone else's order get the same answer.
+        raise ValidationError(_("No order with this number matches this phone number."),
+                              code="verification_failed",
+                              fields={"order": _("not found for this phone")})
+    if case.order_id and case.order_id != order.pk:
+        raise ValidationError(_("This case is about another order."),
+                              fields={"order": _("another order")})
+    at = now()
+    case.order, case.customer = order, order.customer
+    case.dealer = case.dealer or order.dealer
+    case.verified_at, case.verified_by = at, staff(actor)
+    save_case(case, ["order", "customer", "dealer", "verified_at", "verified_by"], actor)
+    events.event_verified(case=case, actor=staff(actor),
+                          data={"order": order.number, "phone_last4": phone_digits(phone)[-4:]})
+    return case
+
+
+@transaction.atomic
+def case_confirm_problem(*, case: Case, actor, symptom: str, description: str = "",
+                         defect_category: str = "", quantity_affected: int | None = None,
+                         lines: list[dict] | None = None,
+                         expected_version: int | None = None) -> Case:
+    """Record the structured problem (S1.3); replaces the case lines when lines are given."""
+    case = lock_case(case, expected_version=expected_version)
+    if case.is_closed:
+        raise ValidationError(_("The case is closed."), code="case_closed")
+    if not (symptom or "").strip():
+        raise ValidationError(_("Describe the symptom."), fields={"symptom": _("required")})
+    if lines is not None:
+        new_lines = _lines(case.order, lines)
+        case.lines.all().delete()
+        for line in new_lines:
+            line.case = case
+        CaseLine.objects.bulk_create(new_lines)
+    case.symptom = symptom[:200]
+    case.description = description or case.description
+    case.defect_category = defect_category[:60] or case.defect_category
+    if quantity_affected is not None:
+        if quantity_affected < 1:
+            raise ValidationError(_("Quantity affected must be at least 1."),
+                                  fields={"quantity_affected": _("at least 1")})
+        case.quantity_affected = quantity_affected
+    case.problem_confirmed_at = now()
+    save_case(case, ["symptom", "description", "defect_category", "quantity_affected",
+                     "problem_confirmed_at"], actor)
+    events.event_problem_confirmed(case=case, actor=staff(actor), data={
+        "symptom": case.symptom, "defect_category": case.defect_category,
+        "quantity_affected": case.quantity_affected})
+    return case
+
+
+def _max_upload_bytes(case: Case) -> int:
+    try:
+        doc_limit = (case_workflow_document_limits(case) or {}).get("max_bytes")
+    except Exception:  # a policy without the key uses the setting
+        doc_limit = None
+    return int(doc_limit or getattr(settings, "CASE_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def case_workflow_document_limits(case: Case) -> dict | None:
+    from aftersales.cases.services.common import case_document
+
+    return (case_document(case).get("attachments") or None)
+
+
+def store_attachment(*, case: Case, actor, upload, by_customer: bool = False) -> Attachment:
+    """Check and store one file on a locked case (no event; callers record theirs).
+
+    The type is read from the bytes and the size is limited (policy `attachments.max_bytes`,
+    else the CASE_ATTACHMENT_MAX_BYTES setting); a refused file stores nothing."""
+    limit = _max_upload_bytes(case)
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, 2)
+        size = upload.tell()
+    name = str(getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][-200:]
+    if size > limit:
+        raise ValidationError(
+            _("%(name)s is too large: %(size)d MB at most.")
+            % {"name": name, "size": max(1, limit // (1024 * 1024))},
+            code="file_too_large", fields={"file": _("too large")})
+    upload.seek(0)
+    data = upload.read()
+    kind = sniff(data[:64])
+    if kind is None:
+        raise ValidationError(
+            _("%(name)s is not a photo, video or PDF (JPEG, PNG, GIF, WEBP, HEIC, MP4, MOV, "
+              "PDF).") % {"name": name},
+            code="file_type_not_allowed", fields={"file": _("type not allowed")})
+    content_type, att_kind = kind
+    att = Attachment(case=case, kind=att_kind, content_type=content_type, size=len(data),
+                     sha256=hashlib.sha256(data).hexdigest(), original_name=name,
+                     uploaded_by=staff(actor), by_customer=by_customer)
+    att.file.save(f"{case.number}-{att.sha256[:12]}.{EXTENSIONS[content_type]}",
+                  ContentFile(data), save=False)
+    try:
+        att.save(force_insert=True)
+    except Exception:
+        att.file.delete(save=False)
+        raise
+    evidence = set(case.evidence or [])
+    if att_kind != "document":  # a PDF's meaning (invoice, report…) is stated by the agent
+        evidence.add("photos" if att_kind == "photo" else "video")
+    case.evidence = sorted(evidence)
+    return att
+
+
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp",
+              "image/heic": "heic", "image/heif": "heif", "video/mp4": "mp4",
+              "video/quicktime": "mov", "application/pdf": "pdf"}
+
+
+@transaction.atomic
+def attachment_add(*, case: Case, actor, upload, by_customer: bool = False,
+                   expected_version: int | None = None) -> Attachment:
+    """Attach a photo, video or PDF to an open case (S1.3); a refused file stores nothing."""
+    case = lock_case(case, expected_version=expected_version)
+    if case.is_closed:
+        raise ValidationError(_("The case is closed."), code="case_closed")
+    if staff(actor) is None and not by_customer:
+        raise PermissionDenied(_("Sign in to add files."))
+    att = store_attachment(case=case, actor=actor, upload=upload, by_customer=by_customer)
+    save_case(case, ["evidence"], actor)
+    events.event_attachment_added(case=case, actor=staff(actor),
+                                  actor_label=actor_label(actor), data={
+                                      "attachment": att.pk, "name": att.original_name,
+                                      "kind": att.kind, "content_type": att.content_type,
+                                      "size": att.size})
+    return att
+
+
+__all__ = ["case_open", "case_verify", "case_confirm_problem", "attachment_add",
+           "store_attachment", "case_number_next", "phone_matches"]

@@ -1,0 +1,245 @@
+"""The SLA sweep (X2, S3.4) and the fine ledger's manual actions.
+
+`sla_sweep` looks only at cases whose `sla_next_check_at` has come (a partial index): it marks
+the breach, escalates once per state entry to the department's supervisor (else a user with
+the SLA's escalation role), queues the notification, and books one fine per started day late
+when the SLA names a fine. Everything is keyed so that running it twice changes nothing
+(unique constraints + bulk inserts that ignore conflicts); a later sweep on a later day books
+that day's fine.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.models import Department
+from aftersales.calendars.calendar import SHANGHAI
+from aftersales.cases import events
+from aftersales.cases.models import Case, Escalation, Fine, FineKind, FineStatus, StateCategory
+from aftersales.cases.services.common import (
+    actor_roles,
+    case_workflow,
+    now,
+    resolve_policy,
+    staff,
+)
+from aftersales.core.errors import Conflict, NotFound, ValidationError
+from aftersales.core.money import fmt
+from aftersales.notify.models import Channel, Message
+from aftersales.notify.services import messages_queue_bulk
+from aftersales.workflow import sla as wf_sla
+from aftersales.workflow.definitions import FineSpec, Workflow, workflow_for
+
+log = logging.getLogger(__name__)
+BATCH = 2000
+
+
+class _Workflows:
+    """Workflows by (policy version, business line, kind), loaded once per sweep."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple, Workflow | None] = {}
+        self._versions: dict[int, object] = {}
+
+    def get(self, version_id, business_line: str, kind: str) -> Workflow | None:
+        key = (version_id, business_line, kind)
+        if key not in self._cache:
+            try:
+                from aftersales.policy.models import PolicyVersion
+
+                version = (PolicyVersion.objects.select_related("policy").get(pk=version_id)
+                           if version_id else None)
+                _v, doc = resolve_policy(business_line=business_line, version=version)
+                self._cache[key] = workflow_for(doc, business_line=business_line,
+                                                case_kind=kind)
+            except Exception:  # a broken policy must not stop the sweep for everyone else
+                log.exception("no workflow for %s", key)
+                self._cache[key] = None
+        return self._cache[key]
+
+
+class _Supervisors:
+    def __init__(self) -> None:
+        self._dept = {d.pk: d.supervisor_id for d in Department.objects.all()}
+        self._role: dict[tuple, int | None] = {}
+
+    def for_case(self, department_id, role: str | None) -> int | None:
+        if department_id and self._dept.get(department_id):
+            return self._dept[department_id]
+        if not role:
+            return None
+        key = (department_id, role)
+        if key not in self._role:
+            users = get_user_model().objects.filter(is_active=True, groups__name=role)
+            pick = (users.filter(department_id=department_id).order_by("pk").first()
+                    if department_id else None) or users.order_by("pk").first()
+            self._role[key] = pick.pk if pick else None
+        return self._role[key]
+
+
+def _local(value: datetime) -> str:
+    return timezone.localtime(value, SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def sla_sweep(*, now_: datetime | None = None, batch: int = BATCH) -> dict[str, int]:
+    """Mark breaches, escalate once, book the fines the policy names (S3.4). Idempotent."""
+    at = now_ or now()
+    counts = {"cases": 0, "breached": 0, "escalated": 0, "fines": 0}
+    workflows, supervisors = _Workflows(), _Supervisors()
+    User = get_user_model()
+    last_pk = 0
+    while True:
+        rows = list(
+            Case.objects.filter(sla_next_check_at__lte=at, pk__gt=last_pk,
+                                sla_paused_at__isnull=True)
+            .exclude(state_category__in=[StateCategory.CLOSED, StateCategory.RESOLVED])
+            .order_by("pk")
+            .values("pk", "number", "state", "state_seq", "due_at", "kind", "business_line",
+                    "policy_version_id", "department_id", "assignee_id", "breached_at",
+                    "escalated_at")[:batch])
+        if not rows:
+            break
+        last_pk = rows[-1]["pk"]
+        with transaction.atomic():
+            _sweep_batch(rows, at, workflows, supervisors, User, counts)
+    return counts
+
+
+def _sweep_batch(rows, at, workflows, supervisors, User, counts) -> None:
+    updates: list[Case] = []
+    escalations: list[Escalation] = []
+    fines: list[Fine] = []
+    messages: list[Message] = []
+    event_rows: list[tuple[int, str, dict]] = []
+    emails = dict(User.objects.filter(is_active=True).exclude(email="")
+                  .values_list("pk", "email")) if rows else {}
+    for r in rows:
+        counts["cases"] += 1
+        due = r["due_at"]
+        if due is None or due > at:
+            updates.append(Case(pk=r["pk"], sla_next_check_at=due, breached_at=r["breached_at"],
+                                escalated_at=r["escalated_at"]))
+            continue
+        wf = workflows.get(r["policy_version_id"], r["business_line"], r["kind"])
+        spec = wf.states[r["state"]].sla if wf and r["state"] in wf.states else None
+        data: dict = {"state": r["state"], "due_at": due.isoformat()}
+        breached_at, escalated_at = r["breached_at"], r["escalated_at"]
+        if breached_at is None:
+            breached_at = at
+            counts["breached"] += 1
+            data["breached"] = True
+        if escalated_at is None:
+            to = supervisors.for_case(r["department_id"], spec.escalate_to if spec else None)
+            escalations.append(Escalation(case_id=r["pk"], state=r["state"],
+                                          state_seq=r["state_seq"], due_at=due,
+                                          escalated_to_id=to, department_id=r["department_id"],
+                                          at=at))
+            escalated_at = at
+            counts["escalated"] += 1
+            data["escalated_to"] = to
+            if to and emails.get(to):
+                messages.append(Message(
+                    channel=Channel.EMAIL, recipient=emails[to], case_id=r["pk"],
+                    topic="sla_escalation", dedupe_key=f"escalation:{r['pk']}:{r['state_seq']}",
+                    subject=_("[%(number)s] overdue since %(due)s")
+                    % {"number": r["number"], "due": _local(due)},
+                    body=_("Case %(number)s in state %(state)s was due at %(due)s and is "
+                           "escalated to you.") % {"number": r["number"], "state": r["state"],
+                                                    "due": _local(due)}))
+        late = wf_sla.days_late(due, at)
+        fine: FineSpec | None = spec.fine if spec else None
+        next_check = None
+        if fine is not None and fine.per_day_late > 0:
+            amount = wf_sla.fine_amount(fine, days_late=1)
+            for day in range(1, late + 1):
+                fines.append(Fine(case_id=r["pk"], person_id=r["assignee_id"],
+                                  department_id=r["department_id"], rule=f"{fine.rule}-late",
+                                  kind=FineKind.LATE, state=r["state"],
+                                  state_seq=r["state_seq"], day=day, days_late=day,
+                                  amount=amount, due_at=due, booked_at=at))
+            data["days_late"] = late
+            # Look again when the next day of delay starts.
+            next_check = due + timedelta(days=late, microseconds=1)
+            if next_check <= at:
+                next_check = at + timedelta(hours=1)
+        event_rows.append((r["pk"], r["state"], data))
+        updates.append(Case(pk=r["pk"], sla_next_check_at=next_check, breached_at=breached_at,
+                            escalated_at=escalated_at))
+    Case.objects.bulk_update(updates, ["sla_next_check_at", "breached_at", "escalated_at"],
+                             batch_size=500)
+    if escalations:
+        Escalation.objects.bulk_create(escalations, ignore_conflicts=True)
+    if fines:
+        before = Fine.objects.filter(case_id__in={f.case_id for f in fines}).count()
+        Fine.objects.bulk_create(fines, ignore_conflicts=True, batch_size=1000)
+        booked = Fine.objects.filter(case_id__in={f.case_id for f in fines}).count() - before
+        counts["fines"] += booked
+    # Only cases where something new happened get a timeline entry.
+    event_rows = [(pk, st, d) for pk, st, d in event_rows
+                  if d.get("breached") or "escalated_to" in d or d.get("days_late")]
+    if event_rows:
+        events.events_sla_breached(rows=event_rows, at=at)
+    if messages:
+        messages_queue_bulk(messages)
+
+
+def _fine_spec(fine: Fine) -> FineSpec:
+    wf = case_workflow(fine.case)
+    state = wf.states.get(fine.state)
+    if state is not None and state.sla and state.sla.fine:
+        return state.sla.fine
+    for s in wf.states.values():
+        if s.sla and s.sla.fine and fine.rule.startswith(s.sla.fine.rule):
+            return s.sla.fine
+    raise NotFound(_("The policy names no fine rule %(rule)s.") % {"rule": fine.rule})
+
+
+@transaction.atomic
+def fine_waive(*, fine: Fine, actor, reason: str) -> Fine:
+    """Waive a booked fine (S3.4 "approved special circumstances"): the policy's waiver role
+    and a reason are required."""
+    fine = Fine.objects.select_for_update().select_related("case").get(pk=fine.pk)
+    if fine.status != FineStatus.BOOKED:
+        raise Conflict(_("This fine is already waived."), code="already_waived")
+    wf_sla.fine_waiver_check(spec=_fine_spec(fine), roles=actor_roles(actor), reason=reason)
+    fine.status, fine.waived_by = FineStatus.WAIVED, staff(actor)
+    fine.waiver_reason, fine.waived_at = reason.strip(), now()
+    fine.save(update_fields=["status", "waived_by", "waiver_reason", "waived_at"])
+    events.event_fine_waived(case=fine.case, actor=staff(actor), data={
+        "fine": fine.pk, "rule": fine.rule, "amount": fmt(fine.amount), "reason": reason})
+    return fine
+
+
+@transaction.atomic
+def fine_book_violation(*, case: Case, actor, person, serious: bool = False,
+                        note: str = "") -> Fine:
+    """Book a procedure-violation fine (S3.4: per occurrence, doubled when serious) using the
+    fine rule of the case's current state."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    wf = case_workflow(case)
+    spec = wf.state(case.state).sla
+    if spec is None or spec.fine is None or spec.fine.per_violation <= 0:
+        raise ValidationError(_("The policy names no violation fine for this step."),
+                              code="no_fine_rule")
+    if not (actor_roles(actor) & {spec.fine.waiver_role, "admin"}):
+        from aftersales.core.errors import PermissionDenied
+
+        raise PermissionDenied(_("Only %(role)s may book this fine.")
+                               % {"role": spec.fine.waiver_role})
+    rule = f"{spec.fine.rule}-violation"
+    occurrence = Fine.objects.filter(case=case, rule=rule, state_seq=case.state_seq).count() + 1
+    fine = Fine.objects.create(
+        case=case, person=person, department=case.department, rule=rule,
+        kind=FineKind.VIOLATION, state=case.state, state_seq=case.state_seq, day=occurrence,
+        serious=serious, amount=wf_sla.fine_amount(spec.fine, violations=1, serious=serious),
+        note=note, booked_at=now())
+    events.event_fine_booked(case=case, actor=staff(actor), data={
+        "fine": fine.pk, "rule": rule, "amount": fmt(fine.amount), "serious": serious,
+        "person": getattr(person, "pk", None)})
+    return fine

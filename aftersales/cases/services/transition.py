@@ -1,0 +1,219 @@
+"""Moving a case through its workflow (S1, S2, S3, S9.3; X4): the generic transition and the
+named steps built on it (reject, appeal, close, rate). Each is one transaction, one event."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from aftersales.cases import events
+from aftersales.cases.models import Case, StateCategory
+from aftersales.cases.services.common import (
+    actor_label,
+    actor_roles,
+    case_facts,
+    case_values,
+    case_workflow,
+    enter_state,
+    lock_case,
+    notify_customer,
+    now,
+    save_case,
+    staff,
+)
+from aftersales.core.errors import Conflict, ValidationError
+from aftersales.workflow.definitions import Transition, Workflow
+from aftersales.workflow.engine import available_transitions, transition_check
+
+
+def _label(labels, fallback: str) -> str:
+    from django.utils.translation import get_language
+
+    key = "zh" if (get_language() or "en").lower().startswith("zh") else "en"
+    return (labels or {}).get(key) or (labels or {}).get("en") or fallback
+
+
+def apply_transition(case: Case, *, workflow: Workflow, code: str, actor,
+                     reason: str | None = None, extra_facts: set[str] | None = None
+                     ) -> tuple[Transition, str, list[str]]:
+    """Check and apply one transition to a locked case (no save, no event).
+
+    Returns (transition, from_state, changed fields). Raises InvalidTransition (409),
+    PermissionDenied (403) or ValidationError (422) before anything changes.
+    """
+    facts = case_facts(case) | (extra_facts or set())
+    t = transition_check(workflow=workflow, state=case.state, transition_code=code,
+                         roles=actor_roles(actor), facts=facts, values=case_values(case),
+                         reason=reason or "")
+    from_state = case.state
+    at = now()
+    fields = enter_state(case, workflow, t.target, at=at, previous=workflow.state(from_state))
+    sets = dict(t.sets or {})
+    if "resolution" in sets:
+        case.resolution = str(sets["resolution"])
+        fields.append("resolution")
+    if sets.get("facts"):
+        case.facts = {**(case.facts or {}),
+                      **{f: {"value": True, "by": getattr(staff(actor), "pk", None),
+                             "at": at.isoformat(), "transition": t.code}
+                         for f in sets["facts"]}}
+        fields.append("facts")
+    return t, from_state, fields
+
+
+def _transition_data(t: Transition, case: Case, reason: str | None, note: str) -> dict:
+    return {"transition": t.code, "label": dict(t.label or {}), "rule": t.rule,
+            "reason": reason or "", "note": note,
+            "due_at": case.due_at.isoformat() if case.due_at else None}
+
+
+@transaction.atomic
+def case_transition(*, case: Case, actor, transition: str, reason: str | None = None,
+                    note: str = "", expected_version: int | None = None) -> Case:
+    """Make a workflow transition as `actor` (a user, or None for the customer on the portal).
+
+    Refused, with nothing changed, when the state doesn't allow it, no role of the actor may
+    make it, a requirement is missing, or the case changed since `expected_version`.
+    """
+    case = lock_case(case, expected_version=expected_version)
+    workflow = case_workflow(case)
+    t, from_state, fields = apply_transition(case, workflow=workflow, code=transition,
+                                             actor=actor, reason=reason)
+    save_case(case, fields, actor)
+    events.event_transitioned(case=case, actor=staff(actor), actor_label=actor_label(actor),
+                              from_state=from_state,
+                              data=_transition_data(t, case, reason, note))
+    state = workflow.state(case.state)
+    notify_customer(case, topic="case_transitioned",
+                    subject=_label(state.label, case.state),
+                    body=_("Your case %(number)s is now: %(state)s.")
+                    % {"number": case.number, "state": _label(state.label, case.state)})
+    return case
+
+
+def _find(workflow: Workflow, case: Case, actor, *, prefer: tuple[str, ...], target=None
+          ) -> str:
+    """The code of the transition a named step means from the current state."""
+    outs = workflow.transitions_from(case.state)
+    for code in prefer:
+        if any(t.code == code for t in outs):
+            return code
+    if target is not None:
+        for t in outs:
+            if target(t):
+                return t.code
+    return prefer[0]  # transition_check gives the clear "not possible now" message
+
+
+@transaction.atomic
+def case_reject(*, case: Case, actor, reason: str,
+                expected_version: int | None = None) -> Case:
+    """Reject with a reason (S9.3); the customer may appeal with new evidence."""
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for the rejection."), code="reason_required",
+                              fields={"reason": _("required")})
+    case = lock_case(case, expected_version=expected_version)
+    workflow = case_workflow(case)
+    code = _find(workflow, case, actor, prefer=("reject",),
+                 target=lambda t: (t.sets or {}).get("resolution") == "rejected")
+    t, from_state, fields = apply_transition(case, workflow=workflow, code=code, actor=actor,
+                                             reason=reason)
+    case.rejection_reason = reason.strip()
+    save_case(case, fields + ["rejection_reason"], actor)
+    events.event_rejected(case=case, actor=staff(actor), from_state=from_state,
+                          data=_transition_data(t, case, reason, ""))
+    notify_customer(case, topic="case_rejected", subject=_("Your request was not accepted"),
+                    body=_("Reason: %(reason)s\nYou may appeal with more evidence.")
+                    % {"reason": case.rejection_reason})
+    return case
+
+
+@transaction.atomic
+def case_appeal(*, case: Case, actor, statement: str, uploads: list | None = None,
+                expected_version: int | None = None) -> Case:
+    """Appeal a rejection with new evidence (S9.3): the case goes back to a supervisor."""
+    from aftersales.cases.services.intake import store_attachment
+
+    case = lock_case(case, expected_version=expected_version)
+    if not (statement or "").strip() and not uploads:
+        raise ValidationError(_("An appeal needs new evidence: a statement or files."),
+                              code="evidence_required", fields={"statement": _("required")})
+    workflow = case_workflow(case)
+    code = _find(workflow, case, actor, prefer=("appeal",))
+    at = now()
+    stored = [store_attachment(case=case, actor=actor, upload=u, by_customer=staff(actor) is None)
+              for u in (uploads or [])]
+    case.facts = {**(case.facts or {}), "new_evidence": {
+        "value": True, "at": at.isoformat(), "statement": statement.strip(),
+        "attachments": [a.pk for a in stored]}}
+    t, from_state, fields = apply_transition(case, workflow=workflow, code=code, actor=actor,
+                                             reason=statement)
+    case.appeal_count += 1
+    save_case(case, fields + ["facts", "appeal_count", "evidence"], actor)
+    events.event_appealed(case=case, actor=staff(actor), actor_label=actor_label(actor),
+                          from_state=from_state, data={
+                              **_transition_data(t, case, statement, ""),
+                              "attachments": [{"id": a.pk, "name": a.original_name}
+                                              for a in stored]})
+    notify_customer(case, topic="case_appealed", subject=_("We have received your appeal"),
+                    body=_("A supervisor will review your case by %(due)s.")
+                    % {"due": case.due_at.strftime("%Y-%m-%d") if case.due_at else "-"})
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: Case, actor, note: str = "", transition: str | None = None,
+               expected_version: int | None = None) -> Case:
+    """Close the case through the workflow's closing transition from its state."""
+    case = lock_case(case, expected_version=expected_version)
+    workflow = case_workflow(case)
+    code = transition or _find(
+        workflow, case, actor, prefer=("close", "close_rejected"),
+        target=lambda t: workflow.state(t.target).category == StateCategory.CLOSED
+        and t.code not in ("rate", "withdraw"))
+    t, from_state, fields = apply_transition(case, workflow=workflow, code=code, actor=actor,
+                                             reason=note or None)
+    save_case(case, fields, actor)
+    events.event_closed(case=case, actor=staff(actor), from_state=from_state,
+                        data=_transition_data(t, case, None, note))
+    notify_customer(case, topic="case_closed", subject=_("Your case is closed"),
+                    body=_("How did we do? Please rate our service (1 to 5)."))
+    return case
+
+
+@transaction.atomic
+def case_rate(*, case: Case, actor, score: int, comment: str = "",
+              expected_version: int | None = None) -> Case:
+    """The customer's rating (S1.7): 1–5 with a comment, only once, only after closing."""
+    case = lock_case(case, expected_version=expected_version)
+    if case.rated_at is not None:
+        raise Conflict(_("This case has already been rated."), code="already_rated")
+    if case.state_category != StateCategory.CLOSED:
+        raise Conflict(_("A case can be rated once it is closed."), code="not_closed")
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        score = 0
+    if not 1 <= score <= 5:
+        raise ValidationError(_("Give a score from 1 to 5."), fields={"score": _("1 to 5")})
+    case.csat_score, case.csat_comment, case.rated_at = score, (comment or "").strip(), now()
+    fields = ["csat_score", "csat_comment", "rated_at"]
+    workflow = case_workflow(case)
+    rate = next((t for t in workflow.transitions_from(case.state) if t.code == "rate"), None)
+    from_state = case.state
+    if rate is not None:
+        _t, from_state, more = apply_transition(case, workflow=workflow, code="rate",
+                                                actor=actor)
+        fields += more
+    save_case(case, fields, actor)
+    events.event_rated(case=case, actor=staff(actor), actor_label=actor_label(actor),
+                       data={"score": score, "comment": case.csat_comment,
+                             "from_state": from_state})
+    return case
+
+
+def case_available_transitions(*, case: Case, actor) -> list[tuple[Transition, bool, str]]:
+    """What this actor may do on the case now, each with ok and why not (for pages/API)."""
+    return available_transitions(workflow=case_workflow(case), state=case.state,
+                                 roles=actor_roles(actor), facts=case_facts(case),
+                                 values=case_values(case))

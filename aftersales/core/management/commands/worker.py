@@ -1,0 +1,77 @@
+"""`aftersales worker`: the background process (ARCHITECTURE.md "Background work").
+
+It runs django-tasks-db's task loop and, every --sweep-every seconds, the SLA sweep (X2, S3.4)
+and the outbox delivery (issue 4 item 9). SIGTERM/SIGINT finish the current task or sweep and
+exit cleanly. `--once` does one sweep, one delivery pass and the tasks that are ready, prints
+the counts as JSON and exits (for tests and cron).
+"""
+
+import json
+import logging
+import time
+import uuid
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django_tasks_db.management.commands.db_worker import Worker
+
+log = logging.getLogger("aftersales.worker")
+
+
+def maintenance_pass() -> dict:
+    """One SLA sweep and one outbox delivery pass; returns their counts."""
+    from aftersales.cases.services.sla import sla_sweep
+    from aftersales.notify.services import message_deliver_due
+
+    return {"sla": sla_sweep(), "outbox": message_deliver_due(limit=500)}
+
+
+class Command(BaseCommand):
+    help = "Run background tasks, the SLA sweep and the notification outbox."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true",
+                            help="One sweep + delivery pass and the ready tasks, then exit.")
+        parser.add_argument("--sweep-every", type=float, default=60.0,
+                            help="Seconds between SLA sweeps / outbox passes (default 60).")
+        parser.add_argument("--interval", type=float, default=1.0,
+                            help="Seconds to wait when no task is ready (default 1).")
+        parser.add_argument("--queue-name", default="default", help="Task queue(s), comma-separated.")
+        parser.add_argument("--backend", default="default", help="Task backend name.")
+
+    def _worker(self, options) -> Worker:
+        return Worker(queue_names=options["queue_name"].split(","), interval=0, batch=True,
+                      backend_name=options["backend"], startup_delay=False, max_tasks=None,
+                      worker_id=f"aftersales-{uuid.uuid4().hex[:12]}", excluded_queue_names=[])
+
+    def _maintenance(self, worker: Worker) -> dict:
+        worker.running_task = True  # a signal now lets the pass finish instead of exiting
+        try:
+            return maintenance_pass()
+        finally:
+            worker.running_task = False
+
+    def handle(self, *args, **options):
+        worker = self._worker(options)
+        if options["once"]:
+            counts = self._maintenance(worker)
+            worker.run()
+            self.stdout.write(json.dumps(counts, sort_keys=True))
+            return
+        worker.configure_signals()
+        next_sweep = 0.0
+        while worker.running:
+            if time.monotonic() >= next_sweep:
+                try:
+                    counts = self._maintenance(worker)
+                    log.info("maintenance: %s", counts)
+                except Exception:  # keep the worker alive; the next pass retries
+                    log.exception("maintenance pass failed")
+                next_sweep = time.monotonic() + options["sweep_every"]
+            if not worker.running:
+                break
+            worker.run()  # every ready task, then back here
+            close_old_connections()
+            if worker.running:
+                time.sleep(options["interval"])
+        self.stdout.write("worker stopped")
