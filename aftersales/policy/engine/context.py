@@ -55,7 +55,7 @@ class Option:
 
 class Context:
     __slots__ = ("req", "policy", "settings", "calendar", "requested", "offered", "blocked",
-                 "facts", "reasons", "options")
+                 "sticky", "facts", "reasons", "options")
 
     def __init__(self, req: Request, policy: CompiledPolicy, calendar: Any) -> None:
         self.req = req
@@ -65,12 +65,16 @@ class Context:
         self.requested = KIND_TO_RESOLUTION[req.kind]
         self.offered: list[str] = [self.requested]
         self.blocked: set[str] = set()
+        self.sticky: list[str] = []  # offered by cause/exclusion rules: survive a ladder's replace
         self.facts: dict[str, Any] = {}
         self.reasons: list[dict[str, Any]] = []
         self.options: list[Option] = []
 
     # ---------------------------------------------------------------- effects
-    def offer(self, resolutions: list[str] | tuple[str, ...], *, replace: bool = False) -> None:
+    def offer(self, resolutions: list[str] | tuple[str, ...], *, replace: bool = False,
+              sticky: bool = False) -> None:
+        if sticky:
+            self.sticky.extend(r for r in resolutions if r not in self.sticky)
         if replace:
             self.offered = list(resolutions)
             return
@@ -82,7 +86,9 @@ class Context:
         self.blocked.update(resolutions if resolutions is not None else (self.requested,))
 
     def open_resolutions(self) -> list[str]:
-        return [r for r in self.offered if r not in self.blocked]
+        out = [r for r in self.offered if r not in self.blocked]
+        out.extend(r for r in self.sticky if r not in self.blocked and r not in out)
+        return out
 
     # ---------------------------------------------------------------- reasons
     def say(self, rule: CompiledRule, passed: bool, facts: dict[str, Any] | None = None, *,

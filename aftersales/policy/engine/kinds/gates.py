@@ -104,7 +104,7 @@ def exclusion(ctx, rule) -> None:
     if hit:
         ctx.say(rule, False, {"names": _names(hit), "what": ", ".join(dict.fromkeys(what))})
         ctx.block(p.blocks)
-        ctx.offer(p.offer)
+        ctx.offer(p.offer, sticky=True)
     else:
         ctx.say(rule, True)
 
@@ -268,7 +268,7 @@ def cause(ctx, rule) -> None:
         return
     ctx.say(rule, False, {"why": why, "why_en": why_en})
     ctx.block(p.blocks)
-    ctx.offer(p.offer)
+    ctx.offer(p.offer, sticky=True)
 
 
 # ---------------------------------------------------------------------------- warranty_card
@@ -296,7 +296,7 @@ def warranty_card(ctx, rule) -> None:
             "zh": "不知道售出日期，无法核对三包回执卡", "en": "sale date not known; card can't "
             "be checked"})
         ctx.block(p.blocks)
-        ctx.offer(p.offer)
+        ctx.offer(p.offer, sticky=True)
         return
     last = last_day(start, p.days, "days", ctx.calendar, False)
     returned = ctx.req.warranty_card_returned_at
@@ -310,7 +310,7 @@ def warranty_card(ctx, rule) -> None:
     else:
         ctx.say(rule, False, facts)
         ctx.block(p.blocks)
-        ctx.offer(p.offer)
+        ctx.offer(p.offer, sticky=True)
 
 
 # ---------------------------------------------------------------------------- grant
