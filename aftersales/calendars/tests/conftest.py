@@ -7,7 +7,7 @@ def admin_user(db):
 
     from aftersales.accounts.models import User
 
-    user = User.objects.create_user("h1-admin", password="pw-h1-admin-9")
+    user = User.objects.create_user("h1-admin")  # no password: force_login, no slow hashing
     user.groups.add(Group.objects.get_or_create(name="admin")[0])
     return user
 
@@ -18,7 +18,7 @@ def agent_user(db):
 
     from aftersales.accounts.models import User
 
-    user = User.objects.create_user("h1-agent", password="pw-h1-agent-9")
+    user = User.objects.create_user("h1-agent")
     user.groups.add(Group.objects.get_or_create(name="customer_service")[0])
     return user
 
