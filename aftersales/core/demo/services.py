@@ -35,16 +35,19 @@ def demo_exists() -> bool:
 
 
 def demo_load(*, seed: int = DEFAULT_SEED, today: date | None = None,
-              if_empty: bool = False) -> dict:
-    """Load the demo company; return a summary {created_orders, seconds, policies, skipped}."""
+              if_empty: bool = False, policies: bool = True) -> dict:
+    """Load the demo company; return a summary {created_orders, seconds, policies, skipped}.
+
+    `policies`: also load the shipped policies (when the policy app offers a loader).
+    """
     started = time.monotonic()
     if if_empty and demo_exists():
         return {"skipped": True, "created_orders": 0, "policies": None,
                 "seconds": round(time.monotonic() - started, 2)}
     today = today or timezone.localdate(timezone=TZ)
     created = _load(seed=seed, today=today)
-    policies = _load_policies()
-    return {"skipped": False, "created_orders": created, "policies": policies,
+    loaded = _load_policies() if policies else None
+    return {"skipped": False, "created_orders": created, "policies": loaded,
             "company": COMPANY_NAME, "seconds": round(time.monotonic() - started, 2)}
 
 

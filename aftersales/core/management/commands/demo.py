@@ -48,6 +48,8 @@ class Command(BaseCommand):
             f"in {result['seconds']} s."))
         if isinstance(result["policies"], str):
             self.stderr.write(f"Policies not loaded: {result['policies']}")
+        elif result["policies"] is not None:
+            self.stdout.write(f"Policies: {len(result['policies'])} new versions loaded.")
 
     def _logins(self):
         from aftersales.core.demo.company import COMPANY_NAME
