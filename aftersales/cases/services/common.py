@@ -135,7 +135,8 @@ def case_values(case: Case) -> dict[str, Any]:
 def case_facts(case: Case) -> set[str]:
     """The workflow requirement codes this case meets now (vocabulary.Requirement)."""
     facts = {k for k, v in (case.facts or {}).items()
-             if v and (not isinstance(v, dict) or v.get("value", True))}
+             if not k.startswith("_") and v
+             and (not isinstance(v, dict) or v.get("value", True))}
     if case.verified_at:
         facts.add("verified_order")
         facts.add("purchase_proof")

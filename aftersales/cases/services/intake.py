@@ -76,7 +76,7 @@ def _lines(order, lines: list[dict[str, Any]] | None) -> list[CaseLine]:
         return []
     if order is None:
         raise ValidationError(_("Lines need an order."), fields={"lines": _("no order given")})
-    by_id = {ol.pk: ol for ol in order.lines.all()}
+    by_id = {ol.pk: ol for ol in order.lines.select_related("product")}
     by_no = {ol.line_no: ol for ol in by_id.values()}
     wanted: dict[int, int] = defaultdict(int)
     out = []
@@ -181,6 +181,9 @@ def _open(*, kind, channel, actor, order, customer, business_line, lines, verify
                                                                else ""),
         contact_email=contact_email or (customer.email if customer else ""),
         dealer=order.dealer if order is not None else None,
+        # S2.6: the outsourced factory that made the goods answers for them (and sees the case).
+        factory=next((cl.order_line.product.factory for cl in case_lines
+                      if cl.order_line.product.factory_id), None),
         reason=reason, symptom=symptom[:200], defect_category=defect_category[:60],
         description=description, quantity_affected=quantity_affected, priority=priority,
         key_account=customer.key_account if key_account is None and customer else

@@ -58,7 +58,12 @@ def apply_transition(case: Case, *, workflow: Workflow, code: str, actor,
                              "at": at.isoformat(), "transition": t.code}
                          for f in sets["facts"]}}
         fields.append("facts")
-    return t, from_state, fields
+    others = {k: v for k, v in sets.items() if k not in ("resolution", "facts")}
+    if others:  # e.g. responsibility: factory (S2.5) — kept for the later quality records
+        case.facts = {**(case.facts or {}),
+                      "_attributes": {**(case.facts or {}).get("_attributes", {}), **others}}
+        fields.append("facts")
+    return t, from_state, list(dict.fromkeys(fields))
 
 
 def _transition_data(t: Transition, case: Case, reason: str | None, note: str) -> dict:

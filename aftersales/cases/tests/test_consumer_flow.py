@@ -1,0 +1,120 @@
+"""S1 end to end on the online-shop workflow: a consumer return from intake to a rated, closed
+case, through the services only (issue 4 items 2, 10)."""
+
+from aftersales.cases import services as s
+from aftersales.cases.models import CaseEvent, EventKind
+from aftersales.cases.selectors import case_timeline
+from aftersales.cases.tests import factories as f
+from aftersales.notify.models import Message
+
+
+def test_online_shop_return_walks_from_portal_intake_to_rated_close(
+        policies, clock, agent, make_user, django_capture_on_commit_callbacks):
+    # given a consumer who bought two shirts, signed for them three days ago
+    warehouse = make_user("warehouse")
+    finance = make_user("finance")
+    order = f.order(lines=[(f.product(), 2, "300.00")])
+    customer = order.customer
+
+    # when the customer opens a no-reason return on the portal (S5.1: phone verifies, S1.2)
+    case = s.case_open(kind="return", channel="web_portal", actor=None, order=order,
+                       verify_phone=customer.phone, reason="no_reason",
+                       description="尺码不合适", lines=[{"line_no": 1, "quantity": 1,
+                       "condition": {"unused": True, "packaging_intact": True,
+                                     "tags_attached": True, "all_parts_present": True}}])
+    # then it is open, verified and due in 3 working days (S9.3), the customer is told
+    assert case.state == "intake" and case.verified_at is not None
+    assert Message.objects.filter(case=case, topic="case_opened",
+                                  recipient=customer.email).exists()
+
+    # when the agent walks it: verify, confirm the problem, evaluate, offer the options
+    case = s.case_transition(case=case, actor=agent, transition="verify")
+    case = s.case_confirm_problem(case=case, actor=agent, symptom="尺码偏小", quantity_affected=1)
+    case = s.case_transition(case=case, actor=agent, transition="confirm_problem")
+    case = s.case_evaluate(case=case, actor=agent)
+    assert case.decision["allowed"] is True, case.decision
+    assert case.policy_version is not None
+    case = s.case_transition(case=case, actor=agent, transition="offer_options")
+    assert case.state == "options_offered" and case.sla_paused_at is not None
+
+    # and the customer accepts the first option on the portal (S1.5)
+    case = s.case_accept_option(case=case, actor=None, option=0)
+    assert case.state == "agreed" and case.agreed_by_customer
+
+    # and the return goes back, is received, inspected and refunded (S5, S7.2)
+    case = s.case_transition(case=case, actor=agent, transition="send_return_instructions")
+    case = s.case_record_fact(case=case, actor=agent, fact="tracking_number",
+                              data={"tracking_no": "SF123"})
+    case = s.case_transition(case=case, actor=None, transition="ship_back")
+    case = s.case_record_fact(case=case, actor=warehouse, fact="goods_received")
+    case = s.case_transition(case=case, actor=warehouse, transition="receive")
+    case = s.case_record_fact(case=case, actor=warehouse, fact="inspection_passed")
+    case = s.case_transition(case=case, actor=warehouse, transition="inspect")
+    case = s.case_transition(case=case, actor=agent, transition="submit_refund")
+    case = s.case_transition(case=case, actor=finance, transition="approve_refund")
+    case = s.case_record_fact(case=case, actor=finance, fact="refund_paid")
+    case = s.case_transition(case=case, actor=finance, transition="pay_refund")
+    assert case.state == "completed" and case.resolution == "refund"
+    case = s.case_close(case=case, actor=agent)
+    assert case.state == "closed" and case.closed_at is not None
+
+    # and the customer rates it (S1.7)
+    case = s.case_rate(case=case, actor=None, score=5, comment="很快")
+
+    # then the case is rated and closed, and every step left one timeline event (X1)
+    assert case.state == "rated" and case.csat_score == 5 and case.rated_at is not None
+    kinds = list(case_timeline(case).values_list("kind", flat=True))
+    assert kinds[0] == EventKind.OPENED and kinds[-1] == EventKind.RATED
+    assert kinds.count(EventKind.TRANSITIONED) == 10  # + accepted, closed, rated events
+    assert kinds.count(EventKind.OPTION_ACCEPTED) == 1 and kinds.count(EventKind.CLOSED) == 1
+    assert CaseEvent.objects.filter(case=case, kind=EventKind.EVALUATED).count() == 1
+    customer_view = case_timeline(case, customer_view=True)
+    assert EventKind.FACT_RECORDED not in customer_view.values_list("kind", flat=True)
+
+
+def test_rating_twice_or_before_closing_is_refused(policies, clock, agent):
+    order = f.order()
+    case = s.case_open(kind="consult", channel="phone", actor=agent, business_line="online_shop",
+                       customer=order.customer, description="怎么洗？")
+    import pytest
+
+    from aftersales.core.errors import Conflict, ValidationError
+
+    with pytest.raises(Conflict):
+        s.case_rate(case=case, actor=None, score=4)
+    case = s.case_transition(case=case, actor=agent, transition="answer")
+    case = s.case_close(case=case, actor=agent)
+    with pytest.raises(ValidationError):
+        s.case_rate(case=case, actor=None, score=6)
+    case = s.case_rate(case=case, actor=None, score=4, comment="ok")
+    with pytest.raises(Conflict):
+        s.case_rate(case=case, actor=None, score=1)
+    case.refresh_from_db()
+    assert case.csat_score == 4
+
+
+def test_rejection_needs_a_reason_and_an_appeal_reopens_to_the_supervisor(
+        policies, clock, agent, supervisor):
+    import pytest
+
+    from aftersales.core.errors import ValidationError
+
+    order = f.order()
+    case = s.case_open(kind="return", channel="phone", actor=agent, order=order,
+                       verify_phone=order.customer.phone, reason="quality",
+                       lines=[{"line_no": 1, "quantity": 1}])
+    with pytest.raises(ValidationError):
+        s.case_reject(case=case, actor=agent, reason="  ")
+    case = s.case_reject(case=case, actor=agent, reason="超过七天")
+    assert case.state == "rejected" and case.rejection_reason == "超过七天"
+
+    # an appeal without new evidence is refused; with a statement it goes to the supervisor
+    with pytest.raises(ValidationError):
+        s.case_appeal(case=case, actor=None, statement="")
+    case = s.case_appeal(case=case, actor=None, statement="签收日期有误，附快递截图")
+    assert case.state == "appeal_review" and case.appeal_count == 1
+    assert case.department.code == "customer_service"
+    assert case.due_at is not None  # S9.3: 3 working days for the review
+    case = s.case_transition(case=case, actor=supervisor, transition="grant_appeal",
+                             reason="快递记录证实")
+    assert case.state == "problem_confirmed"
