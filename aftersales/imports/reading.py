@@ -183,10 +183,13 @@ class RowSource:
             yield row_no, cells
 
     def close(self) -> None:
+        """Idempotent; leaves a caller's own stream open (an uploaded file)."""
         if getattr(self, "_workbook", None) is not None:
             self._workbook.close()
+            self._workbook = None
         if getattr(self, "_text", None) is not None:
             self._text.detach()
+            self._text = None
         if self._own:
             self._stream.close()
 
