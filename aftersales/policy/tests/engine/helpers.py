@@ -29,8 +29,10 @@ def request(**changes):
     """BASE with top-level keys replaced; order.* keys via order={...} are merged."""
     data = copy.deepcopy(BASE)
     order = changes.pop("order", None)
-    if order:
+    if isinstance(order, dict):
         data["order"].update(order)
+    elif order is not None:
+        data["order"] = order
     data.update(changes)
     return data
 
