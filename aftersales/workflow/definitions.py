@@ -41,6 +41,7 @@ from types import MappingProxyType
 from typing import Any
 
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import NotFound, ValidationError
@@ -66,6 +67,14 @@ __all__ = [
 ]
 
 EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+_WHAT = {"case kind": _("case kind"), "role": _("role"), "state": _("state"),
+         "requirement": _("requirement")}
+_REQUIREMENTS = frozenset(Requirement.values)
+_BUSINESS_LINES = frozenset(BusinessLine.values)
+_CATEGORIES = frozenset(Category.values)
+_UNITS = frozenset(SlaUnit.values)
+_CASE_KINDS = frozenset(CASE_KINDS)
 
 
 @dataclass(frozen=True)
@@ -214,6 +223,7 @@ class _Parser:
 
     def string_list(self, value: Any, path: str, allowed: frozenset[str] | set[str] | None,
                     what: str) -> tuple[str, ...]:
+        """A list of codes; ``what`` is a key of _WHAT, translated only for the message."""
         if isinstance(value, str):
             value = [value]
         if value is None:
@@ -224,7 +234,7 @@ class _Parser:
         for i, item in enumerate(value):
             if not isinstance(item, str) or (allowed is not None and item not in allowed):
                 raise self.fail(f"{path}[{i}]", gettext("unknown %(what)s %(value)r")
-                                % {"what": what, "value": item})
+                                % {"what": _WHAT[what], "value": item})
             out.append(item)
         return tuple(out)
 
@@ -286,7 +296,7 @@ class _Parser:
         if "amount" not in m:
             raise self.fail(f"{path}.amount", gettext("is required"))
         unit = m.get("unit")
-        if unit not in SlaUnit.values:
+        if unit not in _UNITS:
             raise self.fail(f"{path}.unit", gettext("unknown SLA unit %(value)r; use one of "
                                                     "%(units)s") % {
                 "value": unit, "units": ", ".join(SlaUnit.values)})
@@ -330,11 +340,11 @@ class _Parser:
         self.check_keys(m, path, {"label", "business_line", "case_kinds", "initial", "authority",
                                   "sla_end_to_end", "derive", "states", "transitions", "rule"})
         bl = m.get("business_line")
-        if bl not in BusinessLine.values:
+        if bl not in _BUSINESS_LINES:
             raise self.fail(f"{path}.business_line", gettext("unknown business line %(value)r")
                             % {"value": bl})
-        kinds = self.string_list(m.get("case_kinds"), f"{path}.case_kinds", set(CASE_KINDS),
-                                 gettext("case kind"))
+        kinds = self.string_list(m.get("case_kinds"), f"{path}.case_kinds", _CASE_KINDS,
+                                 "case kind")
         if not kinds:
             raise self.fail(f"{path}.case_kinds", gettext("is required"))
 
@@ -353,7 +363,7 @@ class _Parser:
             derived.append(DerivedFact(dm["fact"], dm["value"], dm["op"],
                                        self.decimal(dm.get("threshold"), f"{dp}.threshold"),
                                        str(dm.get("rule") or "")))
-        facts = set(Requirement.values) | {d.fact for d in derived}
+        facts = _REQUIREMENTS | {d.fact for d in derived}
 
         raw_states = self.mapping(m.get("states"), f"{path}.states")
         if not raw_states:
@@ -363,11 +373,11 @@ class _Parser:
             sp = f"{path}.states.{code}"
             sm = self.mapping(s, sp)
             self.check_keys(sm, sp, {"label", "category", "roles", "department", "sla"})
-            if sm.get("category") not in Category.values:
+            if sm.get("category") not in _CATEGORIES:
                 raise self.fail(f"{sp}.category", gettext("unknown category %(value)r")
                                 % {"value": sm.get("category")})
             roles = self.string_list(sm.get("roles"), f"{sp}.roles", ACTOR_CODES,
-                                     gettext("role"))
+                                     "role")
             dept = sm.get("department")
             if dept is not None and dept not in DEPARTMENT_CODES:
                 raise self.fail(f"{sp}.department", gettext("unknown department %(value)r")
@@ -391,27 +401,27 @@ class _Parser:
             tm = self.mapping(t, tp)
             self.check_keys(tm, tp, {"from", "to", "roles", "requires", "forbids", "label",
                                      "reason_required", "customer", "sets", "rule"})
-            src = self.string_list(tm.get("from"), f"{tp}.from", set(states), gettext("state"))
+            src = self.string_list(tm.get("from"), f"{tp}.from", set(states), "state")
             if not src:
                 raise self.fail(f"{tp}.from", gettext("is required"))
             if tm.get("to") not in states:
                 raise self.fail(f"{tp}.to", gettext("unknown state %(value)r")
                                 % {"value": tm.get("to")})
             roles = self.string_list(tm.get("roles"), f"{tp}.roles", ROLE_CODES,
-                                     gettext("role"))
+                                     "role")
             customer = bool(tm.get("customer", False))
             if not roles and not customer:
                 raise self.fail(f"{tp}.roles", gettext("a transition needs at least one role"))
             sets = dict(self.mapping(tm.get("sets") or {}, f"{tp}.sets"))
             if "facts" in sets:  # facts the transition establishes on the case
                 sets["facts"] = self.string_list(sets["facts"], f"{tp}.sets.facts", facts,
-                                                 gettext("requirement"))
+                                                 "requirement")
             transitions.append(Transition(
                 code=code, source=src, target=tm["to"], roles=roles,
                 requires=self.string_list(tm.get("requires"), f"{tp}.requires", facts,
-                                          gettext("requirement")),
+                                          "requirement"),
                 forbids=self.string_list(tm.get("forbids"), f"{tp}.forbids", facts,
-                                         gettext("requirement")),
+                                         "requirement"),
                 label=self.label(tm.get("label"), f"{tp}.label", code),
                 reason_required=bool(tm.get("reason_required", False)),
                 customer=customer, sets=MappingProxyType(sets),
