@@ -43,5 +43,16 @@ class AdjustedWorkdayForm(forms.Form):
                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
-HolidayFormSet = formset_factory(HolidayForm, extra=3, max_num=40)
-AdjustedWorkdayFormSet = formset_factory(AdjustedWorkdayForm, extra=3, max_num=40)
+# A year has 7 statutory festivals and usually 5-8 adjusted working days: enough empty rows
+# for a whole notice on a new year, and a few spare rows when editing.
+HOLIDAY_ROWS, ADJUSTED_ROWS, SPARE_ROWS = 9, 8, 3
+
+
+def holiday_formset(n_initial: int = 0):
+    return formset_factory(HolidayForm, extra=max(SPARE_ROWS, HOLIDAY_ROWS - n_initial),
+                           max_num=40)
+
+
+def adjusted_formset(n_initial: int = 0):
+    return formset_factory(AdjustedWorkdayForm, extra=max(SPARE_ROWS, ADJUSTED_ROWS - n_initial),
+                           max_num=40)

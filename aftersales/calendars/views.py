@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from aftersales.calendars import selectors
-from aftersales.calendars.forms import AdjustedWorkdayFormSet, HolidayFormSet, YearForm
+from aftersales.calendars.forms import YearForm, adjusted_formset, holiday_formset
 from aftersales.calendars.models import CalendarYear
 from aftersales.calendars.services import calendar_year_save
 from aftersales.core.errors import ValidationError
@@ -55,20 +55,15 @@ def year_detail(request, year: int):
 
 def _apply_errors(exc, year_form, holiday_fs, holiday_index, adjusted_fs, adjusted_index):
     """Put the service's field errors under the form fields they name."""
-    placed = False
+    year_form.add_error(None, exc.message)  # the summary above the form
     for key, msg in exc.fields.items():
         kind, _sep, pos = key.partition(".")
         if kind == "holidays" and pos.isdigit() and int(pos) < len(holiday_index):
             holiday_fs.forms[holiday_index[int(pos)]].add_error(None, msg)
-            placed = True
         elif kind == "adjusted_workdays" and pos.isdigit() and int(pos) < len(adjusted_index):
             adjusted_fs.forms[adjusted_index[int(pos)]].add_error("date", msg)
-            placed = True
         elif kind == "year":
             year_form.add_error("year", msg)
-            placed = True
-    if not placed:
-        year_form.add_error(None, exc.message)
 
 
 @login_required
@@ -83,8 +78,8 @@ def year_edit(request, year: int | None = None):
         if year:
             data["year"] = str(year)
         year_form = YearForm(data)
-        holiday_fs = HolidayFormSet(data, prefix="h")
-        adjusted_fs = AdjustedWorkdayFormSet(data, prefix="a")
+        holiday_fs = holiday_formset()(data, prefix="h")
+        adjusted_fs = adjusted_formset()(data, prefix="a")
         if year_form.is_valid() & holiday_fs.is_valid() & adjusted_fs.is_valid():
             holidays, holiday_index, adjusted, adjusted_index = [], [], [], []
             for i, f in enumerate(holiday_fs.forms):
@@ -116,11 +111,13 @@ def year_edit(request, year: int | None = None):
         cy = CalendarYear.objects.filter(region="CN", year=year).first() if year else None
         year_form = YearForm(initial={"year": year or date.today().year + 1,
                                       "note": cy.note if cy else ""})
-        holiday_fs = HolidayFormSet(prefix="h", initial=[
-            {"name": n, "start": s, "end": e} for s, e, n in (schedule.holidays if schedule else [])
+        holidays = schedule.holidays if schedule else []
+        adjusted = schedule.adjusted_workdays if schedule else []
+        holiday_fs = holiday_formset(len(holidays))(prefix="h", initial=[
+            {"name": n, "start": s, "end": e} for s, e, n in holidays
         ])
-        adjusted_fs = AdjustedWorkdayFormSet(prefix="a", initial=[
-            {"date": d} for d in (schedule.adjusted_workdays if schedule else [])
+        adjusted_fs = adjusted_formset(len(adjusted))(prefix="a", initial=[
+            {"date": d} for d in adjusted
         ])
     return render(request, "calendars/year_form.html", {
         "year": year, "year_form": year_form, "holiday_fs": holiday_fs, "adjusted_fs": adjusted_fs,

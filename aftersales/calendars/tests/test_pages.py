@@ -52,7 +52,8 @@ def form_data(**over):
 
 def test_enter_a_new_year(client, admin_user):
     client.force_login(admin_user)
-    assert client.get("/calendar/new/").status_code == 200
+    r = client.get("/calendar/new/")
+    assert r.status_code == 200 and len(r.context["holiday_fs"].forms) >= 7  # a whole notice
     r = client.post("/calendar/new/", form_data())
     assert r.status_code == 302 and r["Location"] == "/calendar/2027/"
     cy = CalendarYear.objects.get(year=2027)
@@ -77,6 +78,8 @@ def test_invalid_schedule_rerenders_with_errors_under_fields(client, admin_user)
     fs = r.context["adjusted_fs"]
     assert fs.forms[0].errors["date"]
     assert r.context["holiday_fs"].forms[2].non_field_errors()
+    assert "nothing was saved" in str(r.context["year_form"].non_field_errors()) or \
+        "未保存" in html
     assert not CalendarYear.objects.filter(year=2027).exists()
     # a date that doesn't parse is a form error on that field
     r = client.post("/calendar/new/", form_data(**{"h-0-start": "2027-13-01"}))
