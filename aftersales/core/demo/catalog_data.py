@@ -228,6 +228,14 @@ COMPONENTS = {
     "DZ-DM-001": [("DM24-FOG", "玻璃绑定FOG组件", "FOG", None, "1"),
                   ("DM24-FPC", "显示FPC", "FPC", "SUP-001", "1"),
                   ("DM24-SMT", "背光驱动贴片组", "SMT", "SUP-002", "1")],
+    # Outsourced products: purchased parts whose supplier answers for material defects (S3.5).
+    "WX-PU-001": [("GP125-SEAL", "机械密封组件", None, "SUP-006", "1"),
+                  ("GP125-CASE", "铸铁泵壳", None, "SUP-005", "1")],
+    "WX-PU-002": [("CDLF-SEAL", "集装式机械密封", None, "SUP-006", "1"),
+                  ("CDLF-IMP", "不锈钢叶轮", None, "SUP-005", "10")],
+    "WX-PU-003": [("WQ-SEAL", "双端面机械密封", None, "SUP-006", "1")],
+    "WX-VA-001": [("Q911-SEAT", "PTFE阀座", None, "SUP-006", "2")],
+    "WX-MO-001": [("YE3-SHAFT", "电机转轴", None, "SUP-005", "1")],
     "DZ-LN-001": [("LN6P-LENS", "镜片组", "LENS", "SUP-003", "6")],
     "DZ-FPC-001": [("FPC13-BASE", "FPC基材", "FPC", "SUP-001", "1")],
 }

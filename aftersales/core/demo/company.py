@@ -27,7 +27,10 @@ MONTHS = 18  # orders spread over the last 18 months
 
 TZ = ZoneInfo("Asia/Shanghai")
 
-SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史黎贺顾毛郝龚邵万钱覃武戴孔")
+SURNAMES = list(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史黎贺顾毛郝龚邵万钱覃武戴孔"
+)
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
          "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "建华", "文", "辉", "玲", "婷",
          "鹏", "飞", "雪", "晓红", "志强", "海燕", "丹", "萍", "红梅", "建国", "玉兰", "子涵",
@@ -104,6 +107,12 @@ def local_dt(day: date, rnd: random.Random, start_hour: int = 8, end_hour: int =
 
 
 def days_back(today: date, rnd: random.Random, low: int = 1, high: int | None = None) -> date:
-    """A day between `low` and `high` days before today (default: the last 18 months)."""
+    """A day between `low` and `high` days before today (default: the last 18 months).
+
+    One draw in six falls in the last three weeks, so the short windows (7-day no-reason
+    return B7, 20-day warranty card S10.4) have live cases to show.
+    """
     high = high or MONTHS * 30 + 8
+    if rnd.random() < 1 / 6:
+        high = min(high, max(low, 21))
     return today - timedelta(days=rnd.randint(low, high))

@@ -20,8 +20,9 @@ def ensure_rows(model, key: str, rows: list[dict]) -> dict:
     missing = [model(**row) for k, row in wanted.items() if k not in existing]
     if missing:
         model.objects.bulk_create(missing)
-        existing.update({getattr(obj, key): obj for obj in
-                         model.objects.filter(**{f"{key}__in": [getattr(m, key) for m in missing]})})
+        new_keys = [getattr(m, key) for m in missing]
+        existing.update({getattr(obj, key): obj
+                         for obj in model.objects.filter(**{f"{key}__in": new_keys})})
     return existing
 
 
@@ -68,7 +69,7 @@ def load_reference(pool: Pool) -> dict:
                          .values_list("product__sku", "part_no"))
     Component.objects.bulk_create([
         Component(product=products[sku], part_no=part_no, name=name,
-                  material_class=material_classes[mc],
+                  material_class=material_classes[mc] if mc else None,
                   supplier=suppliers[sup] if sup else None, quantity=Decimal(qty))
         for sku, parts in data.COMPONENTS.items()
         for part_no, name, mc, sup, qty in parts

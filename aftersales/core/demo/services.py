@@ -22,7 +22,7 @@ from aftersales.core.demo.company import COMPANY_NAME, DEFAULT_SEED, DEMO_PASSWO
 from aftersales.core.demo.customers import load_customers
 from aftersales.core.demo.orders import write_orders
 from aftersales.core.demo.reference import load_reference
-from aftersales.core.demo.users import DEMO_USERS, ROLE_NAMES
+from aftersales.core.demo.users import DEMO_USERS, ROLE_NAMES, load_users
 from aftersales.sales.models import Order, OrderSource
 
 log = logging.getLogger(__name__)
@@ -58,8 +58,6 @@ def _load(*, seed: int, today: date) -> int:
     pool = Pool(seed)
     ref = load_reference(pool)
     customers = load_customers(pool, ref["dealers"])
-    from aftersales.core.demo.users import load_users
-
     load_users(dealers=ref["dealers"], factories=ref["factories"])
     products, dealers = ref["products"], ref["dealers"]
     lots = b2b.all_lots(today, random.Random(seed + 7))
