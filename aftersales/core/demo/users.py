@@ -94,7 +94,8 @@ def load_users(*, dealers: dict, factories: dict) -> dict[str, User]:
                 dept_code = ROLE_DEPARTMENT.get(role)
                 user = User.objects.create(
                     username=username, display_name=display, password=password,
-                    first_name=display[1:], last_name=display[:1],
+                    first_name=display[1:] if len(display) <= 3 else "",
+                    last_name=display[:1] if len(display) <= 3 else "",
                     email=f"{username}@huahe.example.cn",
                     department=departments[dept_code] if dept_code else None,
                     dealer=dealers.get(extra) if role == Role.DEALER else None,
