@@ -45,16 +45,19 @@ def run(*args) -> str:
 
 def test_load_twice_changes_nothing_and_if_empty_is_a_no_op(monkeypatch):
     # The policy app's own tests cover its loader; here it is only called.
-    calls = []
-    monkeypatch.setattr(services, "_load_policies", lambda: calls.append(1) or [])
+    policy_calls, loads = [], []
+    monkeypatch.setattr(services, "_load_policies", lambda: policy_calls.append(1) or [])
+    real_load = services._load
+    monkeypatch.setattr(services, "_load", lambda **kw: loads.append(1) or real_load(**kw))
     run("load")
     first = counts()
     assert first["sales.Order"] >= 300
-    assert "nothing to do" in run("load", "--if-empty")
-    assert counts() == first
-    assert "0 new orders" in run("load")
-    assert counts() == first
-    assert len(calls) == 2  # policies loaded with the demo, not on the --if-empty no-op
+    run("load", "--if-empty")
+    assert counts() == first and len(loads) == 1  # nothing was even attempted
+    run("load")
+    assert counts() == first and len(loads) == 2
+    assert demo_load(if_empty=False, policies=False)["created_orders"] == 0
+    assert len(policy_calls) == 2  # policies come with the demo, not on the --if-empty no-op
 
 
 def test_load_is_deterministic_for_a_seed_and_date():
