@@ -50,8 +50,13 @@ def decision_display(decision: dict) -> dict:
 
 @login_required
 def policy_list(request):
+    rows = []
+    for policy in selectors.policy_list():
+        versions = list(policy.versions.all())
+        rows.append({"policy": policy, "count": len(versions),
+                     "newest": versions[-1] if versions else None})
     return render(request, "policy/list.html", {
-        "policies": selectors.policy_list(), "can_edit": can_edit_policies(request.user)})
+        "rows": rows, "can_edit": can_edit_policies(request.user)})
 
 
 @login_required

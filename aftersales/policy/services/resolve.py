@@ -36,13 +36,13 @@ def _key(version: PolicyVersion) -> tuple[int, str]:
 
 
 def version_document(version: PolicyVersion, *, name: str = "") -> dict:
-    """The version's own (unmerged) document, parsed from its YAML text."""
+    """The version's own (unmerged) document: the stored JSON (no YAML parse on the hot path;
+    it was validated when saved)."""
     key = _key(version)
     doc = _docs.get(key)
     if doc is None:
-        text = version.source_text if "source_text" in version.__dict__ else (
-            PolicyVersion.objects.values_list("source_text", flat=True).get(pk=version.pk))
-        doc = documents.parse_text(text, source=f"{name or version.policy_id} v{version.number}")
+        doc = (version.document if "document" in version.__dict__ else
+               PolicyVersion.objects.values_list("document", flat=True).get(pk=version.pk))
         with _lock:
             if len(_docs) > _MAX_ENTRIES:
                 _docs.clear()

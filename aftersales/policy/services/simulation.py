@@ -158,7 +158,10 @@ def _compare(result: SimulationResult, data: dict, before: dict, after: dict) ->
     result.refund_difference += money
     result.customer_pays_difference += _customer_pays(after) - _customer_pays(before)
     old, new = _rules(before), _rules(after)
-    flipped = sorted(r for r in set(old) | set(new) if old.get(r) != new.get(r)) or [AMOUNTS_ONLY]
+    # A rule counts when its outcome changed, is new, or failed before and is gone; a passed
+    # rule that no longer runs (no option left to fill in) is a consequence, not a cause.
+    flipped = sorted(r for r in set(old) | set(new) if old.get(r) != new.get(r)
+                     and not (r not in new and old[r])) or [AMOUNTS_ONLY]
     for rule in flipped:
         change = result.by_rule.setdefault(rule, RuleChange(rule=rule))
         change.changed += 1
