@@ -95,16 +95,18 @@ class Context:
             rule_id: str | None = None, message: dict[str, str] | None = None,
             unknown: bool = False) -> None:
         """Record one applied rule, with its zh/en message filled from facts."""
-        values = _Facts(facts or ())
         if message is None:
             message = rule.message if passed else rule.fail_message
         if message is None:
             message = rule.kind.messages["pass" if passed else "fail"]
+        zh, en = message["zh"], message["en"]
+        if "{" in zh or "{" in en:
+            values = _Facts(facts or ())
+            zh, en = zh.format_map(values), en.format_map(values)
         entry = {
             "rule": rule_id or rule.id,
             "passed": passed,
-            "message": {"zh": message["zh"].format_map(values),
-                        "en": message["en"].format_map(values)},
+            "message": {"zh": zh, "en": en},
             "source": rule.source,
         }
         if unknown:

@@ -200,6 +200,19 @@ class Applies:
             return False
         if self.reasons is not None and (req.reason or "other") not in self.reasons:
             return False
+        return self.rest_matches(req)
+
+    def kind_reason_match(self, kind: str, reason: str) -> bool:
+        return (self.kinds is None or kind in self.kinds) and (
+            self.reasons is None or reason in self.reasons)
+
+    @property
+    def trivial(self) -> bool:
+        """Nothing but kinds/reasons to check (the compiled index already did)."""
+        return (self.channels is None and self.customer_types is None
+                and self.key_account is None and not self.lines.any)
+
+    def rest_matches(self, req: Request) -> bool:
         o = req.order
         if self.channels is not None and o.channel is not None and o.channel not in self.channels:
             return False
@@ -235,6 +248,12 @@ class CompiledPolicy:
     eligibility: tuple[CompiledRule, ...]
     terms: tuple[CompiledRule, ...]
     document: dict = field(repr=False, compare=False)
+    # (request kind, reason) → (eligibility, terms) rules whose kinds/reasons filters match,
+    # each with a flag "needs the remaining checks" (channels, customer, lines)
+    index: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def rules_for(self, kind: str, reason: str | None):
+        return self.index[(kind, reason or "other")]
 
 
 def _parse(doc: Any, source: str) -> tuple[DocumentModel, list[tuple[RuleDoc, Any]]]:
@@ -376,8 +395,16 @@ def compile_document(doc: dict, *, source: str | None = None) -> CompiledPolicy:
             message=rule.message.model_dump() if rule.message else None,
             fail_message=rule.fail_message.model_dump() if rule.fail_message else None)
         (eligibility if kind.phase == "eligibility" else terms).append(compiled)
+    index = {}
+    for k in KINDS:
+        for r in REASONS:
+            index[(k, r)] = tuple(
+                tuple((rule, not rule.applies.trivial) for rule in group
+                      if rule.applies.kind_reason_match(k, r))
+                for group in (eligibility, terms))
     policy = CompiledPolicy(name=model.name, version=model.version, settings=model.settings,
-                            eligibility=tuple(eligibility), terms=tuple(terms), document=doc)
+                            eligibility=tuple(eligibility), terms=tuple(terms), document=doc,
+                            index=index)
     if len(_CACHE) > 256:
         _CACHE.clear()
     _CACHE[id(doc)] = (doc, policy)

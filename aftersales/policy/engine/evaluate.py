@@ -28,22 +28,25 @@ def evaluate(request: Request | dict, document: dict | CompiledPolicy, *, calend
     req = request if isinstance(request, Request) else parse_request(request)
     policy = document if isinstance(document, CompiledPolicy) else compile_document(document)
     ctx = Context(req, policy, calendar)
-    for rule in policy.eligibility:
-        if rule.applies.request_matches(req) and (
-                rule.applies.resolutions is None
-                or not rule.applies.resolutions.isdisjoint(ctx.open_resolutions())):
+    eligibility, terms = policy.rules_for(req.kind, req.reason)
+    for rule, check in eligibility:
+        if check and not rule.applies.rest_matches(req):
+            continue
+        if rule.applies.resolutions is None or not rule.applies.resolutions.isdisjoint(
+                ctx.open_resolutions()):
             rule.kind.apply(ctx, rule)
     default_payer = policy.settings.default_shipping_paid_by
     open_ = ctx.open_resolutions()
     open_.sort(key=lambda r: r != ctx.requested)  # the requested resolution first
     ctx.options = [Option(resolution=r, shipping_paid_by=default_payer) for r in open_]
     evidence = ctx.facts.get("evidence_required")
-    for rule in policy.terms:
+    for rule, check in terms:
         if not ctx.options:
             break
-        if rule.applies.request_matches(req) and (
-                rule.applies.resolutions is None
-                or any(o.resolution in rule.applies.resolutions for o in ctx.options)):
+        if check and not rule.applies.rest_matches(req):
+            continue
+        if rule.applies.resolutions is None or any(
+                o.resolution in rule.applies.resolutions for o in ctx.options):
             rule.kind.apply(ctx, rule)
     options = []
     for opt in ctx.options:

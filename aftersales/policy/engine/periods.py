@@ -91,17 +91,13 @@ def event_date(req: Request, event: str) -> date | None:
     return m.date() if isinstance(m, datetime) else m
 
 
-def deadline_moment(base: datetime | date, spec: dict, calendar) -> datetime:
-    """base + a duration spec {days|working_days|months|hours: n, roll}: an aware datetime."""
-    if "hours" in spec:
+def deadline_text(base: datetime | date, unit: str, n: int, roll: bool, calendar) -> str:
+    """base + n units as the public ISO text (Beijing time; day periods end 23:59:59)."""
+    if unit == "hours":
         start = base if isinstance(base, datetime) else datetime.combine(base, time(), BEIJING)
-        return start + timedelta(hours=spec["hours"])
+        return iso(start + timedelta(hours=n))
     d = base.date() if isinstance(base, datetime) else base
-    for unit in ("days", "working_days", "months"):
-        if unit in spec:
-            return end_of_day(last_day(d, spec[unit], unit, calendar,
-                                       spec.get("roll") == "next_working_day"))
-    raise ValueError(spec)
+    return stamp(last_day(d, n, unit, calendar, roll))
 
 
 def iso(moment: datetime) -> str:

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..periods import deadline_moment, event_moment, iso
+from ..periods import deadline_text, event_moment
 from . import Params, Payer, Resolution, rule_kind
 from .gates import EVENT_ZH, RES_ZH, UNIT_EN, UNIT_ZH, Event
 
@@ -144,15 +144,15 @@ def deadlines(ctx, rule) -> None:
             if base is None:
                 continue
             unit, n = alt.duration()
-            moment = deadline_moment(base, {unit: n, "roll": alt.roll}, ctx.calendar)
-            if best is None or moment < best[0]:
-                best = (moment, alt, unit, n)
+            text = deadline_text(base, unit, n, alt.roll == "next_working_day", ctx.calendar)
+            if best is None or text < best[0]:  # same offset everywhere: text order = time
+                best = (text, alt, unit, n)
         resolutions = spec.resolutions if spec.resolutions is not None \
             else DEFAULT_RESOLUTIONS[key]
         targets = [o for o in ctx.options if resolutions is None or o.resolution in resolutions]
         if best is None or not targets:
             continue
-        text = iso(best[0])
+        text = best[0]
         for opt in targets:
             if key not in opt.deadlines or text < opt.deadlines[key]:
                 opt.deadlines[key] = text  # several rules: the earliest due time wins
