@@ -49,7 +49,8 @@ class Requirement(models.TextChoices):
     PROBLEM_CONFIRMED = "problem_confirmed", _("the problem is confirmed")  # S1.3
     POLICY_DECISION = "policy_decision", _("the policy decision is stored")  # S1.4
     OPTION_ACCEPTED = "option_accepted", _("the customer accepted an option")  # S1.5
-    WITHIN_AUTHORITY = "within_authority", _("the adjustment is within the agent's authority")  # S1.5
+    # S1.5
+    WITHIN_AUTHORITY = "within_authority", _("the adjustment is within the agent's authority")
     RATING = "rating", _("the customer gave a rating")  # S1.7
     NEW_EVIDENCE = "new_evidence", _("new evidence is attached")  # S9.3 appeal
     # logistics and money (S5, S7, S9)
@@ -61,7 +62,8 @@ class Requirement(models.TextChoices):
     INSPECTION_REPORT = "inspection_report", _("an inspection report is attached")  # S7.3
     COMPLAINT_RECORD = "complaint_record", _("the complaint record is attached")  # S7.3
     # member store (S4)
-    EXCHANGE_APPLICATION = "exchange_application", _("the exchange application is submitted")  # S4.3
+    # S4.3 换货申请
+    EXCHANGE_APPLICATION = "exchange_application", _("the exchange application is submitted")
     DIFFERENCE_COLLECTED = "difference_collected", _("the price difference is collected")  # S4.3
     PURCHASE_PROOF = "purchase_proof", _("proof of purchase is given")  # S4.4
     # B2B quality returns (S2, S3)
