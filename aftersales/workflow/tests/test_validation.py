@@ -115,3 +115,24 @@ def test_two_workflows_for_the_same_kind_are_rejected():
 def test_transition_needs_a_role_and_open_state_needs_roles():
     assert bad(lambda w: w["transitions"]["go"].update(roles=[]))[0].endswith("go.roles")
     assert bad(lambda w: w["states"]["a"].update(roles=[]))[0].endswith("a.roles")
+
+
+def test_policy_loader_runs_our_validator_on_every_shipped_document():
+    """The workflow app registers its section validator (apps.ready); the combined documents of
+    policies/ pass it, and a broken workflow section fails through the loader with its path."""
+    from aftersales.policy import documents
+
+    from .conftest import POLICIES
+
+    assert documents.section_validators()["workflow"] is validate_section
+    checked = 0
+    for pf in documents.read_directory(POLICIES):
+        doc = documents.parse_text(pf.text, source=pf.source)
+        documents.validate_merged(doc, source=pf.source)
+        checked += "workflow" in doc
+    assert checked == 5
+    broken = copy.deepcopy(BASE)
+    broken["workflows"]["w"]["states"]["a"]["roles"] = ["nobody"]
+    with pytest.raises(ValidationError) as exc:
+        documents.section_validators()["workflow"](broken, source="acme.yaml")
+    assert exc.value.extra["path"] == "workflow.workflows.w.states.a.roles[0]"
