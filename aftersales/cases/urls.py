@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from aftersales.cases import views
 
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("queue/", views.my_queue, name="queue"),
+    path("overdue/", views.overdue, name="overdue"),
+    path("search/", views.search, name="search"),
+    path("new/", views.case_create, name="create"),
+    path("fines/", views.fines, name="fines"),
+    path("assign/", views.assign_bulk, name="assign_bulk"),
+    path("<str:number>/", views.case_detail, name="detail"),
+    path("<str:number>/act/<slug:action>/", views.case_act, name="act"),
+]

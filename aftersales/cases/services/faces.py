@@ -1,0 +1,163 @@
+"""Read helpers for the faces of cases (pages, portal, API) — owned by the pages engineer.
+
+Nothing here changes a case: these are selectors and labels the views need on top of
+aftersales.cases.selectors (which stays h7's): the all-cases list with the queue's filters,
+workflow labels without a query per row, and "may this user work on the case now" (X4).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case as When_, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from aftersales.cases.models import Case, CaseLine, StateCategory
+from aftersales.cases.selectors import cases_visible_to, queue_cases
+from aftersales.cases.services.common import actor_roles
+from aftersales.workflow.definitions import Workflow
+
+_TRUE = ("1", "true", "yes", "on")
+SORTS = {
+    "due": [F("due_at").asc(nulls_last=True), "created_at", "pk"],
+    "-created": ["-created_at", "-pk"],
+    "created": ["created_at", "pk"],
+    "number": ["number"],
+    "-number": ["-number"],
+}
+
+
+def label(labels, fallback: str = "") -> str:
+    """A {zh, en} label in the page's language."""
+    if not labels:
+        return fallback
+    key = "zh" if (get_language() or "en").lower().startswith("zh") else "en"
+    return labels.get(key) or labels.get("en") or fallback
+
+
+_workflows: dict[tuple[int | None, str, str, str], Workflow | None] = {}
+
+
+def workflow_of(case: Case) -> Workflow | None:
+    """The case's workflow, cached by (policy version, workflow, line, kind): versions never
+    change once saved, so a list of N cases costs one lookup per distinct version."""
+    key = (case.policy_version_id, case.workflow_key, case.business_line, case.kind)
+    if key not in _workflows:
+        from aftersales.cases.services.common import case_workflow
+
+        try:
+            wf = case_workflow(case)
+        except Exception:  # a case whose policy is gone still lists, with its raw state code
+            wf = None
+        if len(_workflows) > 500:
+            _workflows.clear()
+        _workflows[key] = wf
+    return _workflows[key]
+
+
+def state_label(case: Case, code: str | None = None) -> str:
+    code = case.state if code is None else code
+    if not code:
+        return ""
+    wf = workflow_of(case)
+    if wf is None or code not in wf.states:
+        return code
+    return label(wf.states[code].label, code)
+
+
+def state_tag(case: Case) -> str:
+    """The CSS modifier of the state tag: overdue red, waiting amber, closed grey, done green."""
+    if case.is_overdue:
+        return "danger"
+    return {StateCategory.WAITING_CUSTOMER: "warn", StateCategory.PAUSED: "warn",
+            StateCategory.RESOLVED: "ok", StateCategory.CLOSED: "muted"}.get(
+        case.state_category, "")
+
+
+def may_work(case: Case, user) -> bool:
+    """Whether the user's role acts on the case's current state (the non-transition actions:
+    verify, confirm the problem, evaluate, adjust, attach, record facts)."""
+    if not getattr(user, "is_authenticated", False) or case.is_closed:
+        return False
+    if user.is_superuser:
+        return True
+    wf = workflow_of(case)
+    if wf is None or case.state not in wf.states:
+        return False
+    roles = actor_roles(user)
+    return bool(roles & set(wf.states[case.state].roles))
+
+
+def _apply_filters(qs: QuerySet[Case], filters: dict[str, Any], user) -> QuerySet[Case]:
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("business_line"):
+        qs = qs.filter(business_line=filters["business_line"])
+    if filters.get("state"):
+        qs = qs.filter(state=filters["state"])
+    if filters.get("customer"):
+        c = str(filters["customer"]).strip()
+        qs = qs.filter(customer_id=int(c)) if c.isdigit() else qs.filter(
+            Q(customer__name__icontains=c) | Q(customer__code=c))
+    if filters.get("assignee") == "me":
+        qs = qs.filter(assignee_id=user.pk)
+    elif filters.get("assignee") == "none":
+        qs = qs.filter(assignee__isnull=True)
+    if str(filters.get("overdue", "")).lower() in _TRUE:
+        qs = qs.filter(due_at__lt=timezone.now(), sla_paused_at__isnull=True,
+                       state_category=StateCategory.OPEN)
+    if str(filters.get("open", "")).lower() in _TRUE:
+        qs = qs.exclude(state_category=StateCategory.CLOSED)
+    q = str(filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(number=q.upper()) | Q(order__number=q) | Q(contact_phone=q)
+                       | Q(customer__phone=q)
+                       | Q(pk__in=CaseLine.objects.filter(serial=q).values("case_id")))
+    return qs
+
+
+def cases_for_list(user, *, filters: dict[str, Any] | None = None, mine: bool = False,
+                   sort: str = "due") -> QuerySet[Case]:
+    """The list page's rows: the user's queue (mine) or every case they may see, filtered,
+    with everything a row shows joined (customer, order, assignee) and the lines prefetched.
+
+    The default sort puts overdue cases first, then the soonest due, then the rest."""
+    filters = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
+    if mine:
+        qs = queue_cases(user, filters={k: v for k, v in filters.items()
+                                         if k not in ("customer", "q")})
+        qs = _apply_filters(qs, {k: filters.get(k) for k in ("customer", "q")}, user)
+    else:
+        qs = _apply_filters(cases_visible_to(user), filters, user)
+    order = SORTS.get(sort, SORTS["due"])
+    if sort == "due":
+        # Closed cases have no running clock: after every open one.
+        qs = qs.annotate(_closed=When_(When(state_category=StateCategory.CLOSED, then=Value(1)),
+                                       default=Value(0), output_field=IntegerField()))
+        order = ["_closed", *order]
+    return (qs.select_related("customer", "order", "assignee", "department")
+            .prefetch_related("lines__order_line")
+            .order_by(*order))
+
+
+def first_product(case: Case) -> str:
+    lines = list(case.lines.all())
+    if not lines:
+        return ""
+    name = lines[0].order_line.name
+    return f"{name} ×{lines[0].quantity}" + (f" +{len(lines) - 1}" if len(lines) > 1 else "")
+
+
+def assignable_users(case: Case | None = None, *, roles: set[str] | None = None):
+    """Active staff with a role that works on the case's state (for the assign menus)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if roles is None and case is not None:
+        wf = workflow_of(case)
+        roles = set(wf.states[case.state].roles) if wf and case.state in wf.states else set()
+    qs = User.objects.filter(is_active=True, dealer__isnull=True, factory__isnull=True)
+    if roles:
+        qs = qs.filter(groups__name__in=roles)
+    return qs.distinct().order_by("username")

@@ -1,0 +1,67 @@
+"""Case page helpers: ``{% load cases_ux %}``.
+
+- ``{{ case|state_label }}``, ``{{ case|state_tag }}`` (tag colour), ``{{ case|product }}``
+- ``{{ some_labels|pick_label }}`` a {zh, en} dict in the page's language
+- ``{{ case|state_of:"code" }}`` another state's label (timeline from → to)
+- ``{% supervisor_panel user as panel %}`` breaches and fines for a supervisor's home page
+"""
+
+from django import template
+
+from aftersales.cases.models import CaseKind
+from aftersales.cases.services import faces
+
+register = template.Library()
+
+
+@register.filter
+def state_label(case) -> str:
+    return faces.state_label(case)
+
+
+@register.filter
+def state_of(case, code) -> str:
+    return faces.state_label(case, code or "")
+
+
+@register.filter
+def state_tag(case) -> str:
+    return faces.state_tag(case)
+
+
+@register.filter
+def product(case) -> str:
+    return faces.first_product(case)
+
+
+@register.filter
+def pick_label(labels, fallback="") -> str:
+    return faces.label(labels, fallback)
+
+
+@register.filter
+def kind_label(code) -> str:
+    try:
+        return str(CaseKind(code).label)
+    except ValueError:
+        return code or ""
+
+
+@register.simple_tag
+def supervisor_panel(user) -> dict | None:
+    """Open breaches escalated to this supervisor and the latest fines (X2, S3.4)."""
+    from aftersales.accounts.roles import SUPERVISOR_ROLES
+    from aftersales.cases.selectors import fines_ledger, supervisor_breaches
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not (user.role_codes & SUPERVISOR_ROLES or user.is_superuser):
+        return None
+    return {"breaches": list(supervisor_breaches(user)[:20]),
+            "fines": list(fines_ledger()[:10])}
+
+
+@register.simple_tag
+def qty_value(posted, line_no) -> str:
+    """The quantity typed for an order line, kept when the form comes back with an error."""
+    return posted.get(f"qty_{line_no}", "")

@@ -1,0 +1,210 @@
+"""Staff pages of cases (issue 4 items 5, 7; X4): the list and its filters, a fixed number of
+queries, the case page's buttons per role, actions through htmx, stale forms, phone intake."""
+
+import pytest
+from django.urls import reverse
+
+from aftersales.cases import services as s
+from aftersales.cases.models import Case, CaseEvent, EventKind
+from aftersales.cases.tests import factories as f
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _open(agent, *, kind="return", order=None, **kw):
+    order = order or f.order()
+    return s.case_open(kind=kind, channel="phone", actor=agent, order=order,
+                       verify_phone=order.customer.phone, reason="quality",
+                       lines=[{"line_no": 1, "quantity": 1}], **kw)
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
+
+
+def test_list_filters_by_kind_and_finds_a_case_by_order_number(policies, clock, agent,
+                                                                agent_client):
+    # given a return and an enquiry
+    ret = _open(agent)
+    consult = s.case_open(kind="consult", channel="phone", actor=agent,
+                          business_line="online_shop", description="怎么洗")
+    # when the agent filters on returns
+    page = agent_client.get(reverse("cases:list"), {"kind": "return"}).content.decode()
+    # then only the return is listed, with its count
+    assert ret.number in page and consult.number not in page
+    assert "1 case" in page or "1 个" in page or ">1<" in page
+    # and searching by the order number opens the one case directly
+    r = agent_client.get(reverse("cases:search"), {"q": ret.order.number})
+    assert r.status_code == 302 and r["Location"].endswith(f"/cases/{ret.number}/")
+
+
+def test_list_sorts_overdue_first_then_due_soonest(policies, clock, agent, agent_client):
+    # given one case opened a week ago (now overdue) and one opened today
+    clock.set(2026, 11, 16, 10, 0)
+    late = _open(agent)
+    clock.set(2026, 11, 23, 10, 0)
+    fresh = _open(agent)
+    # when the list is shown with the default sort
+    page = agent_client.get(reverse("cases:list")).content.decode()
+    # then the overdue case comes first, marked red
+    assert page.index(late.number) < page.index(fresh.number)
+    assert "due--overdue" in page
+    overdue_only = agent_client.get(reverse("cases:list"), {"overdue": "1"}).content.decode()
+    assert late.number in overdue_only and fresh.number not in overdue_only
+
+
+def test_list_runs_a_fixed_number_of_queries(policies, clock, agent, agent_client,
+                                             django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _open(agent)
+    agent_client.get(reverse("cases:list"))  # warm the workflow cache
+    with CaptureQueriesContext(connection) as few:
+        agent_client.get(reverse("cases:list"))
+    for _i in range(6):
+        _open(agent)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        r = agent_client.get(reverse("cases:list"))
+    assert r.content.decode().count('name="cases"') == 7
+
+
+def test_home_shows_the_users_queue_overdue_first(policies, clock, agent, agent_client):
+    clock.set(2026, 11, 16, 10, 0)
+    late = _open(agent)
+    clock.set(2026, 11, 23, 10, 0)
+    _open(agent)
+    page = agent_client.get("/").content.decode()
+    assert late.number in page and "due--overdue" in page
+
+
+def test_agent_sees_the_allowed_actions_and_a_wrong_role_sees_none_and_is_refused(
+        policies, clock, agent, make_user, client):
+    # given a new return in intake, an agent and a warehouse clerk
+    case = _open(agent)
+    warehouse = make_user("warehouse")
+    # when the agent opens the case page, the workflow's "verify" is offered
+    client.force_login(agent)
+    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert 'data-action="verify"' in page and 'data-action="reject"' in page
+    # when the warehouse clerk opens it, no action is offered
+    client.force_login(warehouse)
+    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert 'data-action="verify"' not in page and 'data-action="reject"' not in page
+    # and a POST of the transition anyway is refused, nothing changes
+    r = client.post(reverse("cases:act", args=[case.number, "transition"]),
+                    {"transition": "verify", "version": case.version})
+    assert r.status_code == 403
+    r = client.post(reverse("cases:act", args=[case.number, "evaluate"]),
+                    {"version": case.version})
+    assert r.status_code == 403
+    case.refresh_from_db()
+    assert case.state == "intake" and case.decision is None
+
+
+def test_an_htmx_action_refreshes_header_buttons_and_timeline_together(policies, clock, agent,
+                                                                       agent_client):
+    case = _open(agent)
+    r = agent_client.post(reverse("cases:act", args=[case.number, "transition"]),
+                          {"transition": "verify", "version": case.version}, **HTMX)
+    html = r.content.decode()
+    assert r.status_code == 200 and html.lstrip().startswith('<div id="workplace"')
+    assert 'id="case-state"' in html and 'id="timeline"' in html and 'id="actions"' in html
+    assert 'data-action="confirm"' in html  # the next step (confirm the problem) is offered
+    case.refresh_from_db()
+    assert case.state == "verified"
+    assert CaseEvent.objects.filter(case=case, kind=EventKind.TRANSITIONED).count() == 1
+
+
+def test_a_stale_form_says_who_changed_the_case_and_changes_nothing(policies, clock, agent,
+                                                                    make_user, client):
+    # given two agents who opened the same case page (version v)
+    case = _open(agent)
+    other = make_user("customer_service", display_name="李四")
+    v = case.version
+    s.case_transition(case=case, actor=other, transition="verify", expected_version=v)
+    # when the first agent rejects from the stale form
+    client.force_login(agent)
+    r = client.post(reverse("cases:act", args=[case.number, "transition"]),
+                    {"transition": "reject", "reason": "超期", "version": v}, **HTMX)
+    # then they are told who changed it, and the case is not rejected
+    html = r.content.decode()
+    assert r["X-Action-Status"] == "409" and "李四" in html
+    case.refresh_from_db()
+    assert case.state == "verified" and not case.rejection_reason
+
+
+def test_reject_without_a_reason_keeps_the_case_and_says_why(policies, clock, agent,
+                                                             agent_client):
+    case = _open(agent)
+    r = agent_client.post(reverse("cases:act", args=[case.number, "transition"]),
+                          {"transition": "reject", "reason": " ", "version": case.version},
+                          **HTMX)
+    assert r["X-Action-Status"] == "422" and 'role="alert"' in r.content.decode()
+    case.refresh_from_db()
+    assert case.state == "intake"
+
+
+def test_phone_intake_double_submit_opens_one_case(policies, clock, agent, agent_client):
+    order = f.order()
+    form = {"token": "tok-1", "channel": "phone", "order_number": order.number,
+            "phone": order.customer.phone, "kind": "return", "priority": "normal",
+            "reason": "quality", "symptom": "开线", "description": "袖口开线",
+            "qty_1": "1", "create": "1"}
+    r1 = agent_client.post(reverse("cases:create"), form)
+    r2 = agent_client.post(reverse("cases:create"), form)
+    assert r1.status_code == 302 and r1["Location"] == r2["Location"]
+    case = Case.objects.get()
+    assert case.verified_at is not None and case.lines.get().quantity == 1
+
+
+def test_phone_intake_keeps_the_values_and_names_the_field_on_error(policies, clock, agent,
+                                                                     agent_client):
+    order = f.order()
+    form = {"token": "tok-2", "channel": "phone", "order_number": order.number,
+            "phone": order.customer.phone, "kind": "return", "priority": "normal",
+            "reason": "quality", "symptom": "开线", "qty_1": "9", "create": "1"}
+    r = agent_client.post(reverse("cases:create"), form)
+    html = r.content.decode()
+    assert r.status_code == 200 and "开线" in html and 'value="9"' in html
+    assert 'role="alert"' in html and not Case.objects.exists()
+
+
+def test_dealer_sees_only_the_dealers_cases(policies, clock, agent, make_user, client):
+    from aftersales.parties.models import Dealer
+
+    mine_dealer = Dealer.objects.create(code="D1", name="甲经销商", region="east")
+    other_dealer = Dealer.objects.create(code="D2", name="乙经销商", region="east")
+    mine = _open(agent, order=f.order(dealer=mine_dealer))
+    theirs = _open(agent, order=f.order(dealer=other_dealer))
+    dealer_user = make_user("dealer", dealer=mine_dealer)
+    client.force_login(dealer_user)
+    page = client.get(reverse("cases:list")).content.decode()
+    assert mine.number in page and theirs.number not in page
+    assert client.get(reverse("cases:detail", args=[theirs.number])).status_code == 404
+
+
+def test_bulk_assignment_gives_the_selected_cases_to_one_person(policies, clock, agent,
+                                                                make_user, agent_client):
+    a, b = _open(agent), _open(agent)
+    colleague = make_user("customer_service")
+    r = agent_client.post(reverse("cases:assign_bulk"), {
+        "cases": [a.number, b.number], "assignee": colleague.pk, "next": "/cases/"})
+    assert r.status_code == 302
+    assert set(Case.objects.values_list("assignee_id", flat=True)) == {colleague.pk}
+
+
+def test_supervisor_home_and_fine_ledger_show_breaches_and_fines(policies, clock, agent,
+                                                                 supervisor, client):
+    clock.set(2026, 11, 16, 10, 0)
+    case = _open(agent)
+    clock.set(2026, 11, 23, 10, 0)
+    s.sla_sweep()
+    client.force_login(supervisor)
+    home = client.get("/").content.decode()
+    assert 'id="breaches"' in home and case.number in home
+    assert client.get(reverse("cases:fines")).status_code == 200
+    client.force_login(agent)
+    assert client.get(reverse("cases:fines")).status_code == 403

@@ -1,0 +1,143 @@
+"""Phone intake by an agent (S1.1): channel, the customer found by phone or order number, kind,
+lines and quantities, the problem. The form carries an idempotency token drawn when it was
+shown, so a double submit opens one case (issue 4 item 7). Also: the fine ledger page (S3.4).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from aftersales.accounts.roles import SUPERVISOR_ROLES, Role
+from aftersales.cases.models import CaseChannel, CaseKind, FineStatus, Priority
+from aftersales.cases.selectors import fines_ledger
+from aftersales.cases.services import case_open
+from aftersales.core.choices import BusinessLine
+from aftersales.core.errors import ApplicationError
+
+REASONS = [("quality", gettext_lazy("Quality problem")), ("no_reason", gettext_lazy("No reason (7 days)")),
+           ("damaged_in_transit", gettext_lazy("Damaged in transit")),
+           ("wrong_item", gettext_lazy("Wrong item")), ("missing_part", gettext_lazy("Missing part")),
+           ("not_as_described", gettext_lazy("Not as described")), ("other", gettext_lazy("Other"))]
+
+
+class IntakeForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=CaseChannel.choices,
+                                initial=CaseChannel.PHONE)
+    lookup = forms.CharField(label=gettext_lazy("Order number or phone"), required=False)
+    order_number = forms.CharField(label=gettext_lazy("Order number"), required=False)
+    phone = forms.CharField(label=gettext_lazy("Caller's phone (verifies the order)"),
+                            required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CaseKind.choices,
+                             initial=CaseKind.RETURN)
+    business_line = forms.ChoiceField(label=gettext_lazy("Business line (enquiries only)"),
+                                      choices=[("", "—"), *BusinessLine.choices], required=False)
+    priority = forms.ChoiceField(label=gettext_lazy("Priority"), choices=Priority.choices,
+                                 initial=Priority.NORMAL)
+    reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=REASONS, initial="quality")
+    symptom = forms.CharField(label=gettext_lazy("Symptom"), required=False, max_length=200)
+    description = forms.CharField(label=gettext_lazy("Problem in the customer's words"),
+                                  widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+def _order(number: str):
+    from aftersales.sales.models import Order
+
+    number = (number or "").strip()
+    if not number:
+        return None
+    return (Order.objects.select_related("customer").prefetch_related("lines")
+            .filter(number=number).first())
+
+
+def lookup_orders(text: str, *, user) -> list:
+    """Orders matching an order number, or the recent orders of a phone number."""
+    from aftersales.sales.models import Order
+
+    text = (text or "").strip()
+    if len(text) < 3:
+        return []
+    qs = Order.objects.select_related("customer").prefetch_related("lines")
+    if getattr(user, "dealer_id", None):
+        qs = qs.filter(dealer_id=user.dealer_id)
+    exact = list(qs.filter(number=text)[:1])
+    if exact:
+        return exact
+    return list(qs.filter(Q(customer__phone=text) | Q(receiver_phone=text))
+                .order_by("-placed_at")[:10])
+
+
+@login_required
+def case_create(request: HttpRequest) -> HttpResponse:
+    if not (request.user.role_codes or request.user.is_superuser):
+        return HttpResponse(_("Your account has no role yet."), status=403)
+    data = request.POST if request.method == "POST" else None
+    form = IntakeForm(data, initial={"token": uuid.uuid4().hex,
+                                     "order_number": request.GET.get("order", ""),
+                                     "lookup": request.GET.get("lookup", "")})
+    if request.htmx and request.method == "GET" and "lookup" in request.GET:
+        return TemplateResponse(request, "cases/create.html#lookup", {
+            "found": lookup_orders(request.GET["lookup"], user=request.user)})
+    order = _order(request.POST.get("order_number") if data else request.GET.get("order"))
+    found = lookup_orders(request.POST.get("lookup") or request.GET.get("lookup", ""),
+                          user=request.user)
+    error = ""
+    if data is not None and form.is_valid() and "find" not in request.POST:
+        d = form.cleaned_data
+        lines = []
+        if order is not None:
+            for ol in order.lines.all():
+                raw = request.POST.get(f"qty_{ol.line_no}", "").strip()
+                if raw and raw != "0":
+                    lines.append({"line_no": ol.line_no, "quantity": raw,
+                                  "serial": request.POST.get(f"serial_{ol.line_no}", "")})
+        try:
+            if d["order_number"] and order is None:
+                raise ApplicationError(_("No order with this number."))
+            case = case_open(
+                kind=d["kind"], channel=d["channel"], actor=request.user, order=order,
+                customer=order.customer if order else None,
+                business_line=d["business_line"] or None, lines=lines,
+                verify_phone=d["phone"] or None if order else None, reason=d["reason"],
+                symptom=d["symptom"], description=d["description"], priority=d["priority"],
+                idempotency_key=f"page:{request.user.pk}:{d['token']}")
+        except ApplicationError as exc:
+            error = str(exc.message)
+            for field, msg in exc.fields.items():
+                if field in form.fields:
+                    form.add_error(field, str(msg))
+        else:
+            if getattr(case, "created", True):
+                messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
+            return redirect("cases:detail", number=case.number)
+    return TemplateResponse(request, "cases/create.html", {
+        "form": form, "order": order, "found": found, "error": error,
+        "posted": request.POST if data is not None else {}})
+
+
+@login_required
+def fines(request: HttpRequest) -> HttpResponse:
+    """The fine ledger (S3.4): per person and department, booked and waived, with totals."""
+    user = request.user
+    allowed = SUPERVISOR_ROLES | {Role.FINANCE, Role.CASHIER, Role.ADMIN}
+    if not (user.is_superuser or user.role_codes & allowed):
+        return HttpResponse(_("Only supervisors and finance see the fine ledger."), status=403)
+    status = request.GET.get("status", "")
+    qs = fines_ledger(status=status if status in FineStatus.values else None)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    totals = (qs.filter(status=FineStatus.BOOKED).values("person__username", "department__name")
+              .annotate(total=Sum("amount"), count=Count("pk")).order_by("-total")[:20])
+    return TemplateResponse(request, "cases/fines.html", {
+        "page": page, "totals": list(totals), "status": status,
+        "statuses": FineStatus.choices})

@@ -1,0 +1,122 @@
+"""The case lists (issue 4 item 5; UX.md "Staff pages"): all cases, my queue, search, overdue.
+
+One view renders the search form, the dense table and the pagination; an htmx request (the
+filters changing, a page link) gets the ``results`` partial only. Bulk and round-robin
+assignment post here and come back to the same list.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aftersales.cases.models import Case, CaseKind
+from aftersales.cases.services import case_assign_round_robin, cases_assign_bulk
+from aftersales.cases.services.faces import SORTS, assignable_users, cases_for_list
+from aftersales.core.choices import BusinessLine
+from aftersales.core.errors import ApplicationError
+
+FILTERS = ("q", "kind", "business_line", "state", "customer", "overdue", "assignee", "open")
+PER_PAGE = 25
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    return {k: request.GET.get(k, "").strip() for k in FILTERS if request.GET.get(k, "").strip()}
+
+
+def _list(request: HttpRequest, *, mine: bool, title: str, preset: dict | None = None):
+    filters = {**(preset or {}), **_filters(request)}
+    sort = request.GET.get("sort", "due")
+    sort = sort if sort in SORTS else "due"
+    qs = cases_for_list(request.user, filters=filters, mine=mine, sort=sort)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    base = {k: v for k, v in filters.items()}
+    context = {
+        "title": title, "mine": mine, "page": page, "filters": filters, "sort": sort,
+        "kinds": CaseKind.choices, "business_lines": BusinessLine.choices,
+        "query_no_page": urlencode({**base, "sort": sort}),
+        "query_no_sort": urlencode(base),
+        "can_assign": _can_assign(request.user),
+        "assignees": assignable_users() if _can_assign(request.user) else [],
+        "next": request.get_full_path(),
+    }
+    template = "cases/list.html#results" if request.htmx and not request.htmx.boosted \
+        else "cases/list.html"
+    return TemplateResponse(request, template, context)
+
+
+def _can_assign(user) -> bool:
+    """Bulk assignment is a desk job: staff of the company (not dealers or factories)."""
+    return bool(user.is_superuser or (user.role_codes and not user.dealer_id
+                                      and not user.factory_id))
+
+
+@login_required
+def case_list(request: HttpRequest) -> TemplateResponse:
+    return _list(request, mine=False, title=_("All cases"))
+
+
+@login_required
+def my_queue(request: HttpRequest) -> TemplateResponse:
+    return _list(request, mine=True, title=_("My queue"))
+
+
+@login_required
+def overdue(request: HttpRequest) -> TemplateResponse:
+    return _list(request, mine=False, title=_("Overdue cases"), preset={"overdue": "1"})
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """The top bar's search: one exact hit opens the case, otherwise the filtered list."""
+    q = request.GET.get("q", "").strip()
+    if q:
+        hits = list(cases_for_list(request.user, filters={"q": q}).values_list("number",
+                                                                                flat=True)[:2])
+        if len(hits) == 1:
+            return redirect("cases:detail", number=hits[0])
+    return _list(request, mine=False, title=_("Search results"))
+
+
+def _back(request: HttpRequest):
+    nxt = request.POST.get("next") or ""
+    return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else "cases:list")
+
+
+@login_required
+@require_POST
+def assign_bulk(request: HttpRequest) -> HttpResponse:
+    """Selected rows → one person (all or nothing), or → round robin in their departments."""
+    if not _can_assign(request.user):
+        return HttpResponse(_("You may not assign cases."), status=403)
+    numbers = request.POST.getlist("cases")
+    ids = list(Case.objects.filter(number__in=numbers).values_list("pk", flat=True))
+    if not ids:
+        messages.warning(request, _("Select the cases first."))
+        return _back(request)
+    try:
+        if request.POST.get("round_robin"):
+            for case in Case.objects.filter(pk__in=ids).order_by("pk"):
+                case_assign_round_robin(case=case, actor=request.user)
+            messages.success(request, _("%(n)d cases assigned round robin.") % {"n": len(ids)})
+        else:
+            User = get_user_model()
+            assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first()
+            if assignee is None:
+                messages.error(request, _("Choose the person to assign to."))
+                return _back(request)
+            cases_assign_bulk(case_ids=ids, actor=request.user, assignee=assignee)
+            messages.success(request, _("%(n)d cases assigned to %(user)s.")
+                             % {"n": len(ids), "user": assignee})
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    return _back(request)
