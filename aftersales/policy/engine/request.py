@@ -161,6 +161,9 @@ class _Reader:
     def fail(self, path: str, message: Any) -> None:
         self.errors.setdefault(path, message)
 
+    def at(self, prefix: str, key: str, message: Any) -> None:
+        self.fail(f"{prefix}.{key}" if prefix else key, message)
+
     def obj(self, data: Any, path: str) -> dict:
         if data is None:
             return {}
@@ -181,10 +184,10 @@ class _Reader:
         value = data.get(key)
         if value is None:
             if required:
-                self.fail(path, _("This field is required."))
+                self.at(path, key, _("This field is required."))
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int)):
-            self.fail(path, _("Must be a string."))
+            self.at(path, key, _("Must be a string."))
             return None
         return str(value)
 
@@ -192,7 +195,7 @@ class _Reader:
                required: bool = False) -> str | None:
         value = self.text(data, key, path, required=required)
         if value is not None and value not in allowed:
-            self.fail(path, _("Unknown value %(value)r; expected one of: %(allowed)s.")
+            self.at(path, key, _("Unknown value %(value)r; expected one of: %(allowed)s.")
                       % {"value": value, "allowed": ", ".join(allowed)})
             return None
         return value
@@ -202,7 +205,7 @@ class _Reader:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.fail(path, _("Must be true or false."))
+            self.at(path, key, _("Must be true or false."))
             return default
         return value
 
@@ -211,24 +214,24 @@ class _Reader:
         value = data.get(key)
         if value is None:
             if required:
-                self.fail(path, _("This field is required."))
+                self.at(path, key, _("This field is required."))
             return default
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.fail(path, _("Must be a decimal amount such as \"12.50\"."))
+            self.at(path, key, _("Must be a decimal amount such as \"12.50\"."))
             return default
         try:
             amount = Decimal(str(value).strip())
         except InvalidOperation:
-            self.fail(path, _("Must be a decimal amount such as \"12.50\"."))
+            self.at(path, key, _("Must be a decimal amount such as \"12.50\"."))
             return default
         if not amount.is_finite():
-            self.fail(path, _("Must be a decimal amount such as \"12.50\"."))
+            self.at(path, key, _("Must be a decimal amount such as \"12.50\"."))
             return default
         if amount < 0:
-            self.fail(path, _("Must not be negative."))
+            self.at(path, key, _("Must not be negative."))
             return default
         if amount != round_fen(amount):
-            self.fail(path, _("Must have at most two decimal places (fen)."))
+            self.at(path, key, _("Must have at most two decimal places (fen)."))
             return default
         return round_fen(amount)
 
@@ -238,10 +241,10 @@ class _Reader:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, _("Must be a whole number."))
+            self.at(path, key, _("Must be a whole number."))
             return default
         if value < minimum:
-            self.fail(path, _("Must be at least %(minimum)s.") % {"minimum": minimum})
+            self.at(path, key, _("Must be at least %(minimum)s.") % {"minimum": minimum})
             return default
         return value
 
@@ -249,15 +252,15 @@ class _Reader:
         value = data.get(key)
         if value is None:
             if required:
-                self.fail(path, _("This field is required."))
+                self.at(path, key, _("This field is required."))
             return None
         if not isinstance(value, str):
-            self.fail(path, _("Must be an ISO 8601 date-time string."))
+            self.at(path, key, _("Must be an ISO 8601 date-time string."))
             return None
         try:
             moment = datetime.fromisoformat(value.strip())
         except ValueError:
-            self.fail(path, _("Not a valid ISO 8601 date-time: %(value)r.") % {"value": value})
+            self.at(path, key, _("Not a valid ISO 8601 date-time: %(value)r.") % {"value": value})
             return None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=BEIJING)  # naive = Beijing time (POLICY-API)
@@ -268,7 +271,7 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, str):
-            self.fail(path, _("Must be a date string YYYY-MM-DD."))
+            self.at(path, key, _("Must be a date string YYYY-MM-DD."))
             return None
         value = value.strip()
         try:
@@ -276,7 +279,7 @@ class _Reader:
                 return date.fromisoformat(value)
             moment = datetime.fromisoformat(value)
         except ValueError:
-            self.fail(path, _("Not a valid date: %(value)r.") % {"value": value})
+            self.at(path, key, _("Not a valid date: %(value)r.") % {"value": value})
             return None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=BEIJING)
@@ -290,22 +293,22 @@ def _line(r: _Reader, i: int, data: Any) -> Line | None:
     if any(not isinstance(t, str) for t in tags):
         r.fail(f"{path}.tags", _("Must be a list of strings."))
         tags = [t for t in tags if isinstance(t, str)]
-    quantity = r.integer(d, "quantity", f"{path}.quantity", default=1, minimum=1)
+    quantity = r.integer(d, "quantity", path, default=1, minimum=1)
     return Line(
         index=i,
-        sku=r.text(d, "sku", f"{path}.sku") or "",
-        name=r.text(d, "name", f"{path}.name") or "",
-        category=r.text(d, "category", f"{path}.category") or "",
+        sku=r.text(d, "sku", path) or "",
+        name=r.text(d, "name", path) or "",
+        category=r.text(d, "category", path) or "",
         tags=frozenset(tags),
-        unit_price=r.amount(d, "unit_price", f"{path}.unit_price", required=True,
+        unit_price=r.amount(d, "unit_price", path, required=True,
                             default=Decimal("0.00")),
-        points=r.integer(d, "points", f"{path}.points", default=0),
+        points=r.integer(d, "points", path, default=0),
         quantity=quantity,
-        serial=r.text(d, "serial", f"{path}.serial"),
-        production_date=r.day(d, "production_date", f"{path}.production_date"),
-        bundle=r.text(d, "bundle", f"{path}.bundle"),
-        gift=bool(r.boolean(d, "gift", f"{path}.gift", default=False)),
-        declared_gift_price=r.amount(d, "declared_gift_price", f"{path}.declared_gift_price"),
+        serial=r.text(d, "serial", path),
+        production_date=r.day(d, "production_date", path),
+        bundle=r.text(d, "bundle", path),
+        gift=bool(r.boolean(d, "gift", path, default=False)),
+        declared_gift_price=r.amount(d, "declared_gift_price", path),
     )
 
 
@@ -319,12 +322,12 @@ def _order(r: _Reader, data: Any) -> Order:
         path = f"order.payments.{i}"
         p = r.obj(p, path)
         payments.append(Payment(
-            method=r.choice(p, "method", f"{path}.method", METHODS, required=True) or "cash",
-            amount=r.amount(p, "amount", f"{path}.amount", required=True, default=Decimal("0.00")),
-            points=r.integer(p, "points", f"{path}.points"),
-            paid_at=r.moment(p, "paid_at", f"{path}.paid_at"),
-            reference=r.text(p, "reference", f"{path}.reference")
-            or r.text(p, "coupon", f"{path}.coupon"),
+            method=r.choice(p, "method", path, METHODS, required=True) or "cash",
+            amount=r.amount(p, "amount", path, required=True, default=Decimal("0.00")),
+            points=r.integer(p, "points", path),
+            paid_at=r.moment(p, "paid_at", path),
+            reference=r.text(p, "reference", path)
+            or r.text(p, "coupon", path),
         ))
     raw_lines = r.array(d.get("lines"), "order.lines")
     if not raw_lines and "order" not in r.errors:
@@ -348,26 +351,26 @@ def _order(r: _Reader, data: Any) -> Order:
                                % {"index": x})
                 covered = tuple(x for x in idx if 0 <= x < len(lines))
         promotions.append(Promotion(
-            kind=r.text(p, "kind", f"{path}.kind", required=True) or "",
-            threshold=r.amount(p, "threshold", f"{path}.threshold"),
-            discount=r.amount(p, "discount", f"{path}.discount", default=Decimal("0.00")),
+            kind=r.text(p, "kind", path, required=True) or "",
+            threshold=r.amount(p, "threshold", path),
+            discount=r.amount(p, "discount", path, default=Decimal("0.00")),
             lines=covered,
-            standard_fee=r.amount(p, "standard_fee", f"{path}.standard_fee",
+            standard_fee=r.amount(p, "standard_fee", path,
                                   default=Decimal("0.00")),
         ))
     return Order(
-        number=r.text(d, "number", "order.number"),
-        placed_at=r.moment(d, "placed_at", "order.placed_at"),
-        paid_at=r.moment(d, "paid_at", "order.paid_at"),
-        signed_at=r.moment(d, "signed_at", "order.signed_at"),
-        installed_at=r.moment(d, "installed_at", "order.installed_at"),
-        invoice_date=r.day(d, "invoice_date", "order.invoice_date"),
-        channel=r.choice(d, "channel", "order.channel", CHANNELS),
-        customer_type=r.choice(customer, "type", "order.customer.type", CUSTOMER_TYPES),
-        key_account=bool(r.boolean(customer, "key_account", "order.customer.key_account",
+        number=r.text(d, "number", "order"),
+        placed_at=r.moment(d, "placed_at", "order"),
+        paid_at=r.moment(d, "paid_at", "order"),
+        signed_at=r.moment(d, "signed_at", "order"),
+        installed_at=r.moment(d, "installed_at", "order"),
+        invoice_date=r.day(d, "invoice_date", "order"),
+        channel=r.choice(d, "channel", "order", CHANNELS),
+        customer_type=r.choice(customer, "type", "order.customer", CUSTOMER_TYPES),
+        key_account=bool(r.boolean(customer, "key_account", "order.customer",
                                    default=False)),
         payments=tuple(payments),
-        shipping_fee=r.amount(d, "shipping_fee", "order.shipping_fee", default=Decimal("0.00")),
+        shipping_fee=r.amount(d, "shipping_fee", "order", default=Decimal("0.00")),
         promotions=tuple(promotions),
         lines=lines,
     )
@@ -379,9 +382,9 @@ def parse_request(data: Any) -> Request:
     if not isinstance(data, dict):
         raise ValidationError(_("The request must be a JSON object."),
                               fields={"request": _("Must be an object.")})
-    asked_at = r.moment(data, "asked_at", "asked_at", required=True)
-    kind = r.choice(data, "kind", "kind", KINDS, required=True)
-    reason = r.choice(data, "reason", "reason", REASONS)
+    asked_at = r.moment(data, "asked_at", "", required=True)
+    kind = r.choice(data, "kind", "", KINDS, required=True)
+    reason = r.choice(data, "reason", "", REASONS)
     order = _order(r, data.get("order"))
     items = []
     raw_items = r.array(data.get("items"), "items")
@@ -404,15 +407,16 @@ def parse_request(data: Any) -> Request:
         line = order.lines[index]
         if line is None:
             continue
-        quantity = r.integer(it, "quantity", f"{path}.quantity", default=line.quantity, minimum=1)
+        quantity = r.integer(it, "quantity", path, default=line.quantity, minimum=1)
         if quantity is not None and quantity > line.quantity:
             r.fail(f"{path}.quantity",
                    _("Quantity %(asked)s is more than the %(bought)s bought on that line.")
                    % {"asked": quantity, "bought": line.quantity})
         condition: dict[str, bool] = {}
-        cond = r.obj(it.get("condition"), f"{path}.condition")
+        cond_path = f"{path}.condition"
+        cond = r.obj(it.get("condition"), cond_path)
         for key in CONDITION_KEYS:
-            value = r.boolean(cond, key, f"{path}.condition.{key}")
+            value = r.boolean(cond, key, cond_path)
             if value is not None:
                 condition[key] = value
         items.append(Item(line=line, quantity=quantity or 1, condition=condition))
@@ -421,16 +425,16 @@ def parse_request(data: Any) -> Request:
     for i, rep in enumerate(r.array(history.get("repairs"), "history.repairs")):
         path = f"history.repairs.{i}"
         rep = r.obj(rep, path)
-        sent = r.day(rep, "sent_at", f"{path}.sent_at")
+        sent = r.day(rep, "sent_at", path)
         if sent is None:
             r.fail(f"{path}.sent_at", _("This field is required."))
             continue
-        returned = r.day(rep, "returned_at", f"{path}.returned_at")
+        returned = r.day(rep, "returned_at", path)
         if returned is not None and returned < sent:
             r.fail(f"{path}.returned_at", _("A repair can't come back before it was sent."))
-        repairs.append(Repair(fault=r.text(rep, "fault", f"{path}.fault"), sent_at=sent,
+        repairs.append(Repair(fault=r.text(rep, "fault", path), sent_at=sent,
                               returned_at=returned,
-                              fixed=r.boolean(rep, "fixed", f"{path}.fixed")))
+                              fixed=r.boolean(rep, "fixed", path)))
     exchanges = []
     for i, ex in enumerate(r.array(history.get("exchanges"), "history.exchanges")):
         at = r.day(r.obj(ex, f"history.exchanges.{i}"), "at", f"history.exchanges.{i}.at")
@@ -445,26 +449,26 @@ def parse_request(data: Any) -> Request:
         path = f"exchange_for.{i}"
         ex = r.obj(ex, path)
         exchange_for.append(ExchangeFor(
-            sku=r.text(ex, "sku", f"{path}.sku"), name=r.text(ex, "name", f"{path}.name"),
-            unit_price=r.amount(ex, "unit_price", f"{path}.unit_price", required=True,
+            sku=r.text(ex, "sku", path), name=r.text(ex, "name", path),
+            unit_price=r.amount(ex, "unit_price", path, required=True,
                                 default=Decimal("0.00")),
-            points=r.integer(ex, "points", f"{path}.points", default=0),
-            quantity=r.integer(ex, "quantity", f"{path}.quantity", default=1, minimum=1),
-            bundle=r.text(ex, "bundle", f"{path}.bundle"),
+            points=r.integer(ex, "points", path, default=0),
+            quantity=r.integer(ex, "quantity", path, default=1, minimum=1),
+            bundle=r.text(ex, "bundle", path),
         ))
     parts = []
     for i, p in enumerate(r.array(data.get("repair_parts"), "repair_parts")):
         path = f"repair_parts.{i}"
         p = r.obj(p, path)
-        part = r.text(p, "part", f"{path}.part", required=True)
-        qty = r.amount(p, "quantity", f"{path}.quantity", default=Decimal(1))
+        part = r.text(p, "part", path, required=True)
+        qty = r.amount(p, "quantity", path, default=Decimal(1))
         if part:
             parts.append(RepairPart(part=part, quantity=qty))
-    card = r.day(history, "warranty_card_returned_at", "history.warranty_card_returned_at")
-    damage_cause = r.choice(data, "damage_cause", "damage_cause", DAMAGE_CAUSES)
-    received_at = r.moment(data, "received_at", "received_at")
-    policy = r.text(data, "policy", "policy")
-    policy_version = r.text(data, "policy_version", "policy_version")
+    card = r.day(history, "warranty_card_returned_at", "history")
+    damage_cause = r.choice(data, "damage_cause", "", DAMAGE_CAUSES)
+    received_at = r.moment(data, "received_at", "")
+    policy = r.text(data, "policy", "")
+    policy_version = r.text(data, "policy_version", "")
     if asked_at is not None:
         for key in ("placed_at", "paid_at", "signed_at", "installed_at"):
             moment = getattr(order, key)
