@@ -1,4 +1,4 @@
-"""The evaluation state one evaluate() call builds: offered resolutions, blocks, options, reasons."""
+"""The state one evaluate() call builds: offered resolutions, blocks, options, reasons."""
 
 from __future__ import annotations
 

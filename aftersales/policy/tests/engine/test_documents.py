@@ -106,7 +106,8 @@ def test_duplicate_rule_id_and_bad_applies_to_and_top_level_typo():
 
 
 PARENT = {
-    "name": "parent", "version": "1", "settings": {"day_count": "legal", "nested": {"a": 1, "b": 2}},
+    "name": "parent", "version": "1",
+    "settings": {"day_count": "legal", "nested": {"a": 1, "b": 2}},
     "rules": [
         {"id": "W", "kind": "window", "params": {"from": ["signed"], "length": 7}},
         {"id": "X", "kind": "exclusion", "params": {"tags": ["custom_made"]}},

@@ -323,3 +323,40 @@ def test_decision_is_deterministic_and_json_serialisable(law):
     import json
     a, b = law(request(reason="quality")), law(request(reason="quality"))
     assert json.dumps(a, ensure_ascii=False) == json.dumps(b, ensure_ascii=False)
+
+
+def test_unknown_dates_are_said_not_guessed(law):
+    # no delivery, installation, invoice or order date: TL-18 says so and treats it as
+    # outside the period (PC-9: the customer can still prove the date)
+    data = _fridge(kind="repair")
+    for key in ("signed_at", "placed_at", "paid_at"):
+        data["order"][key] = None
+    d = law(data)
+    assert reason(d, "TL-18").get("unknown") is True
+    assert resolutions(d) == ["paid_repair"]
+
+
+def test_a_year_without_calendar_data_is_an_error_naming_the_year(policies):
+    from aftersales.calendars.calendar import CalendarYearMissing
+    from aftersales.policy.engine import evaluate
+
+    from .conftest import build_calendar
+
+    cal_2025_only = build_calendar(years=[2025])
+    data = request(order={"placed_at": "2025-12-27T10:00:00+08:00",
+                          "paid_at": "2025-12-27T10:00:00+08:00",
+                          "signed_at": "2025-12-28T10:00:00+08:00"},
+                   asked_at="2025-12-30T10:00:00+08:00")
+    # the 7th day (2026-01-04) must be checked for CC-203 → 2026 has no data here
+    with pytest.raises(CalendarYearMissing) as exc:
+        evaluate(data, policies[LAW], calendar=cal_2025_only, version_label="x")
+    assert exc.value.year == 2026
+
+
+def test_evaluate_accepts_a_compiled_policy_and_a_parsed_request(policies, calendar):
+    from aftersales.policy.engine import compile_document, evaluate, parse_request
+
+    compiled = compile_document(policies[LAW])
+    a = evaluate(parse_request(request()), compiled, calendar=calendar, version_label="x")
+    b = evaluate(request(), policies[LAW], calendar=calendar, version_label="x")
+    assert a == b and a["policy"]["name"] == LAW

@@ -44,7 +44,8 @@ def orders(draw):
             "shipping_fee": draw(cents)}, items
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=orders(), reason=st.sampled_from(["no_reason", "quality"]),
        name=st.sampled_from(["cn-consumer-law", "online-shop", "outsourced-manufacturer"]))
 def test_refund_never_exceeds_what_was_paid_and_the_split_sums_to_the_total(
