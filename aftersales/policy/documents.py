@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import ValidationError
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
+
 WORKFLOW_SUFFIX = ".workflow.yaml"
 POLICY_SUFFIX = ".yaml"
 
@@ -55,7 +57,7 @@ def combine_texts(policy_text: str, workflow_text: str | None, *, source: str,
     if not workflow_text or not workflow_text.strip():
         return policy_text
     try:
-        parsed = yaml.safe_load(workflow_text)
+        parsed = yaml.load(workflow_text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, source=workflow_source) from exc
     if not isinstance(parsed, dict):
@@ -64,7 +66,7 @@ def combine_texts(policy_text: str, workflow_text: str | None, *, source: str,
             code="policy_document", fields={"workflow": _("must be a mapping")},
         )
     try:
-        policy = yaml.safe_load(policy_text)
+        policy = yaml.load(policy_text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, source=source) from exc
     if isinstance(policy, dict) and "workflow" in policy:

@@ -11,6 +11,7 @@ from datetime import date
 from threading import Lock
 from typing import Any
 
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import ValidationError
@@ -29,6 +30,8 @@ def clear_cache() -> None:
         _docs.clear()
         _merged.clear()
         _compiled.clear()
+        _listing.clear()
+        _listing_stamp[0] = None
 
 
 def _key(version: PolicyVersion) -> tuple[int, str]:
@@ -41,8 +44,7 @@ def version_document(version: PolicyVersion, *, name: str = "") -> dict:
     key = _key(version)
     doc = _docs.get(key)
     if doc is None:
-        doc = (version.document if "document" in version.__dict__ else
-               PolicyVersion.objects.values_list("document", flat=True).get(pk=version.pk))
+        doc = PolicyVersion.objects.values_list("document", flat=True).get(pk=version.pk)
         with _lock:
             if len(_docs) > _MAX_ENTRIES:
                 _docs.clear()
@@ -71,10 +73,40 @@ def _pick(versions: list[PolicyVersion], *, number: int | str | None, at: date |
     return max(in_force, key=lambda v: (v.effective_from, v.number))
 
 
+_listing: dict[str, list[PolicyVersion]] = {}
+_listing_stamp: list = [None]
+
+
+def _stamp() -> tuple:
+    """Changes whenever a version is added or removed (also after a rolled-back test): count,
+    newest id and newest creation time. One small raw query instead of an ORM query per policy.
+    """
+    table = PolicyVersion._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), MAX(id), MAX(created_at) FROM {table}")  # noqa: S608
+        return tuple(cursor.fetchone())
+
+
+def _refresh_listing() -> None:
+    """Every policy's versions (without their documents), re-read only when the stamp moved."""
+    stamp = _stamp()
+    if stamp != _listing_stamp[0]:
+        listing: dict[str, list[PolicyVersion]] = {}
+        for row in (PolicyVersion.objects.order_by()
+                    .values_list("id", "policy_id", "number", "label", "effective_from",
+                                 "content_hash", "policy__name")):
+            pk, policy_id, number, label, effective_from, content_hash, policy_name = row
+            listing.setdefault(policy_name, []).append(PolicyVersion(
+                id=pk, policy_id=policy_id, number=number, label=label,
+                effective_from=effective_from, content_hash=content_hash))
+        with _lock:
+            _listing.clear()
+            _listing.update(listing)
+            _listing_stamp[0] = stamp
+
+
 def _versions(name: str, *, field: str) -> list[PolicyVersion]:
-    versions = list(PolicyVersion.objects.filter(policy__name=name)
-                    .only("id", "policy_id", "number", "label", "effective_from",
-                          "content_hash"))
+    versions = _listing.get(name)
     if not versions:
         raise ValidationError(
             _("Unknown policy: %(name)s") % {"name": name}, code="unknown_policy",
@@ -90,6 +122,7 @@ def policy_chain(*, name: str, version: int | str | None = None, at: date | None
     ``version`` pins the named policy's version (an explicit ``policy_version`` wins, S9.7);
     its parents are taken at the same date.
     """
+    _refresh_listing()
     chain: list[tuple[PolicyVersion, dict]] = []
     seen: set[str] = set()
     current, number, field = name, version, "policy"

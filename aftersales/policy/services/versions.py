@@ -182,15 +182,13 @@ def policies_load_directory(*, path: Path | str | None = None, actor=None) -> li
     """
     path = Path(path) if path else default_policy_dir()
     files = documents.read_directory(path)
-    docs = {f.name: documents.parse_text(f.text, source=f.source) for f in files}
+    last_hash = dict(PolicyVersion.objects.filter(origin=VersionOrigin.FILE)
+                     .order_by("policy__name", "number")
+                     .values_list("policy__name", "content_hash"))  # the newest wins
+    changed = [f for f in files if last_hash.get(f.name) != documents.content_hash(f.text)]
+    docs = {f.name: documents.parse_text(f.text, source=f.source) for f in changed}
     created = []
-    for f in _parents_first(files, docs):
-        digest = documents.content_hash(f.text)
-        last_from_file = (PolicyVersion.objects
-                          .filter(policy__name=f.name, origin=VersionOrigin.FILE)
-                          .order_by("-number").only("content_hash").first())
-        if last_from_file and last_from_file.content_hash == digest:
-            continue
+    for f in _parents_first(changed, docs):
         created.append(policy_version_save(
             policy=f.name, text=f.text, actor=actor, origin=VersionOrigin.FILE,
             comment=str(_("Loaded from %(file)s") % {"file": f.source}), source=f.source,

@@ -11,9 +11,15 @@ import pytest
 
 from aftersales.accounts.tests.factories import UserFactory
 
+from .samples import SAMPLE_REQUEST
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-from .samples import SAMPLE_REQUEST
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Users are logged in with force_login: no need for a slow password hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
