@@ -52,7 +52,6 @@ def resolve_url_name(url_name: str) -> str | None:
 STAFF_ROLES = frozenset(set(Role.values) - {Role.DEALER, Role.FACTORY})
 MONEY_ROLES = frozenset({Role.FINANCE, Role.CASHIER, Role.CS_SUPERVISOR, Role.MANAGEMENT,
                          Role.SALES_SUPERVISOR, Role.SALES_VP})
-SETUP_ROLES = frozenset({Role.ADMIN, Role.MANAGEMENT})
 
 MENU: tuple[Group, ...] = (
     Group(_("My tasks"), "tasks", (  # 我的待办
@@ -62,6 +61,7 @@ MENU: tuple[Group, ...] = (
     Group(_("After-sales cases"), "cases", (  # 售后单
         Entry(_("All cases"), "cases:list"),
         Entry(_("New case"), "cases:create", roles=STAFF_ROLES | {Role.DEALER}),
+        Entry(_("Policy check"), "policy:evaluate", roles=STAFF_ROLES),
         Entry(_("Import"), "imports:index", roles=STAFF_ROLES),
     )),
     Group(_("Returns & receipts"), "logistics", (  # 退货收货
@@ -88,8 +88,8 @@ MENU: tuple[Group, ...] = (
         Entry(_("Reports"), "reports:index", roles=STAFF_ROLES),
     )),
     Group(_("Settings"), "settings", (  # 设置
-        Entry(_("Policies"), "policy:list", roles=SETUP_ROLES),
-        Entry(_("Working-day calendar"), "calendars:index", roles=SETUP_ROLES),
+        Entry(_("Policies"), "policy:list", roles=STAFF_ROLES),
+        Entry(_("Working-day calendar"), "calendars:list", roles=STAFF_ROLES),
         Entry(_("Administration"), "admin:index", staff=True),
         Entry(_("Change password"), "password_change"),
     )),
@@ -123,6 +123,7 @@ ROLE_SHORTCUTS: dict[str, tuple[Entry, ...]] = {
     Role.CUSTOMER_SERVICE: (
         Entry(_("New case"), "cases:create"), Entry(_("Find a case or order"), "cases:search"),
         Entry(_("All cases"), "cases:list"),
+        Entry(_("Policy check"), "policy:evaluate"),
         Entry(_("Customers"), "admin:parties_customer_changelist", staff=True),
     ),
     Role.CS_SUPERVISOR: (
@@ -157,7 +158,7 @@ ROLE_SHORTCUTS: dict[str, tuple[Entry, ...]] = {
     Role.FACTORY: (Entry(_("All cases"), "cases:list"),),
     Role.ADMIN: (Entry(_("Administration"), "admin:index", staff=True),
                  Entry(_("Policies"), "policy:list"),
-                 Entry(_("Working-day calendar"), "calendars:index")),
+                 Entry(_("Working-day calendar"), "calendars:list")),
 }
 
 

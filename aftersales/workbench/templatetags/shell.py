@@ -7,9 +7,8 @@
 """
 
 from django import template
-from django.utils import translation
 
-from aftersales.accounts.roles import DepartmentCode, Role
+from aftersales.accounts import display
 from aftersales.workbench.navigation import menu_for, resolve_url_name
 
 register = template.Library()
@@ -31,22 +30,9 @@ def url_if(url_name: str) -> str:
 
 @register.filter
 def role_label(user) -> str:
-    role = getattr(user, "primary_role", None)
-    if not role:
-        return ""
-    return str(Role(role).label)
+    return display.role_label(getattr(user, "primary_role", None))
 
 
 @register.filter
 def department_label(department) -> str:
-    """A seeded department keeps the English label roles_sync stored; show it translated.
-    A department an administrator renamed shows its own name."""
-    if department is None:
-        return ""
-    if department.code in DepartmentCode.values:
-        label = DepartmentCode(department.code).label
-        with translation.override("en"):
-            english = str(label)
-        if department.name in (english, department.code):
-            return str(label)
-    return department.name
+    return display.department_label(department)
