@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from aftersales.portal import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/items/", views.items, name="items"),
+    path("new/problem/", views.problem, name="problem"),
+    path("cases/<str:number>/", views.case_page, name="case"),
+    path("cases/<str:number>/options/", views.options, name="options"),
+    path("cases/<str:number>/appeal/", views.appeal, name="appeal"),
+    path("cases/<str:number>/rate/", views.rate, name="rate"),
+]

@@ -65,3 +65,40 @@ def supervisor_panel(user) -> dict | None:
 def qty_value(posted, line_no) -> str:
     """The quantity typed for an order line, kept when the form comes back with an error."""
     return posted.get(f"qty_{line_no}", "")
+
+
+_RESOLUTIONS = None
+
+
+def _resolutions() -> dict:
+    from django.utils.translation import gettext_lazy as _
+
+    return {"return": _("Return and refund"), "exchange": _("Exchange"), "repair": _("Free repair"),
+            "paid_repair": _("Paid repair"), "refund_only": _("Refund only (keep the goods)"),
+            "adjustment": _("Agreed adjustment"), "refund": _("Refund"),
+            "rejected": _("Rejected"), "withdrawn": _("Withdrawn")}
+
+
+@register.filter
+def resolution_label(code) -> str:
+    return str(_resolutions().get(code or "", code or ""))
+
+
+@register.filter
+def payer_label(code) -> str:
+    from django.utils.translation import gettext as _
+
+    return {"customer": _("you"), "company": _("we")}.get(code or "", code or "—")
+
+
+@register.filter
+def deadline_label(code) -> str:
+    from django.utils.translation import gettext as _
+
+    return {"decide_by": _("Decide by"), "ship_back_by": _("Ship back by"),
+            "refund_by": _("Refund by"), "repair_by": _("Repair done by")}.get(code, code)
+
+
+@register.filter
+def get_label(labels, code) -> str:
+    return (labels or {}).get(code, code)

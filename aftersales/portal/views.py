@@ -1,0 +1,240 @@
+"""The customer portal (issue 4 item 6; UX.md "Customer portal"): phone first, no login.
+
+Find the order by order number + phone (someone else's order is answered exactly like an
+unknown one), open a case in three steps (items → problem and photos → the policy's options,
+choose one), then follow it through a secret link: timeline, next step and due date, appeal a
+rejection with new evidence, rate the closed case. Every change goes through the case services
+with the customer as actor (actor=None).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aftersales.cases import services as s
+from aftersales.cases.access import portal_token
+from aftersales.cases.files import sniff
+from aftersales.cases.models import CaseKind, StateCategory
+from aftersales.cases.selectors import case_get_for_portal, case_timeline, order_find_for_portal
+from aftersales.cases.services.faces import label, workflow_of
+from aftersales.core.errors import ApplicationError, NotFound, ValidationError
+from aftersales.workflow.engine import role_may
+from aftersales.workflow.vocabulary import CUSTOMER
+
+SESSION = "portal"
+PORTAL_KINDS = [(k, v) for k, v in CaseKind.choices
+                if k in (CaseKind.RETURN, CaseKind.EXCHANGE, CaseKind.REPAIR, CaseKind.REFUND_ONLY)]
+
+
+def _reasons():
+    from aftersales.cases.views.intake import REASONS as staff_reasons
+
+    return staff_reasons
+
+
+def _draft(request: HttpRequest) -> dict:
+    return request.session.get(SESSION) or {}
+
+
+def _order_of(draft: dict):
+    try:
+        return order_find_for_portal(order_number=draft.get("order_number", ""),
+                                     phone=draft.get("phone", ""))
+    except NotFound:
+        return None
+
+
+def index(request: HttpRequest) -> TemplateResponse:
+    """Find the order: order number + phone."""
+    error, values = "", {"order_number": "", "phone": ""}
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "").strip() for k in values}
+        try:
+            order = order_find_for_portal(**values)
+        except NotFound as exc:
+            error = str(exc.message)
+        else:
+            request.session[SESSION] = {**values, "order_id": order.pk,
+                                        "token": uuid.uuid4().hex}
+            return redirect("portal:items")
+    return TemplateResponse(request, "portal/index.html", {"error": error, "values": values})
+
+
+def items(request: HttpRequest) -> HttpResponse:
+    """Step 1: which items, how many, and what the customer wants."""
+    draft = _draft(request)
+    order = _order_of(draft)
+    if order is None:
+        return redirect("portal:index")
+    lines = sorted(order.lines.all(), key=lambda ln: ln.line_no)
+    error, chosen = "", dict(draft.get("quantities") or {})
+    if request.method == "POST":
+        chosen = {}
+        for ln in lines:
+            raw = request.POST.get(f"qty_{ln.line_no}", "0").strip() or "0"
+            qty = int(raw) if raw.isdigit() else -1
+            if qty < 0 or qty > ln.quantity:
+                error = _("Quantity for %(name)s must be between 0 and %(n)d.") % {
+                    "name": ln.name, "n": ln.quantity}
+            elif qty:
+                chosen[str(ln.line_no)] = qty
+        kind = request.POST.get("kind", "")
+        if kind not in dict(PORTAL_KINDS):
+            error = error or _("Choose what you would like.")
+        elif not chosen and not error:
+            error = _("Choose at least one item.")
+        if not error:
+            request.session[SESSION] = {**draft, "kind": kind, "quantities": chosen}
+            return redirect("portal:problem")
+        draft = {**draft, "kind": kind}
+    return TemplateResponse(request, "portal/items.html", {
+        "order": order, "lines": lines, "kinds": PORTAL_KINDS, "chosen": chosen,
+        "kind": draft.get("kind", CaseKind.RETURN), "error": error, "step": 1})
+
+
+def _check_files(files) -> None:
+    """Bad files are refused before anything is stored (issue 4 "Bad input")."""
+    limit = int(getattr(settings, "CASE_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+    for f in files:
+        if f.size > limit:
+            raise ValidationError(_("%(name)s is too large: %(size)d MB at most.")
+                                  % {"name": f.name, "size": max(1, limit // (1024 * 1024))},
+                                  fields={"photos": _("too large")})
+        head = f.read(64)
+        f.seek(0)
+        if sniff(head) is None:
+            raise ValidationError(_("%(name)s is not a photo, video or PDF.") % {"name": f.name},
+                                  fields={"photos": _("type not allowed")})
+
+
+def problem(request: HttpRequest) -> HttpResponse:
+    """Step 2: the reason, a sentence, photos. Submitting opens the case (once)."""
+    draft = _draft(request)
+    order = _order_of(draft)
+    if order is None or not draft.get("quantities"):
+        return redirect("portal:index" if order is None else "portal:items")
+    error, values = "", {"reason": "quality", "description": ""}
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "").strip() for k in values}
+        files = request.FILES.getlist("photos")
+        try:
+            _check_files(files)
+            if not values["description"]:
+                raise ValidationError(_("Tell us in a sentence what is wrong."),
+                                      fields={"description": _("required")})
+            case = s.case_open(
+                kind=draft["kind"], channel="web_portal", actor=None, order=order,
+                verify_phone=draft["phone"], reason=values["reason"],
+                description=values["description"],
+                lines=[{"line_no": int(n), "quantity": q}
+                       for n, q in sorted(draft["quantities"].items())],
+                idempotency_key=f"portal:{draft['token']}")
+            if getattr(case, "created", False):
+                for f in files:
+                    s.attachment_add(case=case, actor=None, upload=f, by_customer=True)
+                case = s.case_evaluate(case=case, actor=None)
+        except ApplicationError as exc:
+            error = str(exc.message)
+        else:
+            request.session[SESSION] = {**draft, "case": case.number}
+            return redirect(_case_url(case, "portal:options"))
+    return TemplateResponse(request, "portal/problem.html", {
+        "order": order, "reasons": _reasons(), "values": values, "error": error, "step": 2})
+
+
+def _case_url(case, name: str = "portal:case") -> str:
+    return f"{reverse(name, kwargs={'number': case.number})}?t={portal_token(case)}"
+
+
+def _case(request: HttpRequest, number: str):
+    token = request.POST.get("t") or request.GET.get("t", "")
+    try:
+        return case_get_for_portal(number=number, token=token)
+    except NotFound:
+        raise Http404(_("No such case.")) from None
+
+
+def options(request: HttpRequest, number: str) -> HttpResponse:
+    """Step 3: the options the policy offers, with amounts and who pays shipping; accept one."""
+    case = _case(request, number)
+    error = ""
+    if request.method == "POST":
+        try:
+            raw = request.POST.get("option", "")
+            s.case_accept_option(case=case, actor=None, option=int(raw) if raw.isdigit() else -1)
+        except ApplicationError as exc:
+            error = str(exc.message)
+        else:
+            return redirect(_case_url(case) + "&next=1")
+    return TemplateResponse(request, "portal/options.html", {
+        "case": case, "t": portal_token(case), "options": (case.decision or {}).get("options")
+        or [], "reasons": (case.decision or {}).get("reasons") or [], "error": error,
+        "step": 3})
+
+
+def _customer_can(case, code: str) -> bool:
+    wf = workflow_of(case)
+    if wf is None:
+        return False
+    return any(t.code == code and role_may(t, {CUSTOMER}) for t in wf.transitions_from(case.state))
+
+
+def case_page(request: HttpRequest, number: str) -> TemplateResponse:
+    """Tracking: next step and due date at the top, the vertical timeline below."""
+    return _render_case(request, _case(request, number), error="")
+
+
+def _render_case(request: HttpRequest, case, *, error: str, status: int = 200):
+    wf = workflow_of(case)
+    state = wf.states.get(case.state) if wf else None
+    events = list(case_timeline(case, customer_view=True).order_by("-at", "-pk"))
+    return TemplateResponse(request, "portal/case.html", {
+        "case": case, "t": portal_token(case), "events": events,
+        "state_label": label(state.label, case.state) if state else case.state,
+        "waiting_for_customer": case.state_category == StateCategory.WAITING_CUSTOMER,
+        "can_choose": bool((case.decision or {}).get("options")) and not case.agreed_option
+        and not case.is_closed,
+        "can_appeal": _customer_can(case, "appeal"),
+        "can_rate": case.is_closed and case.rated_at is None,
+        "show_next": request.GET.get("next") == "1" or bool(case.agreed_option),
+        "error": error, "rated": request.GET.get("rated") == "1",
+        "lines": list(case.lines.all()), "labels": {c: label(st.label, c)
+                                                    for c, st in (wf.states.items() if wf
+                                                                  else [])},
+    }, status=status)
+
+
+@require_POST
+def appeal(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case(request, number)
+    files = request.FILES.getlist("files")
+    try:
+        _check_files(files)
+        s.case_appeal(case=case, actor=None, statement=request.POST.get("statement", ""),
+                      uploads=files)
+    except ApplicationError as exc:
+        return _page_with_error(request, case, str(exc.message))
+    return redirect(_case_url(case))
+
+
+@require_POST
+def rate(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case(request, number)
+    try:
+        s.case_rate(case=case, actor=None, score=request.POST.get("score", ""),
+                    comment=request.POST.get("comment", ""))
+    except ApplicationError as exc:
+        return _page_with_error(request, case, str(exc.message))
+    return redirect(_case_url(case) + "&rated=1")
+
+
+def _page_with_error(request: HttpRequest, case, message: str) -> TemplateResponse:
+    return _render_case(request, case, error=message, status=422)
