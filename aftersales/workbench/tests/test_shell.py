@@ -1,0 +1,43 @@
+"""The page shell: menu built from URLs that exist; portal base for phones (UX.md)."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.template import engines
+from django.test import RequestFactory
+
+from aftersales.accounts.roles import Role
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.workbench import navigation
+from aftersales.workbench.navigation import Entry, Group, menu_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_menu_skips_entries_whose_url_is_not_built_and_hides_empty_groups(monkeypatch):
+    monkeypatch.setattr(navigation, "MENU", (
+        Group("A", "a", (Entry("home", "home"), Entry("later", "nosuch:page"))),
+        Group("B", "b", (Entry("later", "nosuch:other"),)),
+    ))
+    user = UserFactory(roles=[Role.CUSTOMER_SERVICE])
+    groups = menu_for(user, "/")
+    assert [g["key"] for g in groups] == ["a"]
+    assert groups[0]["items"] == [{"label": "home", "url": "/", "current": True}]
+
+
+def test_menu_respects_roles_and_staff_flag():
+    dealer = UserFactory(roles=[Role.DEALER])
+    labels = [i["url"] for g in menu_for(dealer, "/") for i in g["items"]]
+    assert "/policy/" not in labels  # staff pages are not for dealers
+    assert "/admin/" not in labels
+
+
+def test_portal_base_is_one_column_without_staff_menu():
+    request = RequestFactory().get("/portal/x/")
+    request.user = AnonymousUser()
+    html = engines["django"].from_string(
+        '{% extends "portal_base.html" %}{% block content %}<p>订单号</p>{% endblock %}'
+    ).render({}, request)
+    assert "core/portal.css" in html and "core/app.css" not in html
+    assert 'class="sidenav"' not in html
+    assert 'name="language" value="en"' in html  # the same language switch
+    assert "<p>订单号</p>" in html
