@@ -54,6 +54,11 @@ def evaluate(request: Request | dict, document: dict | CompiledPolicy, *, calend
         if evidence:
             data["evidence_required"] = list(evidence)
         options.append(data)
+    if not options and all(r["passed"] for r in ctx.reasons):
+        # POLICY-API: a refusal names at least one failed reason
+        ctx.reasons.append({"rule": "policy", "passed": False, "source": policy.name,
+                            "message": {"zh": "本政策没有可提供的处理方案",
+                                        "en": "this policy offers no resolution for the request"}})
     return {
         "allowed": bool(options),
         "policy": {"name": policy.name, "version": version_label or policy.version},

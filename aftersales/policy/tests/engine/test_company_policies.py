@@ -80,7 +80,7 @@ def test_s4_2_difference_more_not_refunded_less_paid(run, new_price, pays):
     opt = option(d, "exchange")
     assert opt["customer_pays"] == pays and opt["refund"]["total"] == "0.00"
     assert opt["shipping_paid_by"] == "customer"  # S4.2: both ways on the member
-    assert reason(d, "S4.2-difference")["passed"]
+    assert reason(d, "S4.2-difference")["passed"] and reason(d, "S4-shipping")["passed"]
 
 
 def test_s4_2_bundle_equal_points_and_price_swap_has_no_difference(run):
@@ -203,6 +203,7 @@ def test_s9_3_s9_5_s9_2_deadlines_on_working_days(run):
                                           "paid_at": "2025-09-20T10:00:00+08:00",
                                           "signed_at": "2025-09-22T10:00:00+08:00"}))
     dl = option(d, "return")["deadlines"]
+    assert reason(d, "S9-deadlines")["passed"]
     assert dl["decide_by"] == "2025-09-30T23:59:59+08:00"
     # 15 working days: 09-28, 29, 30, then the holiday to 10-08, 10-09, 10, 11 (Sat), 13..17,
     # 20..23 → 10-23
@@ -232,6 +233,12 @@ def test_s7_3_quality_refund_needs_an_inspection_report(run):
     assert reason(ok, "S7.3-quality")["passed"] and "evidence_required" not in ok["options"][0]
 
 
+def test_s7_3_service_refund_needs_the_complaint_record(run):
+    d = run("online-shop", request(kind="refund_only", reason="other"))
+    assert reason(d, "S7.3-service")["passed"] is False
+    assert option(d, "refund_only")["evidence_required"] == ["complaint_record"]
+
+
 def test_s9_4_customer_pays_return_shipping_unless_company_caused(run):
     assert option(run("online-shop", request()), "return")["shipping_paid_by"] == "customer"
     wrong = run("online-shop", request(reason="wrong_item"))
@@ -255,12 +262,14 @@ def test_s2_2_quality_caused_return_accepted_factory_pays(run):
     assert reason(d, "S2.2")["passed"] and "return" in resolutions(d)
     assert option(d, "return")["refund"]["total"] == "1200.00"
     assert option(d, "return")["shipping_paid_by"] == "company"
+    assert reason(d, "S2.2-shipping")["passed"] and reason(d, "S2-refund")["passed"]
 
 
 def test_s2_2_other_causes_become_chargeable_repair(run):
     d = run("outsourced-manufacturer", _b2b(reason="other"))
     assert resolutions(d) == ["paid_repair"] and reason(d, "S2.2")["passed"] is False
     assert option(d, "paid_repair")["quote_required"] is True
+    assert reason(d, "S2.2-quote")["passed"] is False  # quoted first, then confirmed
 
 
 def test_s2_3_local_repair_preferred_and_charged_to_the_factory(run):
@@ -292,7 +301,16 @@ def _module(**kw):
                                                    ("2026-03-02T09:00:00+08:00",
                                                     ["paid_repair"])])
 def test_s8_2_twelve_months_from_the_sale_date(run, asked_at, offered):
-    assert resolutions(run("electronics-rework", _module(asked_at=asked_at))) == offered
+    d = run("electronics-rework", _module(asked_at=asked_at))
+    assert resolutions(d) == offered
+    if offered == ["repair"]:
+        assert reason(d, "S8.2")["passed"]
+        assert reason(d, "S8-shipping")["passed"]
+        assert option(d, "repair")["shipping_paid_by"] == "company"
+    else:
+        assert reason(d, "S8.2-expired")["passed"] is False
+        assert reason(d, "S8.2-quote")["passed"] is False
+        assert option(d, "paid_repair")["shipping_paid_by"] == "customer"
 
 
 def test_s8_2_production_date_plus_18_months_without_a_sale_date(run):
@@ -326,6 +344,7 @@ def test_s11_1_s8_3_routing_by_lot_quantity_and_key_accounts(run, quantity, key_
     data["order"]["lines"][0]["tags"] = tags
     d = run("electronics-rework", data)
     assert d["options"][0]["route"] == route
+    assert route in reason(d, "S11.1-route")["message"]["en"]
 
 
 def test_s11_3_on_site_confirmation_within_3_working_days(run):
@@ -361,8 +380,9 @@ def test_s10_4_card_still_due_is_not_held_against_the_farmer(run):
 
 
 def test_nj10_24_warranty_from_the_invoice_date(run):
-    assert resolutions(run("machinery-dealer", _tractor(
-        asked_at="2026-03-01T20:00:00+08:00"))) == ["repair"]
+    ok = run("machinery-dealer", _tractor(asked_at="2026-03-01T20:00:00+08:00"))
+    assert resolutions(ok) == ["repair"] and reason(ok, "NJ10-24-whole")["passed"]
+    assert "invoice" in reason(ok, "NJ10-24")["message"]["en"]
     late = run("machinery-dealer", _tractor(asked_at="2026-03-02T09:00:00+08:00"))
     assert resolutions(late) == ["paid_repair"]
     assert reason(late, "NJ10-24-expired")["passed"] is False
@@ -386,3 +406,10 @@ def test_nj10_more_than_30_working_days_unrepaired_allows_exchange(run, asked_at
         "repairs": [{"fault": "engine", "sent_at": "2025-04-03"}]}))
     assert reason(d, "NJ10-30wd")["passed"] is ok
     assert ("exchange" in resolutions(d)) is ok
+
+
+def test_nj10_repair_within_30_working_days_of_receipt(run):
+    d = run("machinery-dealer", _tractor(received_at="2025-04-03T10:00:00+08:00",
+                                         asked_at="2025-04-03T11:00:00+08:00"))
+    assert option(d, "repair")["deadlines"]["repair_by"] == "2025-05-20T23:59:59+08:00"
+    assert reason(d, "NJ10-deadlines")["passed"]
