@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aftersales.core.errors import ApplicationError
 from aftersales.policy import selectors, services
@@ -34,9 +35,30 @@ def _diff_lines(diff: str) -> list[tuple[str, str]]:
     return rows
 
 
+RESOLUTION_LABELS = {
+    "return": gettext_lazy("Return"), "exchange": gettext_lazy("Exchange"),
+    "repair": gettext_lazy("Repair"), "paid_repair": gettext_lazy("Paid repair"),
+    "refund_only": gettext_lazy("Refund only"),
+}
+PAYER_LABELS = {"customer": gettext_lazy("Customer"), "company": gettext_lazy("Company")}
+DEADLINE_LABELS = {
+    "decide_by": gettext_lazy("Decide by"), "ship_back_by": gettext_lazy("Ship back by"),
+    "refund_by": gettext_lazy("Refund by"), "repair_by": gettext_lazy("Repair by"),
+}
+
+
 def decision_display(decision: dict) -> dict:
-    """The decision with each reason's message in the UI language."""
+    """The decision with each reason's message in the UI language and labelled codes."""
     lang = "zh" if (get_language() or "").startswith("zh") else "en"
+    options = []
+    for option in decision.get("options") or []:
+        deadlines = [(DEADLINE_LABELS.get(k, k), v)
+                     for k, v in (option.get("deadlines") or {}).items() if v]
+        options.append({**option, "deadline_rows": deadlines,
+                        "resolution_label": RESOLUTION_LABELS.get(option.get("resolution"),
+                                                                  option.get("resolution")),
+                        "payer_label": PAYER_LABELS.get(option.get("shipping_paid_by"),
+                                                        option.get("shipping_paid_by") or "")})
     reasons = []
     for reason in decision.get("reasons") or []:
         message = reason.get("message") or {}
@@ -45,7 +67,7 @@ def decision_display(decision: dict) -> dict:
         else:
             text = str(message)
         reasons.append({**reason, "text": text})
-    return {**decision, "reasons": reasons}
+    return {**decision, "options": options, "reasons": reasons}
 
 
 @login_required

@@ -92,7 +92,8 @@ def test_evaluate_page_finds_the_order_and_shows_options_and_reasons(client, age
     decision = page.context["decision"]
     body = page.content.decode()
     assert decision["allowed"] is True
-    assert decision["options"][0]["resolution"] in body
+    assert decision["options"][0]["resolution"] in body  # the code, beside its label
+    assert str(decision["options"][0]["resolution_label"]) in body
     for reason in decision["reasons"]:
         assert reason["rule"] in body
     assert decision["reasons"][0]["text"] == decision["reasons"][0]["message"]["en"]
