@@ -1,3 +1,367 @@
-from ninja import Router
+"""REST: /api/v1/cases (issue 4 item 8). Each route is parse → service/selector → schema, and
+declares every error it can answer so the OpenAPI document lists them.
 
-router = Router(tags=["cases"])
+Auth: a staff session (browser; unsafe methods need the CSRF token), or for machine clients an
+API key in the ``X-API-Key`` header (portal.ApiToken: `aftersales apikey USER NAME` issues one;
+only its SHA-256 is stored). Intake retried with the same ``Idempotency-Key`` header returns the
+case created the first time (200 instead of 201).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import File, Form, Header, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.security import APIKeyHeader, django_auth
+
+from aftersales.cases import services as s
+from aftersales.cases.models import Case, CaseChannel, Priority
+from aftersales.cases.selectors import case_get_for_user, case_timeline
+from aftersales.cases.services.faces import cases_for_list, label, state_label
+from aftersales.core.api import ErrorOut
+from aftersales.core.errors import NotFound, ValidationError
+
+
+class ApiKey(APIKeyHeader):
+    """``X-API-Key: <key>`` → the key's user (an active key of an active user)."""
+
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        from aftersales.portal.models import ApiToken, hash_key
+
+        if not key:
+            return None
+        token = (ApiToken.objects.select_related("user")
+                 .filter(key_hash=hash_key(key), active=True, user__is_active=True).first())
+        if token is None:
+            return None
+        request.user = token.user
+        return token.user
+
+
+router = Router(tags=["cases"], auth=[ApiKey(), django_auth])
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+# ----------------------------------------------------------------------------- schemas
+class LineIn(Schema):
+    line_no: int
+    quantity: int
+    serial: str = ""
+    condition: dict[str, Any] = {}
+
+
+class CaseIn(Schema):
+    kind: str
+    channel: str = CaseChannel.API
+    order_number: str | None = None
+    phone: str | None = None  # the buyer's/receiver's phone: verifies the order (S1.2)
+    business_line: str | None = None  # enquiries without an order
+    lines: list[LineIn] = []
+    reason: str = ""
+    symptom: str = ""
+    description: str = ""
+    priority: str = Priority.NORMAL
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+
+
+class LineOut(Schema):
+    line_no: int
+    sku: str
+    name: str
+    quantity: int
+    serial: str
+
+
+class TransitionOut(Schema):
+    code: str
+    label: str
+    ok: bool
+    why: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    kind: str
+    content_type: str
+    size: int
+    url: str
+
+
+class CaseOut(Schema):
+    number: str
+    kind: str
+    channel: str
+    business_line: str
+    state: str
+    state_label: str
+    state_category: str
+    customer: str | None
+    contact_phone: str
+    order_number: str | None
+    assignee: str | None
+    department: str | None
+    priority: str
+    key_account: bool
+    due_at: datetime | None
+    overdue: bool
+    created_at: datetime
+    version: int
+    resolution: str
+    csat_score: int | None
+
+
+class CaseDetailOut(CaseOut):
+    verified: bool
+    reason: str
+    symptom: str
+    description: str
+    lines: list[LineOut]
+    decision: dict[str, Any] | None
+    agreed_option: dict[str, Any] | None
+    attachments: list[AttachmentOut]
+    transitions: list[TransitionOut]
+
+
+class CasePageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[CaseOut]
+
+
+class EventOut(Schema):
+    kind: str
+    at: datetime
+    actor: str
+    from_state: str
+    to_state: str
+    data: dict[str, Any]
+
+
+class TransitionIn(Schema):
+    transition: str
+    reason: str = ""
+    note: str = ""
+    option: int | None = None  # accept_option: which option
+    score: int | None = None  # rate
+    expected_version: int | None = None
+
+
+class VersionIn(Schema):
+    expected_version: int | None = None
+
+
+class RateIn(Schema):
+    score: int
+    comment: str = ""
+    expected_version: int | None = None
+
+
+class AssignIn(Schema):
+    assignee: str | None = None  # username; null puts the case back in the queue
+    round_robin: bool = False
+    expected_version: int | None = None
+
+
+class QueueFilters(Schema):
+    q: str | None = None
+    kind: str | None = None
+    business_line: str | None = None
+    state: str | None = None
+    customer: str | None = None
+    overdue: bool | None = None
+    assignee: str | None = None  # "me" | "none"
+    mine: bool = False  # only the caller's queue (states their roles act on)
+    page: int = 1
+    per_page: int = 25
+
+
+class PingOut(Schema):
+    id: int
+
+
+# ----------------------------------------------------------------------------- shaping
+def _case_out(case: Case) -> dict:
+    return {
+        "number": case.number, "kind": case.kind, "channel": case.channel,
+        "business_line": case.business_line, "state": case.state,
+        "state_label": state_label(case), "state_category": case.state_category,
+        "customer": case.customer.name if case.customer_id else None,
+        "contact_phone": case.contact_phone,
+        "order_number": case.order.number if case.order_id else None,
+        "assignee": case.assignee.username if case.assignee_id else None,
+        "department": case.department.code if case.department_id else None,
+        "priority": case.priority, "key_account": case.key_account, "due_at": case.due_at,
+        "overdue": case.is_overdue, "created_at": case.created_at, "version": case.version,
+        "resolution": case.resolution, "csat_score": case.csat_score,
+    }
+
+
+def _detail_out(case: Case, user) -> dict:
+    return {
+        **_case_out(case), "verified": case.verified_at is not None, "reason": case.reason,
+        "symptom": case.symptom, "description": case.description,
+        "lines": [{"line_no": cl.order_line.line_no, "sku": cl.order_line.sku,
+                   "name": cl.order_line.name, "quantity": cl.quantity, "serial": cl.serial}
+                  for cl in case.lines.all()],
+        "decision": case.decision, "agreed_option": case.agreed_option,
+        "attachments": [{"id": a.pk, "name": a.original_name, "kind": a.kind,
+                         "content_type": a.content_type, "size": a.size, "url": a.file.url}
+                        for a in case.attachments.all()],
+        "transitions": [{"code": t.code, "label": label(t.label, t.code), "ok": ok, "why": why}
+                        for t, ok, why in s.case_available_transitions(case=case, actor=user)],
+    }
+
+
+def _get(request: HttpRequest, number: str) -> Case:
+    return case_get_for_user(user=request.user, number=number)
+
+
+def _fresh(request: HttpRequest, number: str) -> dict:
+    return _detail_out(_get(request, number), request.user)
+
+
+# ----------------------------------------------------------------------------- routes
+@router.get("", response={200: CasePageOut, **ERRORS}, summary="List or search cases")
+def case_list(request: HttpRequest, filters: Query[QueueFilters]):
+    """Overdue first, then by due time; `mine=true` is the caller's queue."""
+    from django.core.paginator import Paginator
+
+    f = filters.model_dump()
+    per_page = max(1, min(int(f.pop("per_page")), 200))
+    page_no, mine = f.pop("page"), f.pop("mine")
+    if f.get("overdue") is not None:
+        f["overdue"] = "1" if f["overdue"] else ""
+    page = Paginator(cases_for_list(request.user, filters=f, mine=mine), per_page
+                     ).get_page(page_no)
+    return {"count": page.paginator.count, "page": page.number,
+            "pages": page.paginator.num_pages, "items": [_case_out(c) for c in page]}
+
+
+@router.post("", response={200: CaseDetailOut, 201: CaseDetailOut, **ERRORS},
+             summary="Open a case (intake)")
+def case_create(request: HttpRequest, payload: CaseIn,
+                idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    """Intake from any channel (S1.1). With `phone` the order is verified in the same step."""
+    from aftersales.sales.models import Order
+
+    order = None
+    if payload.order_number:
+        order = Order.objects.select_related("customer").filter(
+            number=payload.order_number.strip()).first()
+        if order is None:
+            raise ValidationError(_("No order with this number."),
+                                  fields={"order_number": _("not found")})
+    key = f"api:{request.user.pk}:{idempotency_key}" if idempotency_key else None
+    case = s.case_open(
+        kind=payload.kind, channel=payload.channel, actor=request.user, order=order,
+        business_line=payload.business_line, lines=[ln.model_dump() for ln in payload.lines],
+        verify_phone=payload.phone if order is not None and payload.phone else None,
+        reason=payload.reason, symptom=payload.symptom, description=payload.description,
+        priority=payload.priority, contact_name=payload.contact_name,
+        contact_phone=payload.contact_phone, contact_email=payload.contact_email,
+        idempotency_key=key)
+    return (201 if getattr(case, "created", True) else 200), _fresh(request, case.number)
+
+
+@router.get("/{number}", response={200: CaseDetailOut, **ERRORS}, summary="One case")
+def case_get(request: HttpRequest, number: str):
+    return _detail_out(_get(request, number), request.user)
+
+
+@router.post("/{number}/transitions", response={200: CaseDetailOut, **ERRORS},
+             summary="Make a workflow transition")
+def case_transition(request: HttpRequest, number: str, payload: TransitionIn):
+    """409 when the state doesn't allow it or `expected_version` is stale (who/when in
+    `message` and `extra`); 403 for a role that may not; 422 for a missing requirement."""
+    case = _get(request, number)
+    kw = {"case": case, "actor": request.user, "expected_version": payload.expected_version}
+    code = payload.transition
+    if code == "reject":
+        s.case_reject(reason=payload.reason, **kw)
+    elif code in ("close", "close_rejected"):
+        s.case_close(note=payload.note or payload.reason, transition=code, **kw)
+    elif code == "appeal":
+        s.case_appeal(statement=payload.reason or payload.note, **kw)
+    elif code == "rate":
+        s.case_rate(score=payload.score or 0, comment=payload.note, **kw)
+    elif code == "accept_option" and payload.option is not None:
+        s.case_accept_option(option=payload.option, **kw)
+    else:
+        s.case_transition(transition=code, reason=payload.reason, note=payload.note, **kw)
+    return _fresh(request, number)
+
+
+@router.get("/{number}/events", response={200: list[EventOut], **ERRORS},
+            summary="The case's timeline")
+def case_events(request: HttpRequest, number: str):
+    case = _get(request, number)
+    return [{"kind": e.kind, "at": e.at, "actor": str(e.actor) if e.actor else e.actor_label,
+             "from_state": e.from_state, "to_state": e.to_state, "data": e.data}
+            for e in case_timeline(case)]
+
+
+@router.post("/{number}/attachments", response={201: AttachmentOut, **ERRORS},
+             summary="Attach a photo, video or PDF (multipart)")
+def case_attach(request: HttpRequest, number: str, file: File[UploadedFile],
+                expected_version: Form[int | None] = None):
+    """The type is read from the bytes; too large or not allowed → 422, nothing stored."""
+    att = s.attachment_add(case=_get(request, number), actor=request.user, upload=file,
+                           expected_version=expected_version)
+    return 201, {"id": att.pk, "name": att.original_name, "kind": att.kind,
+                 "content_type": att.content_type, "size": att.size, "url": att.file.url}
+
+
+@router.post("/{number}/evaluate", response={200: CaseDetailOut, **ERRORS},
+             summary="Ask the policy engine for the options")
+def case_evaluate(request: HttpRequest, number: str, payload: VersionIn | None = None):
+    s.case_evaluate(case=_get(request, number), actor=request.user,
+                    expected_version=payload.expected_version if payload else None)
+    return _fresh(request, number)
+
+
+@router.post("/{number}/rate", response={200: CaseDetailOut, **ERRORS},
+             summary="The customer's rating of a closed case (S1.7)")
+def case_rate(request: HttpRequest, number: str, payload: RateIn):
+    s.case_rate(case=_get(request, number), actor=request.user, score=payload.score,
+                comment=payload.comment, expected_version=payload.expected_version)
+    return _fresh(request, number)
+
+
+@router.post("/{number}/assign", response={200: CaseDetailOut, **ERRORS},
+             summary="Assign to a person, or round robin in the department")
+def case_assign(request: HttpRequest, number: str, payload: AssignIn):
+    case = _get(request, number)
+    if payload.round_robin:
+        s.case_assign_round_robin(case=case, actor=request.user,
+                                  expected_version=payload.expected_version)
+    else:
+        assignee = None
+        if payload.assignee:
+            assignee = get_user_model().objects.filter(username=payload.assignee).first()
+            if assignee is None:
+                raise NotFound(_("No such person."), fields={"assignee": _("unknown")})
+        s.case_assign(case=case, actor=request.user, assignee=assignee,
+                      expected_version=payload.expected_version)
+    return _fresh(request, number)
+
+
+@router.post("/bench/ping", response={201: PingOut, **ERRORS},
+             summary="Benchmark baseline: insert one row")
+def bench_ping(request: HttpRequest):
+    """The trivial one-row insert the intake benchmark compares against (issue 4 item 11a)."""
+    from aftersales.portal.models import BenchPing
+
+    return 201, {"id": BenchPing.objects.create(note=str(timezone.now().microsecond)).pk}
