@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Query, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status
 from ninja.security import APIKeyHeader, django_auth
 
 from aftersales.cases import services as s
@@ -273,7 +274,7 @@ def case_create(request: HttpRequest, payload: CaseIn,
         priority=payload.priority, contact_name=payload.contact_name,
         contact_phone=payload.contact_phone, contact_email=payload.contact_email,
         idempotency_key=key)
-    return (201 if getattr(case, "created", True) else 200), _fresh(request, case.number)
+    return Status(201 if getattr(case, "created", True) else 200, _fresh(request, case.number))
 
 
 @router.get("/{number}", response={200: CaseDetailOut, **ERRORS}, summary="One case")
@@ -320,8 +321,9 @@ def case_attach(request: HttpRequest, number: str, file: File[UploadedFile],
     """The type is read from the bytes; too large or not allowed → 422, nothing stored."""
     att = s.attachment_add(case=_get(request, number), actor=request.user, upload=file,
                            expected_version=expected_version)
-    return 201, {"id": att.pk, "name": att.original_name, "kind": att.kind,
-                 "content_type": att.content_type, "size": att.size, "url": att.file.url}
+    return Status(201, {"id": att.pk, "name": att.original_name, "kind": att.kind,
+                 "content_type": att.content_type, "size": att.size,
+                        "url": att.file.url})
 
 
 @router.post("/{number}/evaluate", response={200: CaseDetailOut, **ERRORS},
@@ -364,4 +366,4 @@ def bench_ping(request: HttpRequest):
     """The trivial one-row insert the intake benchmark compares against (issue 4 item 11a)."""
     from aftersales.portal.models import BenchPing
 
-    return 201, {"id": BenchPing.objects.create(note=str(timezone.now().microsecond)).pk}
+    return Status(201, {"id": BenchPing.objects.create(note=str(timezone.now().microsecond)).pk})

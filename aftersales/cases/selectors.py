@@ -85,16 +85,23 @@ def order_find_for_portal(*, order_number: str, phone: str):
     return order
 
 
-def _queue_scope(user) -> Q:
-    """Cases in states the user's roles act on (from the workflows), or assigned to them."""
+_scope_cache: dict[tuple, list[tuple[str, str, list[str]]]] = {}
+
+
+def _queue_states(roles: frozenset[str]) -> list[tuple[str, str, list[str]]]:
+    """(business line, workflow key, states) these roles act on, from the policies in force.
+
+    Cached per process until a policy version is added (versions are append-only)."""
+    from aftersales.policy.models import PolicyVersion
     from aftersales.policy.services.resolve import policy_resolve
     from aftersales.workflow.definitions import workflows_from_document
     from aftersales.workflow.engine import queue_states_for_roles
 
-    roles = set(user.role_codes)
-    if user.is_superuser:
-        roles.add("admin")
-    scope = Q(assignee_id=user.pk)
+    stamp = PolicyVersion.objects.order_by("-pk").values_list("pk", flat=True).first()
+    key = (roles, stamp)
+    if key in _scope_cache:
+        return _scope_cache[key]
+    out = []
     for business_line, name in DEFAULT_POLICY.items():
         try:
             _version, doc = policy_resolve(name=name)
@@ -103,10 +110,23 @@ def _queue_scope(user) -> Q:
         except Exception:  # a policy not loaded yet has no queue
             continue
         by_workflow: dict[str, set[str]] = {}
-        for key, state in queue_states_for_roles(workflows, roles):
-            by_workflow.setdefault(key, set()).add(state)
-        for key, states in by_workflow.items():
-            scope |= Q(business_line=business_line, workflow_key=key, state__in=sorted(states))
+        for wf_key, state in queue_states_for_roles(workflows, roles):
+            by_workflow.setdefault(wf_key, set()).add(state)
+        out += [(business_line, k, sorted(v)) for k, v in sorted(by_workflow.items())]
+    if len(_scope_cache) > 256:
+        _scope_cache.clear()
+    _scope_cache[key] = out
+    return out
+
+
+def _queue_scope(user) -> Q:
+    """Cases in states the user's roles act on (from the workflows), or assigned to them."""
+    roles = set(user.role_codes)
+    if user.is_superuser:
+        roles.add("admin")
+    scope = Q(assignee_id=user.pk)
+    for business_line, wf_key, states in _queue_states(frozenset(roles)):
+        scope |= Q(business_line=business_line, workflow_key=wf_key, state__in=states)
     return scope
 
 
