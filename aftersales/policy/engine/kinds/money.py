@@ -23,6 +23,7 @@ class RefundParams(Params):
     gifts_not_returned: Literal["deduct_declared", "ignore"] = "deduct_declared"
     refund_outbound_shipping: Literal["when_company_pays", "always", "never"] = "when_company_pays"
     resolutions: list[Resolution] = ["return", "refund_only"]
+    coupons: Literal["restore_on_full_return", "restore_always"] = "restore_on_full_return"
     cite: dict[Literal["reprice", "gifts", "free_shipping", "shipping", "in_kind"], str] = {
         "reprice": "B7-17", "gifts": "B7-12", "free_shipping": "B7-18", "shipping": "XF-24",
         "in_kind": "B7-15"}
@@ -69,7 +70,7 @@ def refund_value(req, items, p: RefundParams, company_pays: bool):
                               f"kept goods {fmt(kept)} fall below {fmt(promo.threshold)}: the "
                               f"{fmt(promo.discount)} discount is lost, re-priced"))
         value += adj
-    full = all(returned.get(ln.index, 0) == ln.quantity for ln in lines if not ln.gift)
+    full = is_full_return(req, items)
     if full and p.gifts_not_returned == "deduct_declared":
         for ln in lines:
             missing = ln.quantity - returned.get(ln.index, 0) if ln.gift else 0
@@ -104,9 +105,17 @@ def refund_value(req, items, p: RefundParams, company_pays: bool):
     return round_fen(value), round_fen(owed), notes
 
 
-def split(req, value: Decimal):
+def is_full_return(req, items) -> bool:
+    returned: dict[int, int] = {}
+    for it in items:
+        returned[it.line.index] = returned.get(it.line.index, 0) + it.quantity
+    return all(returned.get(ln.index, 0) == ln.quantity for ln in req.order.lines if not ln.gift)
+
+
+def split(req, value: Decimal, *, whole_coupons: bool = True):
     """Split value over the payments in proportion to what each paid (B7-14, PAY-1); money
-    methods give by_method, points and coupons come back in kind (B7-15)."""
+    methods give by_method, points come back in kind (B7-15). A coupon can't be split: it is
+    restored when whole_coupons (the whole order comes back), else its share is forfeited."""
     payments = req.order.payments
     paid = sum((x.amount for x in payments), ZERO)
     if not payments:
@@ -124,7 +133,7 @@ def split(req, value: Decimal):
             if pay.points:
                 points += int((Decimal(pay.points) * part / pay.amount)
                               .quantize(Decimal(1), ROUND_HALF_UP))
-        elif pay.method == "coupon":
+        elif pay.method == "coupon" and whole_coupons:
             coupons.append(pay.reference or f"coupon:{fmt(pay.amount)}")
     total = sum(by_method.values(), ZERO)
     return total, list(by_method.items()), points, coupons
@@ -148,7 +157,9 @@ def refund(ctx, rule) -> None:
             continue
         value, owed, notes = refund_value(ctx.req, items, p,
                                           opt.shipping_paid_by == "company")
-        total, by_method, points, coupons = split(ctx.req, value)
+        total, by_method, points, coupons = split(
+            ctx.req, value, whole_coupons=p.coupons == "restore_always"
+            or is_full_return(ctx.req, items))
         opt.refund_total, opt.by_method, opt.points = total, by_method, points
         opt.coupons_restored = coupons
         opt.customer_pays += owed
@@ -204,7 +215,7 @@ def exchange_difference(ctx, rule) -> None:
             opt.customer_pays += diff
             result, result_zh = f"customer pays {fmt(diff)}", f"补差价{fmt(diff)}元"
         elif diff < 0 and p.refund_lower:
-            total, by_method, points, coupons = split(req, -diff)
+            total, by_method, points, coupons = split(req, -diff, whole_coupons=False)
             opt.refund_total, opt.by_method, opt.points = total, by_method, points
             opt.coupons_restored = coupons
             result, result_zh = f"{fmt(-diff)} refunded", f"退差价{fmt(-diff)}元"

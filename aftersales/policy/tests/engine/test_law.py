@@ -360,3 +360,14 @@ def test_evaluate_accepts_a_compiled_policy_and_a_parsed_request(policies, calen
     a = evaluate(parse_request(request()), compiled, calendar=calendar, version_label="x")
     b = evaluate(request(), policies[LAW], calendar=calendar, version_label="x")
     assert a == b and a["policy"]["name"] == LAW
+
+
+def test_b7_15_a_coupon_comes_back_only_with_the_whole_order(law):
+    order = _order_with([line(unit_price="200.00"), line(sku="Y", unit_price="200.00")],
+                        [{"method": "alipay", "amount": "350.00"},
+                         {"method": "coupon", "amount": "50.00", "reference": "CPN-1"}])
+    part = option(law(request(order=order)), "return")["refund"]
+    assert part["coupons_restored"] == [] and part["total"] == "175.00"
+    whole = option(law(request(order=order, items=[{"line": 0}, {"line": 1}])), "return")
+    assert whole["refund"]["coupons_restored"] == ["CPN-1"]
+    assert whole["refund"]["total"] == "350.00"
