@@ -163,14 +163,14 @@ def run(quick: bool = False) -> list[dict]:
 
 
 def _measure(*, n: int, own_db: bool) -> list[dict]:
+    from django.db import transaction
+
     from aftersales.calendars.calendar import get_calendar
     from aftersales.core.errors import ApplicationError
     from aftersales.policy import engine
     from aftersales.policy.models import EvaluationChannel
     from aftersales.policy.services import policy_evaluate, policy_resolve
     from aftersales.policy.services.resolve import compiled
-
-    from django.db import transaction
 
     requests = generate_requests(n)
     calendar = get_calendar()
@@ -212,7 +212,8 @@ def _measure(*, n: int, own_db: bool) -> list[dict]:
 
     startup = _cli_startup(requests[1])
     return [
-        {"bench": "policy", "figure": f"evaluator decisions/s ({len(requests)} mixed requests, 6 policies)",
+        {"bench": "policy",
+         "figure": f"evaluator decisions/s ({len(requests)} mixed requests, 6 policies)",
          "value": round(engine_rate), "unit": "decisions/s", "target": ">= 5000",
          "note": f"{invalid} of {len(requests)} generated requests were refused as invalid"},
         {"bench": "policy", "figure": "policy_evaluate decisions/s (resolve + evaluate + log row)",

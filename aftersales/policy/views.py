@@ -9,9 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from aftersales.core.errors import ApplicationError
 from aftersales.policy import selectors, services
@@ -101,8 +100,11 @@ def policy_detail(request, name: str):
             messages.error(request, str(exc.message))
     elif versions:
         number = request.GET.get("version")
-        shown = selectors.policy_version_get(
-            name=name, number=int(number) if number and number.isdigit() else None)
+        try:
+            shown = selectors.policy_version_get(
+                name=name, number=int(number) if number and number.isdigit() else None)
+        except ApplicationError as exc:
+            raise Http404(str(exc.message)) from exc
         diff = shown.diff_from_previous
     return render(request, "policy/detail.html", {
         "policy": policy, "versions": versions, "shown": shown, "a": a, "b": b,

@@ -152,8 +152,8 @@ def policy_resolve(*, name: str, version: int | str | None = None, at: date | No
     """(version in force, merged document) for ``name`` (S9.7).
 
     ``at`` is the order's placed date: the latest version with effective_from <= at applies; an
-    explicit ``version`` (number or label) wins; ``at=None`` means the newest version. Unknown policy or
-    version raises ValidationError naming "policy" / "policy_version".
+    explicit ``version`` (number or label) wins; ``at=None`` means the newest version. Unknown
+    policy or version raises ValidationError naming "policy" / "policy_version".
     """
     if not isinstance(name, str) or not name:
         raise ValidationError(_("Which policy?"), code="unknown_policy",

@@ -84,8 +84,7 @@ def _logged_requests(names: list[str], since: date | None) -> Iterable[dict]:
     logs = EvaluationLog.objects.filter(policy_name__in=names)
     if since:
         logs = logs.filter(at__gte=datetime.combine(since, time.min, tzinfo=SHANGHAI))
-    for request in logs.order_by("at").values_list("request", flat=True).iterator(2000):
-        yield request
+    yield from logs.order_by("at").values_list("request", flat=True).iterator(2000)
 
 
 def _descendants(policy: Policy) -> list[str]:
@@ -112,7 +111,8 @@ def policy_simulate(*, name: str, draft_text: str, since: date | None = None,
     names = _descendants(policy)
     draft_chain = [draft_doc]
     if draft_doc.get("extends"):
-        draft_chain = [doc for _v, doc in policy_chain(name=str(draft_doc["extends"]))] + draft_chain
+        parents = policy_chain(name=str(draft_doc["extends"]))
+        draft_chain = [doc for _v, doc in parents] + draft_chain
     baseline: dict[str, tuple] = {}
     drafted: dict[str, tuple] = {}
     for policy_name in names:

@@ -77,7 +77,7 @@ def policy_version_check(*, name: str, text: str, source: str | None = None
                 % {"source": source, "parent": parent_name},
                 code="policy_document", fields={"extends": _("unknown policy")},
             )
-        _, parent_merged = policy_resolve(name=parent.name)
+        parent_merged = policy_resolve(name=parent.name)[1]
     merged = documents.merge(parent_merged, doc)
     documents.validate_merged(merged, source=source)
     return doc, merged, parent

@@ -112,3 +112,25 @@ def test_edit_keeps_new_version_numbers_increasing_and_labels_distinct(db, admin
     assert (v2.number, v3.number) == (2, 3)
     assert len({v2.label, v3.label, PolicyVersion.objects.get(
         policy__name="online-shop", number=1).label}) == 3
+
+
+def test_a_document_naming_another_policy_is_rejected(db, admin):
+    text = draft_text("member-store").replace("name: member-store", "name: online-shop", 1)
+    with pytest.raises(ValidationError) as exc:
+        policy_version_save(policy="member-store", text=text, actor=admin)
+    assert "name" in exc.value.fields
+
+
+def test_a_document_extending_an_unknown_parent_is_rejected(db, admin):
+    text = draft_text("member-store").replace("extends: cn-consumer-law", "extends: nope", 1)
+    with pytest.raises(ValidationError) as exc:
+        policy_version_save(policy="member-store", text=text, actor=admin)
+    assert "extends" in exc.value.fields
+
+
+def test_policy_list_takes_a_fixed_number_of_queries(db, django_assert_num_queries):
+    from aftersales.policy.selectors import policy_list
+
+    with django_assert_num_queries(2):
+        rows = [(p.parent, list(p.versions.all())) for p in policy_list()]
+    assert len(rows) == 6

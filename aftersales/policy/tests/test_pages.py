@@ -101,7 +101,8 @@ def test_evaluate_page_finds_the_order_and_shows_options_and_reasons(client, age
     assert (log.channel, log.actor, log.order_number) == ("page", agent, "SO-H2B-100")
 
 
-@pytest.mark.parametrize("url", ["/policy/nope/", "/policy/nope/edit/"])
+@pytest.mark.parametrize("url", ["/policy/nope/", "/policy/nope/edit/",
+                                 "/policy/online-shop/?version=9"])
 def test_unknown_policy_is_404(client, admin, url):
     client.force_login(admin)
     assert client.get(url).status_code == 404
