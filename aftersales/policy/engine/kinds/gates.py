@@ -34,10 +34,12 @@ class WindowParams(Params):
 
 @rule_kind(
     "window", phase="eligibility", params=WindowParams,
-    passed=("自{event_zh}（{start}）次日起{length}{unit_zh}内提出（截止{last}）",
-            "asked within {length} {unit} after {event} on {start} (until {last})"),
-    failed=("{asked}提出，已超过自{event_zh}（{start}）次日起{length}{unit_zh}的期限（{last}止）",
-            "asked on {asked}, after the {length} {unit} from {event} on {start} ended on {last}"),
+    passed=("自{event_zh}（{start}）次日起{length}{unit_zh}内提出（截止{last}{roll_zh}）",
+            "asked within {length} {unit} after {event} on {start} (until {last}{roll})"),
+    failed=("{asked}提出，已超过自{event_zh}（{start}）次日起{length}{unit_zh}的期限（{last}止"
+            "{roll_zh}）",
+            "asked on {asked}, after the {length} {unit} from {event} on {start} ended on "
+            "{last}{roll}"),
 )
 def window(ctx, rule) -> None:
     """A request must come within `length` `unit` after the first known event of `from`
@@ -61,8 +63,12 @@ def window(ctx, rule) -> None:
     roll = p.roll == "next_working_day" or (
         p.roll == "setting" and ctx.settings.day_count == "legal")
     last = last_day(start, p.length, p.unit, ctx.calendar, roll)
+    unrolled = last_day(start, p.length, p.unit, ctx.calendar, False) if roll else last
     facts.update(event=event, event_zh=EVENT_ZH[event], start=start.isoformat(),
-                 last=last.isoformat())
+                 last=last.isoformat(), roll="", roll_zh="")
+    if last != unrolled:  # CC-203: the last day was a holiday or rest day
+        facts.update(roll=f"; {unrolled} was not a working day",
+                     roll_zh=f"，{unrolled}为休息日顺延")
     passed = ctx.req.asked_on <= last
     ctx.say(rule, passed, facts)
     if not passed:

@@ -33,3 +33,12 @@ def policies():
 
     return {p.name[: -len(".yaml")]: load_policy_file(p)
             for p in sorted(POLICIES.glob("*.yaml")) if not p.name.endswith(".workflow.yaml")}
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Assertions on error texts read the English msgids."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -44,6 +44,7 @@ def test_cc_203_window_ending_on_a_statutory_holiday_rolls_to_next_working_day(
                    asked_at="2025-10-09T20:00:00+08:00")
     legal = law(data)
     assert legal["allowed"] and "2025-10-09" in reason(legal, "B7-10")["message"]["en"]
+    assert "2025-10-01 was not a working day" in reason(legal, "B7-10")["message"]["en"]
     late = law(dict(data, asked_at="2025-10-10T00:01:00+08:00"))
     assert not late["allowed"]
     # the platforms' natural-day reading (settings.day_count: natural) ends on 10-01
