@@ -41,3 +41,25 @@ def test_portal_base_is_one_column_without_staff_menu():
     assert 'class="sidenav"' not in html
     assert 'name="language" value="en"' in html  # the same language switch
     assert "<p>订单号</p>" in html
+
+
+def render_with(request, source: str, **context) -> str:
+    return engines["django"].from_string(source).render(context, request)
+
+
+def test_pagination_shows_total_and_keeps_filters():
+    from django.core.paginator import Paginator
+
+    request = RequestFactory().get("/cases/", {"state": "open", "page": "2"})
+    page = Paginator(range(60), 25).get_page(2)
+    html = render_with(request, '{% include "_pagination.html" with page=page %}', page=page)
+    assert "共 60 条" in html and "第 2/3 页" in html
+    assert 'href="?state=open&amp;page=1"' in html
+    assert 'href="?state=open&amp;page=3"' in html
+
+
+def test_sort_header_toggles_direction_and_drops_the_page():
+    request = RequestFactory().get("/cases/", {"state": "open", "page": "3", "sort": "due_at"})
+    html = render_with(request, '{% load shell %}{% sort_th "due_at" "截止" %}')
+    assert 'aria-sort="ascending"' in html
+    assert "sort=-due_at" in html and "state=open" in html and "page=" not in html
