@@ -11,7 +11,7 @@ from ninja.security import django_auth
 from pydantic import ConfigDict
 
 from aftersales.core.api import ErrorOut
-from aftersales.core.errors import ValidationError
+from aftersales.core.errors import PermissionDenied, ValidationError
 from aftersales.policy import selectors, services
 from aftersales.policy.models import EvaluationChannel
 
@@ -51,6 +51,11 @@ class PolicyOut(Schema):
     parent: str | None = None
     business_line: str
     versions: list[VersionOut]
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not selectors.is_staff_member(request.user):
+        raise PermissionDenied(_("Only company staff may read policies."))
 
 
 def _version(v) -> dict:
@@ -94,21 +99,26 @@ def evaluate(request: HttpRequest):
                                     channel=EvaluationChannel.API)
 
 
-@router.get("/", response={200: list[PolicyOut], 401: ErrorOut}, summary="Policies")
+@router.get("/", response={200: list[PolicyOut], 401: ErrorOut, 403: ErrorOut},
+            summary="Policies")
 def policy_list(request: HttpRequest):
+    _staff_only(request)
     return [_policy(p) for p in selectors.policy_list()]
 
 
-@router.get("/{name}", response={200: PolicyOut, 401: ErrorOut, 404: ErrorOut},
+@router.get("/{name}", response={200: PolicyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
             summary="A policy and its versions")
 def policy_detail(request: HttpRequest, name: str):
+    _staff_only(request)
     return _policy(selectors.policy_get(name=name))
 
 
 @router.get("/{name}/versions/{number}",
-            response={200: VersionDetailOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+            response={200: VersionDetailOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                      422: ErrorOut},
             summary="One version: YAML, document, diff from the previous version")
 def policy_version(request: HttpRequest, name: str, number: int):
+    _staff_only(request)
     if number < 1:
         raise ValidationError(_("Not a version number."), fields={"number": _("must be 1 or more")})
     v = selectors.policy_version_get(name=name, number=number)

@@ -16,6 +16,15 @@ from aftersales.core.money import fmt
 from aftersales.policy.models import EvaluationLog, Policy, PolicyVersion
 
 
+def is_staff_member(user) -> bool:
+    """Company staff (any role but dealer/factory, or Django staff): may read the policies."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return bool(set(getattr(user, "role_codes", ())) - {"dealer", "factory"})
+
+
 def policy_list() -> QuerySet[Policy]:
     """Every policy with its parent and versions (newest last), in a fixed number of queries."""
     versions = PolicyVersion.objects.select_related("author").defer(

@@ -69,8 +69,14 @@ def decision_display(decision: dict) -> dict:
     return {**decision, "options": options, "reasons": reasons}
 
 
+def _require_staff(user) -> None:
+    if not selectors.is_staff_member(user):
+        raise PermissionDenied
+
+
 @login_required
 def policy_list(request):
+    _require_staff(request.user)
     rows = []
     for policy in selectors.policy_list():
         versions = list(policy.versions.all())
@@ -82,6 +88,7 @@ def policy_list(request):
 
 @login_required
 def policy_detail(request, name: str):
+    _require_staff(request.user)
     try:
         policy = selectors.policy_get(name=name)
     except ApplicationError as exc:

@@ -96,3 +96,13 @@ def test_openapi_declares_401_and_422_for_evaluate(client):
     spec = client.get("/api/v1/openapi.json").json()
     responses = spec["paths"]["/api/v1/policy/evaluate"]["post"]["responses"]
     assert {"200", "401", "422"} <= set(responses)
+
+
+def test_a_dealer_may_evaluate_but_not_read_policies(db, client, sample_request):
+    from aftersales.accounts.tests.factories import UserFactory
+
+    dealer = UserFactory(username="h2b-dealer", roles=["dealer"])
+    client.force_login(dealer)
+    assert client.get("/api/v1/policy/").status_code == 403
+    assert client.get("/api/v1/policy/online-shop/versions/1").status_code == 403
+    assert client.post(URL, sample_request, content_type="application/json").status_code == 200

@@ -106,3 +106,12 @@ def test_evaluate_page_finds_the_order_and_shows_options_and_reasons(client, age
 def test_unknown_policy_is_404(client, admin, url):
     client.force_login(admin)
     assert client.get(url).status_code == 404
+
+
+def test_a_dealer_may_not_read_the_policy_pages(db, client):
+    from aftersales.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="h2b-dealer", roles=["dealer"]))
+    assert client.get("/policy/").status_code == 403
+    assert client.get("/policy/online-shop/").status_code == 403
+    assert client.get("/policy/evaluate/").status_code == 200
