@@ -63,3 +63,21 @@ def test_sort_header_toggles_direction_and_drops_the_page():
     html = render_with(request, '{% load shell %}{% sort_th "due_at" "截止" %}')
     assert 'aria-sort="ascending"' in html
     assert "sort=-due_at" in html and "state=open" in html and "page=" not in html
+
+
+def test_seeded_department_names_follow_the_page_language():
+    from django.utils import translation
+
+    from aftersales.accounts.display import department_label
+    from aftersales.accounts.models import Department
+
+    dept = Department.objects.get(code="warehouse")
+    for stored in ("Warehouse", "仓库"):
+        dept.name = stored
+        with translation.override("en"):
+            assert department_label(dept) == "Warehouse"
+        with translation.override("zh-hans"):
+            assert department_label(dept) == "仓库"
+    dept.name = "成品仓"  # renamed by an administrator: kept
+    with translation.override("en"):
+        assert department_label(dept) == "成品仓"
