@@ -145,7 +145,7 @@ def condition(ctx, rule) -> None:
             if have is None:
                 unknown.append(key)
             elif have != wanted:
-                bad.append(key if wanted else f"{key}")
+                bad.append(key)
                 bad_items.append(item)
     if bad:
         ctx.say(rule, False, {"names": _names(bad_items), "bad": ", ".join(dict.fromkeys(bad)),

@@ -188,7 +188,7 @@ class ExchangeDifferenceParams(Params):
     "exchange_difference", phase="terms", params=ExchangeDifferenceParams,
     passed=("换货差价：原商品{old}元，新商品{new}元，{result_zh}",
             "exchange difference: old {old}, new {new}: {result}"),
-    failed=("", ""),
+    failed=("不适用", "not applicable"),
 )
 def exchange_difference(ctx, rule) -> None:
     """多不退少补 (S4.2): dearer new goods → the customer pays the difference; cheaper → nothing

@@ -28,7 +28,7 @@ class ShippingParams(Params):
 @rule_kind(
     "shipping", phase="terms", params=ShippingParams,
     passed=("运费承担：{summary_zh}", "shipping paid by: {summary}"),
-    failed=("", ""),
+    failed=("不适用", "not applicable"),
 )
 def shipping(ctx, rule) -> None:
     """Who pays shipping, by resolution, reason and warranty status; first matching case wins
@@ -124,7 +124,7 @@ class DeadlinesParams(Params):
 @rule_kind(
     "deadlines", phase="terms", params=DeadlinesParams,
     passed=("时限：{summary_zh}", "deadlines: {summary}"),
-    failed=("", ""),
+    failed=("不适用", "not applicable"),
 )
 def deadlines(ctx, rule) -> None:
     """Due times computed on the working-day calendar (X2): e.g. decide_by 3 working days
@@ -172,7 +172,7 @@ class PreferParams(Params):
 @rule_kind(
     "prefer", phase="terms", params=PreferParams,
     passed=("优先方案：{first_zh}", "preferred: {first}"),
-    failed=("", ""),
+    failed=("不适用", "not applicable"),
 )
 def prefer(ctx, rule) -> None:
     """Order the options (S2.3: local repair preferred) and annotate them (e.g. site: local,
@@ -205,7 +205,7 @@ class RouteParams(Params):
 @rule_kind(
     "route", phase="terms", params=RouteParams,
     passed=("处理部门：{route}（数量{quantity}）", "handled by: {route} (quantity {quantity})"),
-    failed=("", ""),
+    failed=("不适用", "not applicable"),
 )
 def route(ctx, rule) -> None:
     """Who handles the units: key accounts/products to R&D (S8.3, S8.5), by lot quantity
