@@ -7,7 +7,8 @@ Beijing time (POLICY-API "Request").
 
 Two optional keys beyond the POLICY-API example are read (the contract allows adding keys):
 ``received_at`` (when the returned goods arrived, for refund_by deadlines, B7-13/S9.5) and
-``repair_parts`` ([{"part": "密封圈", "quantity": 2}], priced by a repair_quote rule, S4.1).
+``repair_parts`` ([{"part": "密封圈", "quantity": 2}], priced by a repair_quote rule, S4.1) and
+``main_part`` (true when the fault is in a main part, whose 三包 period may be longer, SB/NJ10).
 """
 
 from __future__ import annotations
@@ -146,6 +147,7 @@ class Request:
     exchange_for: tuple[ExchangeFor, ...]
     repair_parts: tuple[RepairPart, ...]
     received_at: datetime | None
+    main_part: bool = False
 
     @property
     def asked_on(self) -> date:
@@ -467,6 +469,7 @@ def parse_request(data: Any) -> Request:
     card = r.day(history, "warranty_card_returned_at", "history")
     damage_cause = r.choice(data, "damage_cause", "", DAMAGE_CAUSES)
     received_at = r.moment(data, "received_at", "")
+    main_part = r.boolean(data, "main_part", "", default=False)
     policy = r.text(data, "policy", "")
     policy_version = r.text(data, "policy_version", "")
     if asked_at is not None:
@@ -490,5 +493,5 @@ def parse_request(data: Any) -> Request:
         evidence=frozenset(evidence),
         damage_cause=damage_cause,
         exchange_for=tuple(exchange_for), repair_parts=tuple(parts),
-        received_at=received_at,
+        received_at=received_at, main_part=bool(main_part),
     )

@@ -24,6 +24,7 @@ class Step(BaseModel):
     length: int = Field(ge=0)
     unit: Literal["days", "working_days", "months"] = "days"
     by_category: dict[str, int] = {}
+    main_parts_by_category: dict[str, int] = {}  # when the request says main_part: true
     offer: list[Resolution] = Field(min_length=1)
     message: dict[Literal["zh", "en"], str] | None = None
 
@@ -108,6 +109,8 @@ def ladder(ctx, rule) -> None:
     category = req.items[0].line.category if req.items else ""
     for step in p.steps:
         length = step.by_category.get(category, step.length)
+        if req.main_part:
+            length = step.main_parts_by_category.get(category, length)
         last = last_day(base, length, step.unit, ctx.calendar, False) + timedelta(days=repair_days)
         facts = {"length": length, "unit": UNIT_EN[step.unit], "unit_zh": UNIT_ZH[step.unit],
                  "last": last.isoformat(), "offer": ", ".join(step.offer),

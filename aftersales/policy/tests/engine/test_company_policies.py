@@ -413,3 +413,10 @@ def test_nj10_repair_within_30_working_days_of_receipt(run):
                                          asked_at="2025-04-03T11:00:00+08:00"))
     assert option(d, "repair")["deadlines"]["repair_by"] == "2025-05-20T23:59:59+08:00"
     assert reason(d, "NJ10-deadlines")["passed"]
+
+
+def test_nj10_24_main_parts_period_longer_than_the_whole_machine(run):
+    whole = run("machinery-dealer", _tractor(asked_at="2026-06-01T10:00:00+08:00"))
+    assert resolutions(whole) == ["paid_repair"]
+    main = run("machinery-dealer", _tractor(asked_at="2026-06-01T10:00:00+08:00", main_part=True))
+    assert resolutions(main) == ["repair"] and reason(main, "NJ10-24-whole")["passed"]

@@ -372,3 +372,12 @@ def test_b7_15_a_coupon_comes_back_only_with_the_whole_order(law):
     whole = option(law(request(order=order, items=[{"line": 0}, {"line": 1}])), "return")
     assert whole["refund"]["coupons_restored"] == ["CPN-1"]
     assert whole["refund"]["total"] == "350.00"
+
+
+def test_sb_8_main_parts_have_a_longer_period_per_category(law):
+    # refrigerator: whole unit 12 months, main parts 36 months (category data, [S])
+    data = _fridge(kind="repair", asked_at="2027-03-03T10:00:00+08:00")
+    assert resolutions(law(data)) == ["paid_repair"]
+    data["main_part"] = True
+    d = law(data)
+    assert resolutions(d) == ["repair"] and "36 months" in reason(d, "SB-8")["message"]["en"]
