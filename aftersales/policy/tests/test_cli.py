@@ -141,3 +141,10 @@ def test_simulating_a_parent_replays_its_childrens_requests(db, tmp_path, sample
 def test_load_reports_nothing_new_for_the_shipped_directory(db):
     out, code = run("load")
     assert code == 0 and "0 new version(s)." in out
+
+
+def test_load_of_a_bad_file_exits_2_naming_file_and_path(db, tmp_path):
+    (tmp_path / "bad.yaml").write_text("name: bad\nrules:\n  - id: X\n    kind: nope\n", "utf-8")
+    out, code = run("load", str(tmp_path))
+    error = json.loads(out)
+    assert code == 2 and "rules[0].kind" in error["fields"] and "bad.yaml" in error["message"]

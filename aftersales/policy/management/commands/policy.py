@@ -18,7 +18,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        ev = sub.add_parser("evaluate", help="Evaluate a POLICY-API request (JSON file or -).")
+        ev = sub.add_parser(
+            "evaluate", help="Evaluate a POLICY-API request (JSON file or -).",
+            description="Prints the decision JSON on stdout, exit 0 for any decision. Invalid "
+                        "input: exit 2, the error JSON {code, message, fields} on stdout and a "
+                        "one-line summary on stderr.")
         ev.add_argument("file", help="request JSON file, or - for standard input")
         ld = sub.add_parser("load", help="Load policy files (default: the shipped policies/).")
         ld.add_argument("directory", nargs="?", default=None)
