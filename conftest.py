@@ -1,8 +1,8 @@
 """Shared pytest setup: browser tests with Playwright on Debian's Chromium (ARCHITECTURE.md).
 
 Browser tests: mark them ``@pytest.mark.e2e``, use pytest-django's ``live_server`` and
-pytest-playwright's ``page`` (1366×768, zh-CN). ``staff_login(page, live_server, user)`` signs
-a user in through the login form. ``playwright install`` can't download browsers here, so the
+pytest-playwright's ``page`` (1366×768, zh-CN) or ``portal_page`` (390×844, touch).
+``staff_login(page, live_server, user)`` signs a user in through the login form. ``playwright install`` can't download browsers here, so the
 browser is /usr/bin/chromium (override with AFTERSALES_CHROMIUM); without it e2e tests skip.
 """
 
@@ -42,6 +42,16 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": STAFF_VIEWPORT, "locale": "zh-CN",
             "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture
+def portal_page(browser, browser_context_args):
+    """A phone-sized page (390×844, touch) for customer-portal tests."""
+    context = browser.new_context(**{**browser_context_args, "viewport": PORTAL_VIEWPORT,
+                                     "is_mobile": True, "has_touch": True})
+    page = context.new_page()
+    yield page
+    context.close()
 
 
 @pytest.fixture

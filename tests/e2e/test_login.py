@@ -51,3 +51,12 @@ def test_agent_logs_in_in_chinese_switches_to_english_and_logs_out(live_server, 
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
+
+
+@pytest.mark.e2e
+def test_login_page_fits_a_phone(live_server, portal_page):
+    # the portal fixture works and the shell's sign-in card fits 390 px without scrolling sideways
+    portal_page.goto(f"{live_server.url}/accounts/login/")
+    expect(portal_page.get_by_role("button", name="登录")).to_be_visible()
+    width = portal_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
