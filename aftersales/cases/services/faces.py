@@ -36,13 +36,17 @@ def label(labels, fallback: str = "") -> str:
     return labels.get(key) or labels.get("en") or fallback
 
 
-_workflows: dict[tuple[int | None, str, str, str], Workflow | None] = {}
+_workflows: dict[tuple, Workflow | None] = {}
 
 
 def workflow_of(case: Case) -> Workflow | None:
     """The case's workflow, cached by (policy version, workflow, line, kind): versions never
     change once saved, so a list of N cases costs one lookup per distinct version."""
-    key = (case.policy_version_id, case.workflow_key, case.business_line, case.kind)
+    # With the version row at hand its content hash joins the key: on SQLite a rolled-back
+    # test can reuse a version id for other content (as in policy.services.resolve).
+    loaded = case._state.fields_cache.get("policy_version")
+    key = (case.policy_version_id, loaded.content_hash if loaded is not None else "",
+           case.workflow_key, case.business_line, case.kind)
     if key not in _workflows:
         from aftersales.cases.services.common import case_workflow
 
@@ -136,7 +140,7 @@ def cases_for_list(user, *, filters: dict[str, Any] | None = None, mine: bool = 
         qs = qs.annotate(_closed=When_(When(state_category=StateCategory.CLOSED, then=Value(1)),
                                        default=Value(0), output_field=IntegerField()))
         order = ["_closed", *order]
-    return (qs.select_related("customer", "order", "assignee", "department")
+    return (qs.select_related("customer", "order", "assignee", "department", "policy_version")
             .prefetch_related("lines__order_line")
             .order_by(*order))
 

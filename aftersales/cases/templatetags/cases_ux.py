@@ -96,9 +96,51 @@ def deadline_label(code) -> str:
     from django.utils.translation import gettext as _
 
     return {"decide_by": _("Decide by"), "ship_back_by": _("Ship back by"),
-            "refund_by": _("Refund by"), "repair_by": _("Repair done by")}.get(code, code)
+            "refund_by": _("Refund by"), "repair_by": _("Repair done by"),
+            "complete_by": _("Everything done by")}.get(code, code)
 
 
 @register.filter
 def get_label(labels, code) -> str:
     return (labels or {}).get(code, code)
+
+
+@register.filter
+def payer_staff(code) -> str:
+    from django.utils.translation import gettext as _
+
+    return {"customer": _("Customer"), "company": _("Company")}.get(code or "", code or "—")
+
+
+@register.filter
+def iso_when(value) -> str:
+    """An ISO date/time string from a decision shown the Chinese way (``2026-12-03 23:59``)."""
+    from datetime import date, datetime
+
+    from aftersales.core.templatetags.ux import format_when
+
+    if not value:
+        return "—"
+    text = str(value)
+    try:
+        return format_when(datetime.fromisoformat(text) if "T" in text
+                           else date.fromisoformat(text))
+    except ValueError:
+        return text
+
+
+@register.filter
+def reason_label(code) -> str:
+    from aftersales.cases.views.intake import REASONS
+
+    return str(dict(REASONS).get(code or "", code or ""))
+
+
+@register.filter
+def fact_label(code) -> str:
+    from aftersales.workflow.vocabulary import Requirement
+
+    try:
+        return str(Requirement(code).label)
+    except ValueError:
+        return code or ""

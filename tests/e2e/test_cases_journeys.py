@@ -1,0 +1,182 @@
+"""Browser journeys of cases (issue 4 item 10) in Debian's Chromium: a customer opens a return
+on the portal (390×844) and accepts the option; an agent processes it to closure on the case
+page (1366×768), the warehouse and finance steps in between; the customer rates it; a
+supervisor sees an overdue case on the home page. Screenshots go to /tmp/aftersales-e2e."""
+
+import os
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from aftersales.accounts.roles import Role
+from aftersales.accounts.tests.factories import UserFactory
+
+SHOTS = "/tmp/aftersales-e2e"
+PORTAL = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def reference(transactional_db):
+    """Policies and calendar rows (a flush empties them; post_migrate may not have re-run)."""
+    from aftersales.calendars.services import calendar_seed
+    from aftersales.policy.models import Policy
+    from aftersales.policy.services.versions import policies_load_directory
+
+    if not Policy.objects.exists():
+        policies_load_directory()
+    calendar_seed()
+    os.makedirs(SHOTS, exist_ok=True)
+
+
+def _order():
+    from aftersales.cases.tests import factories as f
+
+    now = timezone.now()
+    return f.order(lines=[(f.product(name="纯棉衬衫"), 2, "300.00"),
+                          (f.product(name="羊毛围巾"), 1, "129.00")],
+                   placed_at=now - timedelta(days=3), signed_at=now - timedelta(days=2))
+
+
+def _act(page, action: str, fill: dict | None = None):
+    """Open an action's inline form, fill it, submit; wait until the workplace is redrawn."""
+    workplace = page.locator("#workplace")
+    version = int(workplace.get_attribute("data-version"))
+    box = page.locator(f'[data-action="{action}"]')
+    if box.evaluate("e => e.tagName") == "DETAILS":
+        box.locator("summary").click()
+    for selector, value in (fill or {}).items():
+        box.locator(selector).fill(value)
+    box.locator("button[type=submit]").first.click()
+    expect(page.locator(f'#workplace[data-version="{version + 1}"]')).to_be_attached()
+    expect(page.locator("#action-error")).to_have_count(0)
+
+
+def _services_step(case_number: str, user, *, fact: str | None = None, transition: str):
+    from aftersales.cases import services as s
+    from aftersales.cases.models import Case
+
+    case = Case.objects.get(number=case_number)
+    if fact:
+        case = s.case_record_fact(case=case, actor=user, fact=fact)
+    s.case_transition(case=case, actor=user, transition=transition)
+
+
+@pytest.mark.e2e
+def test_portal_return_processed_to_closure_and_rated(reference, live_server, page, browser,
+                                                      staff_login):
+    from aftersales.cases.access import portal_token
+    from aftersales.cases.models import Case
+
+    order = _order()
+    agent = UserFactory(username="agent1", display_name="王芳", roles=[Role.CUSTOMER_SERVICE])
+    warehouse = UserFactory(username="wh1", display_name="赵仓", roles=[Role.WAREHOUSE])
+    finance = UserFactory(username="fin1", display_name="钱财", roles=[Role.FINANCE])
+
+    # given the customer on their phone
+    phone = browser.new_context(viewport=PORTAL, locale="zh-CN", timezone_id="Asia/Shanghai",
+                                is_mobile=True, has_touch=True)
+    p = phone.new_page()
+    p.goto(f"{live_server.url}/portal/")
+    p.screenshot(path=f"{SHOTS}/portal-find.png")
+    # when they find the order with a wrong phone, they are told, nothing more
+    p.locator("#order_number").fill(order.number)
+    p.locator("#phone").fill("13999999999")
+    p.locator("#main button[type=submit]").click()
+    expect(p.locator("#find-error")).to_be_visible()
+    # and with the right phone they pick one shirt to return (step 1)
+    p.locator("#phone").fill(order.customer.phone)
+    p.locator("#main button[type=submit]").click()
+    p.locator("#qty_1").fill("1")
+    p.locator('input[name=kind][value="return"]').check()
+    p.screenshot(path=f"{SHOTS}/portal-step1.png", full_page=True)
+    p.locator("#main button[type=submit]").click()
+    # step 2: reason, a sentence, a photo
+    p.locator("#reason").select_option("no_reason")
+    p.locator("#description").fill("尺码偏小，吊牌还在")
+    p.locator("#photos").set_input_files(files=[{
+        "name": "shirt.png", "mimeType": "image/png",
+        "buffer": b"\x89PNG\r\n\x1a\n" + b"\0" * 128}])
+    p.screenshot(path=f"{SHOTS}/portal-step2.png", full_page=True)
+    p.locator("#main button[type=submit]").click()
+    # step 3: the options with amounts; accept the first
+    expect(p.locator(".option").first).to_be_visible()
+    expect(p.locator(".option").first).to_contain_text("¥")
+    p.screenshot(path=f"{SHOTS}/portal-step3-options.png", full_page=True)
+    p.locator("#main button[type=submit]").click()
+    # then "what happens next" with the due date
+    expect(p.locator("#next-title")).to_be_visible()
+    expect(p.locator(".agreed")).to_be_visible()
+    p.screenshot(path=f"{SHOTS}/portal-next.png", full_page=True)
+    case = Case.objects.get()
+    assert case.agreed_option is not None and case.verified_at is not None
+    tracking_url = f"{live_server.url}/portal/cases/{case.number}/?t={portal_token(case)}"
+
+    # when the agent opens the case from their queue on the home page
+    staff_login(page, live_server, agent)
+    expect(page.locator("#queue")).to_contain_text(case.number)
+    page.locator("#queue").get_by_role("link", name=case.number).click()
+    expect(page.locator("#case-title")).to_have_text(case.number)
+    page.screenshot(path=f"{SHOTS}/case-intake.png", full_page=True)
+    # and walks it: verify, confirm the problem, offer, take the accepted option, instruct
+    _act(page, "verify")
+    _act(page, "confirm", {"#c-symptom": "尺码偏小"})
+    _act(page, "confirm_problem")
+    _act(page, "offer_options")
+    _act(page, "accept_option")
+    _act(page, "send_return_instructions")
+    _act(page, "fact-tracking_number", {"#f-track": "SF1234567890"})
+    _act(page, "ship_back")
+    page.screenshot(path=f"{SHOTS}/case-shipped-back.png", full_page=True)
+    # the warehouse receives and inspects it (their own pages come with logistics)
+    _services_step(case.number, warehouse, fact="goods_received", transition="receive")
+    _services_step(case.number, warehouse, fact="inspection_passed", transition="inspect")
+    page.reload()
+    _act(page, "submit_refund")
+    _services_step(case.number, finance, transition="approve_refund")
+    _services_step(case.number, finance, fact="refund_paid", transition="pay_refund")
+    page.reload()
+    _act(page, "close")
+    expect(page.locator("#case-state")).to_have_class("tag tag--muted")
+    page.screenshot(path=f"{SHOTS}/case-closed.png", full_page=True)
+    case.refresh_from_db()
+    assert case.state == "closed" and case.resolution == "refund"
+
+    # when the customer opens the tracking link and taps four stars
+    p.goto(tracking_url)
+    p.locator("#comment").fill("退款很快")
+    p.screenshot(path=f"{SHOTS}/portal-rate.png", full_page=True)
+    p.locator('button.star[value="4"]').click()
+    expect(p.locator(".stars-shown")).to_have_text("★★★★☆")
+    p.screenshot(path=f"{SHOTS}/portal-rated.png", full_page=True)
+    case.refresh_from_db()
+    assert case.state == "rated" and case.csat_score == 4 and case.csat_comment == "退款很快"
+    phone.close()
+
+
+@pytest.mark.e2e
+def test_supervisor_sees_an_overdue_case_on_the_home_page(reference, live_server, page,
+                                                          staff_login):
+    from aftersales.accounts.models import Department
+    from aftersales.cases import services as s
+    from aftersales.cases.models import Case
+
+    supervisor = UserFactory(username="sup1", display_name="周主管", roles=[Role.CS_SUPERVISOR])
+    Department.objects.filter(code="customer_service").update(supervisor=supervisor)
+    agent = UserFactory(username="agent2", display_name="李客服", roles=[Role.CUSTOMER_SERVICE])
+    order = _order()
+    case = s.case_open(kind="return", channel="phone", actor=agent, order=order,
+                       verify_phone=order.customer.phone, reason="quality",
+                       lines=[{"line_no": 1, "quantity": 1}])
+    # given the case's due time passed two days ago and the sweep ran
+    past = timezone.now() - timedelta(days=2)
+    Case.objects.filter(pk=case.pk).update(due_at=past, sla_next_check_at=past)
+    s.sla_sweep()
+    # when the supervisor signs in
+    staff_login(page, live_server, supervisor)
+    # then the home page shows the breach, in red
+    breaches = page.locator("#breaches")
+    expect(breaches).to_contain_text(case.number)
+    expect(breaches.locator(".due--overdue").first).to_be_visible()
+    page.screenshot(path=f"{SHOTS}/supervisor-home.png", full_page=True)
