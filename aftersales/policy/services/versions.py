@@ -48,15 +48,16 @@ def _diff(previous: PolicyVersion | None, text: str, *, name: str, number: int) 
     ))
 
 
-def policy_version_check(*, name: str, text: str, source: str | None = None
-                         ) -> tuple[dict, dict, Policy | None]:
+def policy_version_check(*, name: str, text: str, source: str | None = None,
+                         doc: dict | None = None) -> tuple[dict, dict, Policy | None]:
     """Parse and validate a draft (merged with its parent's latest version), saving nothing.
 
     Returns (document, merged document, parent policy or None); raises ValidationError
     (PolicyDocumentError) naming file, path and problem.
     """
     source = source or f"{name}.yaml"
-    doc = documents.parse_text(text, source=source)
+    if doc is None:
+        doc = documents.parse_text(text, source=source)
     if not isinstance(doc, dict):
         raise ValidationError(_("%(source)s: the policy must be a mapping.") % {"source": source},
                               code="policy_document", fields={"yaml": _("must be a mapping")})
@@ -89,8 +90,7 @@ def _check_children(policy: Policy, merged: dict) -> None:
         latest = child.versions.order_by("-number").first()
         if latest is None:
             continue
-        child_doc = documents.parse_text(latest.source_text, source=f"{child.name}.yaml")
-        documents.validate_merged(documents.merge(merged, child_doc),
+        documents.validate_merged(documents.merge(merged, latest.document),
                                   source=f"{child.name}.yaml (with the new {policy.name})")
 
 
@@ -98,7 +98,7 @@ def _check_children(policy: Policy, merged: dict) -> None:
 def policy_version_save(*, policy: Policy | str, text: str, effective_from: date | None = None,
                         actor=None, comment: str = "",
                         origin: str = VersionOrigin.EDITOR,
-                        source: str | None = None) -> PolicyVersion:
+                        source: str | None = None, _doc: dict | None = None) -> PolicyVersion:
     """Validate ``text`` (merged with its parent) and save it as the policy's next version.
 
     ``policy`` may be a Policy or a name (created if new). The effective date defaults to the
@@ -106,7 +106,7 @@ def policy_version_save(*, policy: Policy | str, text: str, effective_from: date
     """
     name = policy.name if isinstance(policy, Policy) else str(policy)
     source = source or f"{name}.yaml"
-    doc, merged, parent = policy_version_check(name=name, text=text, source=source)
+    doc, merged, parent = policy_version_check(name=name, text=text, source=source, doc=_doc)
     if effective_from is None:
         if doc.get("effective_from") is None:
             raise ValidationError(
@@ -192,5 +192,6 @@ def policies_load_directory(*, path: Path | str | None = None, actor=None) -> li
         created.append(policy_version_save(
             policy=f.name, text=f.text, actor=actor, origin=VersionOrigin.FILE,
             comment=str(_("Loaded from %(file)s") % {"file": f.source}), source=f.source,
+            _doc=docs[f.name],
         ))
     return created
