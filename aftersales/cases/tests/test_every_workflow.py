@@ -23,6 +23,10 @@ EXITS = ("withdraw", "reject", "decline", "uphold", "refuse", "cancel", "local_r
 
 
 def _path(wf):
+    return _bfs(wf, with_forbids=False) or _bfs(wf, with_forbids=True)
+
+
+def _bfs(wf, *, with_forbids: bool):
     """Shortest happy path from the initial state to a closed state: no withdrawal, rejection
     or shortcut, no rating or appeal (walked elsewhere)."""
     start = wf.initial
@@ -38,6 +42,8 @@ def _path(wf):
                     "rejected", "withdrawn"):
                 continue
             if "key_account" in t.requires or "large_lot" in t.requires:
+                continue
+            if t.forbids and not with_forbids:
                 continue
             seen[t.target] = seen[state] + [t]
             queue.append(t.target)

@@ -81,7 +81,11 @@ def test_a_dedupe_key_queues_once(db):
     assert Message.objects.count() == 1
 
 
-def test_worker_once_sweeps_and_delivers(db, locmem, capsys):
+def test_worker_once_sweeps_and_delivers(db, locmem, capsys, monkeypatch):
+    # The task loop closes "old" connections between tasks; inside a test's transaction that
+    # would close the test's own connection (as Django's test client also avoids).
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections",
+                        lambda: None)
     message_queue(channel="email", recipient="a@example.com", subject="s", body="b")
     call_command("worker", "--once")
     out = capsys.readouterr().out
