@@ -2,8 +2,9 @@
 
 Browser tests: mark them ``@pytest.mark.e2e``, use pytest-django's ``live_server`` and
 pytest-playwright's ``page`` (1366×768, zh-CN) or ``portal_page`` (390×844, touch).
-``staff_login(page, live_server, user)`` signs a user in through the login form. ``playwright install`` can't download browsers here, so the
-browser is /usr/bin/chromium (override with AFTERSALES_CHROMIUM); without it e2e tests skip.
+``staff_login(page, live_server, user)`` signs a user in through the login form.
+``playwright install`` can't download browsers here, so the browser is /usr/bin/chromium
+(override with AFTERSALES_CHROMIUM); without it e2e tests skip.
 """
 
 import os
