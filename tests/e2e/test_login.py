@@ -38,6 +38,12 @@ def test_agent_logs_in_in_chinese_switches_to_english_and_logs_out(live_server, 
     assert page.evaluate("typeof window.htmx") == "object", "htmx was not served"
     page.screenshot(path=f"{SCREENSHOTS}/home-zh.png")
 
+    # the queue refreshes in place through htmx (no page load)
+    with page.expect_request(lambda r: r.headers.get("hx-request") == "true"):
+        page.get_by_role("link", name="刷新").click()
+    expect(page.locator("#queue-body")).to_contain_text("暂无待办")
+    expect(page.locator("#queue-body .topbar")).to_have_count(0)
+
     # when switching to English, the same page comes back in English
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", name="Workbench · Customer service agent")).to_be_visible()
