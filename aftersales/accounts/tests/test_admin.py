@@ -22,4 +22,4 @@ def test_admin_user_form_offers_roles_by_name(client):
     admin = UserFactory(username="root", is_staff=True, is_superuser=True)
     client.force_login(admin)
     page = client.get(reverse("admin:accounts_user_change", args=[admin.pk])).content.decode()
-    assert "客服专员 (customer_service)" in page
+    assert "客服 (customer_service)" in page

@@ -20,7 +20,7 @@ def test_each_role_sees_its_role_name_on_home(client, role):
     with translation.override("zh-hans"):
         label = str(Role(role).label)
     page = response.content.decode()
-    assert f"工作台 · {label}" in page
+    assert f"工作台 · {label}</h1>" in page
     assert response.context["role"] == role
 
 
