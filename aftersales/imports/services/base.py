@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connection, models
@@ -158,3 +158,17 @@ def fast_insert(model: type[models.Model], names: list[str], rows: list[tuple]) 
         ", ".join(["%s"] * len(fields)))
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def padded(values: Iterable[str]) -> list[str]:
+    """Pad an IN-list of codes to a power of two with values no code can equal.
+
+    SQLite's statement cache (Python's sqlite3 keeps 128 compiled statements per connection)
+    otherwise holds one large statement per distinct list length, which made memory grow with
+    the file during a long import. Django de-duplicates IN lists, hence distinct pads.
+    """
+    values = list(values)
+    if not values:
+        return values
+    size = 1 << (len(values) - 1).bit_length()
+    return values + [f"\x00{i}" for i in range(size - len(values))]

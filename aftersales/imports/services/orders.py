@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,9 +25,9 @@ from aftersales.imports.reading import (
     choice_table, parse_bool, parse_choice, parse_datetime, parse_int, parse_money, text,
 )
 from aftersales.imports.services.base import (
-    Importer, content_hash, diff, fast_insert, short_hash,
+    Importer, content_hash, diff, fast_insert, padded, short_hash,
 )
-from aftersales.parties.models import Customer, Dealer
+from aftersales.parties.models import Customer, CustomerKind, Dealer
 from aftersales.sales.models import Order, OrderLine, OrderSource, Payment, Shipment
 
 BUSINESS_LINES = choice_table(BusinessLine, {
@@ -46,6 +46,9 @@ ORDER_FIELDS = ["number", "business_line", "channel", "customer", "dealer", "pla
 LINE_FIELDS = ["order", "line_no", "product", "sku", "name", "quantity", "unit_price", "points",
                "gift", "declared_gift_price", "no_return_confirmed"]
 PAYMENT_FIELDS = ["order", "method", "amount", "points", "coupon_code", "paid_at", "reference"]
+CUSTOMER_FIELDS = ["code", "kind", "name", "company", "phone", "email", "province", "city",
+                   "address", "key_account", "member_no", "points_balance", "created_at",
+                   "updated_at"]
 SHIPMENT_FIELDS = ["order", "carrier", "tracking_no", "shipped_at", "signed_at", "installed_at"]
 DEFAULT_LINE = BusinessLine.ONLINE_SHOP
 DEFAULT_CHANNEL = SalesChannel.ONLINE
@@ -78,7 +81,11 @@ class OrderImporter(Importer):
         super().__init__(**kwargs)
         self.current: PendingOrder | None = None
         self.batch: list[PendingOrder] = []
-        self.seen: dict[str, tuple[int, int]] = {}  # number -> (fingerprint, first row)
+        # Repeats of an order number: inside the pending batch by fingerprint, across batches
+        # through the database (rows this run inserted or updated), so memory stays flat.
+        self.pending: dict[str, tuple[int, int]] = {}  # number -> (fingerprint, first row)
+        self.first_new_pk: int | None = None
+        self.updated_here: set[int] = set()
         self.products: dict[str, tuple[int, str, int]] = {}
         self.dealers: dict[str, int] = {}
         self.lines_written = 0
@@ -216,7 +223,7 @@ class OrderImporter(Importer):
         if order is None:
             return
         fingerprint = short_hash([*order.raw.values(), *(c for ln in order.raw_lines for c in ln)])
-        seen = self.seen.get(order.number)
+        seen = self.pending.get(order.number)
         if seen is not None:
             if seen[0] != fingerprint:
                 self.error(order.row, "order_number", _(
@@ -224,7 +231,7 @@ class OrderImporter(Importer):
                     "the lines of one order must be on consecutive rows")
                     % {"number": order.number, "row": seen[1]})
             return  # an identical repeat changes nothing
-        self.seen[order.number] = (fingerprint, order.row)
+        self.pending[order.number] = (fingerprint, order.row)
         if order.bad:
             return
         self.batch.append(order)
@@ -238,6 +245,7 @@ class OrderImporter(Importer):
     # ---- resolving and writing ----------------------------------------------------------
     def flush(self) -> None:
         batch, self.batch = self.batch, []
+        self.pending = {}
         if not batch:
             return
         customers = self.resolve(batch)
@@ -250,15 +258,18 @@ class OrderImporter(Importer):
     def resolve(self, batch: list[PendingOrder]) -> dict[str, int]:
         """Look up SKUs, customers and dealers of a batch; unknown ones are errors."""
         wanted = {ln["sku"] for o in batch for ln in o.lines} - self.products.keys()
-        for pk, sku, name, points in Product.objects.filter(sku__in=wanted).values_list(
+        for pk, sku, name, points in Product.objects.filter(sku__in=padded(wanted)).values_list(
                 "pk", "sku", "name", "points"):
             self.products[sku] = (pk, name, points)
         dealer_codes = {o.fields["dealer_code"] for o in batch if o.fields["dealer_code"]}
         dealer_codes -= self.dealers.keys()
-        self.dealers.update(Dealer.objects.filter(code__in=dealer_codes).values_list("code", "pk"))
+        self.dealers.update(Dealer.objects.filter(code__in=padded(dealer_codes))
+                            .values_list("code", "pk"))
         codes = {o.fields["customer_code"] for o in batch}
-        customers = dict(Customer.objects.filter(code__in=codes).values_list("code", "pk"))
-        new_customers: dict[str, Customer] = {}
+        customers = dict(Customer.objects.filter(code__in=padded(codes)).values_list("code",
+                                                                                   "pk"))
+        new_customers: dict[str, tuple] = {}
+        now = timezone.now()
         for order in batch:
             for line in order.lines:
                 if line["sku"] not in self.products:
@@ -276,11 +287,13 @@ class OrderImporter(Importer):
                     % {"code": code})
                 continue
             self.limited(order.row, "customer_code", code, Customer, "code")
-            new_customers[code] = Customer(code=code, name=order.customer_name[:120],
-                                           phone=order.customer_phone[:30])
+            new_customers[code] = (code, CustomerKind.CONSUMER, order.customer_name[:120], "",
+                                   order.customer_phone[:30], "", "", "", "", False, "", 0,
+                                   now, now)
         if new_customers and not self.errors:
-            for customer in Customer.objects.bulk_create(new_customers.values()):
-                customers[customer.code] = customer.pk
+            fast_insert(Customer, CUSTOMER_FIELDS, list(new_customers.values()))
+            customers.update(Customer.objects.filter(code__in=padded(new_customers))
+                             .values_list("code", "pk"))
         return customers
 
     def content(self, order: PendingOrder) -> dict[str, Any]:
@@ -315,7 +328,10 @@ class OrderImporter(Importer):
 
     def write(self, batch: list[PendingOrder], customers: dict[str, int]) -> None:
         existing = {number: (pk, stored) for number, pk, stored in Order.objects.filter(
-            number__in=[o.number for o in batch]).values_list("number", "pk", "content_hash")}
+            number__in=padded(o.number for o in batch)).values_list("number", "pk",
+                                                                    "content_hash")}
+        if self.first_new_pk is None:
+            self.first_new_pk = Order.objects.aggregate(last=Max("pk"))["last"] or 0
         new: list[tuple[PendingOrder, dict, str]] = []
         for order in batch:
             content = self.content(order)
@@ -324,6 +340,13 @@ class OrderImporter(Importer):
                 new.append((order, content, digest))
                 continue
             pk, stored = existing[order.number]
+            if pk > self.first_new_pk or pk in self.updated_here:
+                if stored != digest:
+                    self.error(order.row, "order_number", _(
+                        "order %(number)s appears earlier in the file with other content; the "
+                        "lines of one order must be on consecutive rows")
+                        % {"number": order.number})
+                continue  # an identical repeat changes nothing
             before = None
             if not stored:  # entered by hand or by an older import: compare the content itself
                 before = order_snapshot(Order.objects.get(pk=pk))
@@ -381,7 +404,7 @@ class OrderImporter(Importer):
                 c["receiver_phone"], c["receiver_address"], c["note"], OrderSource.IMPORT,
                 digest, now, now))
         fast_insert(Order, ORDER_FIELDS, rows)
-        ids = dict(Order.objects.filter(number__in=[o.number for o, _c, _d in new])
+        ids = dict(Order.objects.filter(number__in=padded(o.number for o, _c, _d in new))
                    .values_list("number", "pk"))
         lines, payments, shipments = [], [], []
         for order, content, _digest in new:
@@ -414,6 +437,7 @@ class OrderImporter(Importer):
         for name in names:
             setattr(current, name, getattr(fresh, name))
         current.save(update_fields=[*names, "updated_at"])
+        self.updated_here.add(pk)
         try:
             with transaction.atomic():
                 self.replace_children(pk, content)

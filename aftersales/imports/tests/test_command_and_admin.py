@@ -1,6 +1,7 @@
 """`aftersales import …` and the admin upload page 导入数据 (issue 2 item 5)."""
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -46,6 +47,7 @@ def staff(client, django_user_model):
     """A superuser without a password hash (hashing costs ~1 s per test)."""
     admin = django_user_model.objects.create_superuser("admin", password=None)
     client.force_login(admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 

@@ -169,3 +169,18 @@ def test_xlsx_bad_cell_names_sheet_row_and_column(tmp_path, catalog):
     rows[2][11] = "九十九"
     error = only_error(run(write_xlsx(tmp_path / "o.xlsx", rows)))
     assert (error.file, error.row, error.column) == ("o.xlsx", 3, "单价")
+
+
+def test_repeated_order_number_in_a_later_batch_is_found(tmp_path, catalog, monkeypatch):
+    # given batches of one order: the repeat is detected through the rows this run wrote
+    from aftersales.imports.services.orders import OrderImporter
+
+    monkeypatch.setattr(OrderImporter, "batch_size", 1)
+    rows = order_rows()
+    rows.append(list(rows[3]))  # identical repeat of SO-2: harmless
+    rows.append(["SO-1", "2026-03-05 10:00", "C-1", "张三", "", "", "", "", "", "P-2", "1", "9"])
+    result = run(write_csv(tmp_path / "dup.csv", rows))
+    error = only_error(result)
+    assert (error.row, error.column) == (6, "订单号")
+    assert "appears earlier in the file" in error.message
+    assert_nothing_written(result)
