@@ -68,3 +68,21 @@ def test_static_assets_are_vendored_not_from_a_cdn(client):
     page = client.get(reverse("home")).content.decode()
     assert "/static/vendor/htmx.min.js" in page
     assert "https://" not in page and "http://" not in page
+
+
+@pytest.mark.urls("aftersales.workbench.tests.urls_boom")
+def test_a_refused_action_shows_the_friendly_403(client):
+    client.force_login(UserFactory(roles=[Role.WAREHOUSE]))
+    response = client.get("/forbidden/")
+    assert response.status_code == 403
+    assert "无权操作" in response.content.decode()
+
+
+def test_an_expired_form_shows_the_friendly_csrf_page(settings):
+    # given a login form posted without its CSRF token (a page left open too long)
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "x", "password": "y"})
+    # then a page that says what happened and what to do, in Chinese
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "页面已过期" in page and "返回首页" in page

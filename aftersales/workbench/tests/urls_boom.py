@@ -1,5 +1,6 @@
 """The real URLs plus one view that fails, to see the 500 page (test only)."""
 
+from django.core.exceptions import PermissionDenied
 from django.urls import path
 
 from aftersales.urls import handler404, handler500  # noqa: F401
@@ -10,4 +11,8 @@ def boom(request):
     raise RuntimeError("a bug")
 
 
-urlpatterns = [path("boom/", boom), *real_urlpatterns]
+def forbidden(request):
+    raise PermissionDenied
+
+
+urlpatterns = [path("boom/", boom), path("forbidden/", forbidden), *real_urlpatterns]
