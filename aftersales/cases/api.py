@@ -23,6 +23,7 @@ from ninja.security import APIKeyHeader, django_auth
 
 from aftersales.cases import services as s
 from aftersales.cases.models import Case, CaseChannel, Priority
+from aftersales.cases.services.agreement import EVALUABLE
 from aftersales.cases.selectors import case_get_for_user, case_timeline
 from aftersales.cases.services.faces import cases_for_list, label, state_label
 from aftersales.core.api import ErrorOut
@@ -74,6 +75,7 @@ class CaseIn(Schema):
     contact_name: str = ""
     contact_phone: str = ""
     contact_email: str = ""
+    evaluate: bool = False  # ask the policy engine for the options at once (verified orders)
 
 
 class LineOut(Schema):
@@ -133,6 +135,11 @@ class CaseDetailOut(CaseOut):
     agreed_option: dict[str, Any] | None
     attachments: list[AttachmentOut]
     transitions: list[TransitionOut]
+
+
+class CaseCreatedOut(CaseOut):
+    verified: bool
+    decision: dict[str, Any] | None
 
 
 class CasePageOut(Schema):
@@ -251,7 +258,7 @@ def case_list(request: HttpRequest, filters: Query[QueueFilters]):
             "pages": page.paginator.num_pages, "items": [_case_out(c) for c in page]}
 
 
-@router.post("", response={200: CaseDetailOut, 201: CaseDetailOut, **ERRORS},
+@router.post("", response={200: CaseCreatedOut, 201: CaseCreatedOut, **ERRORS},
              summary="Open a case (intake)")
 def case_create(request: HttpRequest, payload: CaseIn,
                 idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
@@ -274,7 +281,12 @@ def case_create(request: HttpRequest, payload: CaseIn,
         priority=payload.priority, contact_name=payload.contact_name,
         contact_phone=payload.contact_phone, contact_email=payload.contact_email,
         idempotency_key=key)
-    return Status(201 if getattr(case, "created", True) else 200, _fresh(request, case.number))
+    created = getattr(case, "created", True)
+    if payload.evaluate and created and case.verified_at is not None and case.kind in EVALUABLE:
+        case = s.case_evaluate(case=case, actor=request.user)
+    # Built from the case in hand: GET /cases/{number} has the lines, files and actions.
+    return Status(201 if created else 200, {**_case_out(case), "verified": bool(case.verified_at),
+                                            "decision": case.decision})
 
 
 @router.get("/{number}", response={200: CaseDetailOut, **ERRORS}, summary="One case")
