@@ -201,6 +201,8 @@ _DATE_RE = re.compile(
 
 
 def text(value: Any) -> str:
+    if value.__class__ is str:  # the common case, first: called for every cell
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -3,8 +3,10 @@
 import hashlib
 import json
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models
 from django.utils.translation import gettext as _
 
@@ -20,9 +22,9 @@ def content_hash(content: Any) -> str:
     return hashlib.sha256(data.encode()).hexdigest()
 
 
-def short_hash(values: Any) -> int:
-    """8-byte fingerprint kept per key to spot a key repeated with other content in one file."""
-    data = "\x1f".join(text(v) for v in values)
+def short_hash(values: Iterable[str]) -> int:
+    """8-byte fingerprint of cell texts, to spot a key repeated with other content."""
+    data = "\x1f".join(values)
     return int.from_bytes(hashlib.blake2b(data.encode(), digest_size=8).digest())
 
 
@@ -121,6 +123,11 @@ class Importer:
         raise NotImplementedError
 
 
+def _sqlite_datetime(value: datetime) -> str:
+    """What Django's SQLite adapter stores for an aware datetime (naive UTC), 3× faster."""
+    return str(value.astimezone(UTC).replace(tzinfo=None))
+
+
 def fast_insert(model: type[models.Model], names: list[str], rows: list[tuple]) -> None:
     """INSERT many rows with executemany, bypassing model instances.
 
@@ -135,7 +142,9 @@ def fast_insert(model: type[models.Model], names: list[str], rows: list[tuple]) 
     adapters = []
     for f in fields:
         internal = f.get_internal_type()
-        if internal == "DateTimeField":
+        if internal == "DateTimeField" and connection.vendor == "sqlite" and settings.USE_TZ:
+            adapters.append(_sqlite_datetime)
+        elif internal == "DateTimeField":
             adapters.append(ops.adapt_datetimefield_value)
         elif internal == "DecimalField":
             adapters.append(lambda v, f=f: ops.adapt_decimalfield_value(

@@ -51,7 +51,7 @@ class RecordImporter(Importer):
             self.error(row_no, self.key_column, _("the key is empty"))
             return
         self.limited(row_no, self.key_column, key, self.model, self.key_field)
-        fingerprint = short_hash(r.values())
+        fingerprint = short_hash(text(v) for v in r.values())
         seen = self.seen.get(key)
         if seen is not None:
             if seen[0] != fingerprint:
