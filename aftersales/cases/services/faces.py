@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case as When_, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -134,15 +134,20 @@ def cases_for_list(user, *, filters: dict[str, Any] | None = None, mine: bool = 
         qs = _apply_filters(qs, {k: filters.get(k) for k in ("customer", "q")}, user)
     else:
         qs = _apply_filters(cases_visible_to(user), filters, user)
+    # Closed and waiting cases have no due time: NULLS LAST puts them after the running ones,
+    # in the order of the index case_due_order (portal migration 0002).
     order = SORTS.get(sort, SORTS["due"])
-    if sort == "due":
-        # Closed cases have no running clock: after every open one.
-        qs = qs.annotate(_closed=When_(When(state_category=StateCategory.CLOSED, then=Value(1)),
-                                       default=Value(0), output_field=IntegerField()))
-        order = ["_closed", *order]
     return (qs.select_related("customer", "order", "assignee", "department", "policy_version")
+            .defer(*LIST_DEFERRED)
             .prefetch_related("lines__order_line")
             .order_by(*order))
+
+
+# Columns a list row never shows (large JSON/text): not read, not decoded.
+LIST_DEFERRED = ("decision", "agreed_option", "facts", "evidence", "exchange_for", "description",
+                 "csat_comment", "rejection_reason", "adjustment_note",
+                 "policy_version__document", "policy_version__source_text",
+                 "policy_version__comment", "policy_version__diff_from_previous")
 
 
 def first_product(case: Case) -> str:

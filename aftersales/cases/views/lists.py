@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from aftersales.cases.models import Case, CaseKind
 from aftersales.cases.services import case_assign_round_robin, cases_assign_bulk
 from aftersales.cases.services.faces import SORTS, assignable_users, cases_for_list
+from aftersales.cases.views.paging import CAP, CappedPaginator
 from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import ApplicationError
 
@@ -38,7 +38,7 @@ def _list(request: HttpRequest, *, mine: bool, title: str, preset: dict | None =
     sort = request.GET.get("sort", "due")
     sort = sort if sort in SORTS else "due"
     qs = cases_for_list(request.user, filters=filters, mine=mine, sort=sort)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     base = {k: v for k, v in filters.items()}
     context = {
         "title": title, "mine": mine, "page": page, "filters": filters, "sort": sort,
@@ -47,7 +47,7 @@ def _list(request: HttpRequest, *, mine: bool, title: str, preset: dict | None =
         "query_no_sort": urlencode(base),
         "can_assign": _can_assign(request.user),
         "assignees": assignable_users() if _can_assign(request.user) else [],
-        "next": request.get_full_path(),
+        "next": request.get_full_path(), "cap": CAP,
     }
     template = "cases/list.html#results" if request.htmx and not request.htmx.boosted \
         else "cases/list.html"

@@ -90,16 +90,27 @@ def fast_insert(model, rows: list[dict]) -> None:
     every concrete column gets the given value or the field's default, prepared once."""
     if not rows:
         return
-    fields = [f for f in model._meta.concrete_fields]
     given = set(rows[0])
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in given)]
     names = [f.attname for f in fields]
     defaults = {f.attname: f.get_db_prep_save(f.get_default(), connection) for f in fields
                 if f.attname not in given}
+    raw_defaults = {f.attname: f.get_default() for f in fields}
     prep = {f.attname: f for f in fields if f.attname in given
             and f.get_internal_type() in ("DateTimeField", "JSONField", "DecimalField")}
     cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({cols}) VALUES ({marks})"
+    if connection.vendor == "postgresql":  # COPY: an order of magnitude faster than INSERTs
+        json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cur, cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
+            for row in rows:
+                cp.write_row([json.dumps(row[n]) if n in json_fields and n in row
+                              else (json.dumps(f.get_default()) if n in json_fields
+                                    else row[n] if n in row else raw_defaults[n])
+                              for n, f in zip(names, fields)])
+        return
     params = []
     for row in rows:
         values = []
@@ -200,7 +211,7 @@ def seed_cases(*, cases: int, open_share: float, due_share: float, orders: int,
             for table in (Case._meta.db_table, CaseLine._meta.db_table):
                 cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                             f"(SELECT MAX(id) FROM {table}))")
-            cur.execute(f"ANALYZE {Case._meta.db_table}")
+                cur.execute(f"ANALYZE {table}")
     CaseNumberSequence.objects.filter(year=year).update(last=first + cases - 1)
     return {"cases": cases, **counts, "orders": len(made),
             "seconds": round(time.perf_counter() - started, 1)}
