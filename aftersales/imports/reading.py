@@ -166,6 +166,8 @@ class RowSource:
             if cells is None:
                 return
             row_no += 1
+            if not self.is_xlsx and "\x00" in "".join(cells):
+                raise self._reject(row_no, "-", _("malformed CSV: the row contains a NUL byte"))
             if not any(c is not None and str(c).strip() for c in cells):
                 continue
             if len(cells) != width:

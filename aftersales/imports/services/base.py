@@ -129,15 +129,25 @@ def _sqlite_datetime(value: datetime) -> str:
 
 
 def fast_insert(model: type[models.Model], names: list[str], rows: list[tuple]) -> None:
-    """INSERT many rows with executemany, bypassing model instances.
+    """Insert many rows bypassing model instances: COPY on PostgreSQL, executemany elsewhere.
 
     The ORM's bulk_create spends ~80 % of an order import building SQL for each object; the
     import writes ~250 000 lines, so the values are adapted here with the backend's own
-    adapters (dates, decimals) and sent in one executemany per table and batch.
+    adapters (dates, decimals) and sent in one statement per table and batch.
     """
     if not rows:
         return
     fields = [model._meta.get_field(n) for n in names]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    if connection.vendor == "postgresql":
+        # COPY: psycopg adapts the Python values itself; ~5× faster than pipelined INSERTs.
+        with connection.cursor() as cursor, cursor.cursor.copy(
+                f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     ops = connection.ops
     adapters = []
     for f in fields:
@@ -161,10 +171,7 @@ def fast_insert(model: type[models.Model], names: list[str], rows: list[tuple]) 
                     row[i] = adapt(row[i])
             prepared.append(row)
         rows = prepared
-    quote = ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
@@ -180,4 +187,4 @@ def padded(values: Iterable[str]) -> list[str]:
     if not values:
         return values
     size = 1 << (len(values) - 1).bit_length()
-    return values + [f"\x00{i}" for i in range(size - len(values))]
+    return values + [f"\x1f\x1f{i}" for i in range(size - len(values))]

@@ -184,3 +184,11 @@ def test_repeated_order_number_in_a_later_batch_is_found(tmp_path, catalog, monk
     assert (error.row, error.column) == (6, "订单号")
     assert "appears earlier in the file" in error.message
     assert_nothing_written(result)
+
+
+def test_nul_byte_in_a_csv_is_a_malformed_file(tmp_path, catalog):
+    # PostgreSQL text cannot hold NUL: rejected with its row instead of a database error
+    rows = order_rows()
+    rows[2][9] = "P-\x002"
+    error = only_error(run(write_csv(tmp_path / "nul.csv", rows)))
+    assert error.row == 3 and "NUL" in error.message
