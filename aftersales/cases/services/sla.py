@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,26 +95,29 @@ def sla_sweep(*, now_: datetime | None = None, batch: int = BATCH) -> dict[str, 
     counts = {"cases": 0, "breached": 0, "escalated": 0, "fines": 0}
     workflows, supervisors = _Workflows(), _Supervisors()
     User = get_user_model()
-    last_pk = 0
+    seen: set[int] = set()
     while True:
+        # Processed cases leave the filter (their next check moves on), so each batch is the
+        # head of the partial index on sla_next_check_at.
         rows = list(
-            Case.objects.filter(sla_next_check_at__lte=at, pk__gt=last_pk,
-                                sla_paused_at__isnull=True)
+            Case.objects.filter(sla_next_check_at__lte=at, sla_paused_at__isnull=True)
             .exclude(state_category__in=[StateCategory.CLOSED, StateCategory.RESOLVED])
-            .order_by("pk")
+            .order_by("sla_next_check_at")
             .values("pk", "number", "state", "state_seq", "due_at", "kind", "business_line",
                     "policy_version_id", "department_id", "assignee_id", "breached_at",
                     "escalated_at")[:batch])
+        rows = [r for r in rows if r["pk"] not in seen]
         if not rows:
             break
-        last_pk = rows[-1]["pk"]
+        seen.update(r["pk"] for r in rows)
         with transaction.atomic():
             _sweep_batch(rows, at, workflows, supervisors, User, counts)
     return counts
 
 
 def _sweep_batch(rows, at, workflows, supervisors, User, counts) -> None:
-    updates: list[Case] = []
+    next_checks: dict[object, list[int]] = {}  # new sla_next_check_at -> case ids
+    overdue: dict[tuple, list[int]] = {}
     escalations: list[Escalation] = []
     fines: list[Fine] = []
     messages: list[Message] = []
@@ -123,15 +128,13 @@ def _sweep_batch(rows, at, workflows, supervisors, User, counts) -> None:
         counts["cases"] += 1
         due = r["due_at"]
         if due is None or due > at:
-            updates.append(Case(pk=r["pk"], sla_next_check_at=due, breached_at=r["breached_at"],
-                                escalated_at=r["escalated_at"]))
+            next_checks.setdefault(due, []).append(r["pk"])
             continue
         wf = workflows.get(r["policy_version_id"], r["business_line"], r["kind"])
         spec = wf.states[r["state"]].sla if wf and r["state"] in wf.states else None
         data: dict = {"state": r["state"], "due_at": due.isoformat()}
-        breached_at, escalated_at = r["breached_at"], r["escalated_at"]
-        if breached_at is None:
-            breached_at = at
+        escalated_at = r["escalated_at"]
+        if r["breached_at"] is None:
             counts["breached"] += 1
             data["breached"] = True
         if escalated_at is None:
@@ -140,7 +143,6 @@ def _sweep_batch(rows, at, workflows, supervisors, User, counts) -> None:
                                           state_seq=r["state_seq"], due_at=due,
                                           escalated_to_id=to, department_id=r["department_id"],
                                           at=at))
-            escalated_at = at
             counts["escalated"] += 1
             data["escalated_to"] = to
             if to and emails.get(to):
@@ -169,15 +171,25 @@ def _sweep_batch(rows, at, workflows, supervisors, User, counts) -> None:
             if next_check <= at:
                 next_check = at + timedelta(hours=1)
         event_rows.append((r["pk"], r["state"], data))
-        updates.append(Case(pk=r["pk"], sla_next_check_at=next_check, breached_at=breached_at,
-                            escalated_at=escalated_at))
-    Case.objects.bulk_update(updates, ["sla_next_check_at", "breached_at", "escalated_at"],
-                             batch_size=500)
+        # Grouped by value so the batch is a handful of set-based UPDATEs, not one per case.
+        key = ("late", late) if next_check == due + timedelta(days=late, microseconds=1) \
+            else ("at", next_check)
+        overdue.setdefault(key, []).append(r["pk"])
+    for value, ids in next_checks.items():  # not due after all (a moved due time)
+        Case.objects.filter(pk__in=ids).update(sla_next_check_at=value)
+    # One UPDATE per group of overdue cases: breach and escalation stamped once (COALESCE)
+    # and the next look set, each row rewritten once.
+    for (how, value), ids in overdue.items():
+        if how == "late":  # the instant the next day of delay starts, per case
+            value = F("due_at") + timedelta(days=value, microseconds=1)
+        Case.objects.filter(pk__in=ids).update(
+            sla_next_check_at=value, breached_at=Coalesce(F("breached_at"), Value(at)),
+            escalated_at=Coalesce(F("escalated_at"), Value(at)))
     if escalations:
         Escalation.objects.bulk_create(escalations, ignore_conflicts=True)
     if fines:
         before = Fine.objects.filter(case_id__in={f.case_id for f in fines}).count()
-        Fine.objects.bulk_create(fines, ignore_conflicts=True, batch_size=1000)
+        Fine.objects.bulk_create(fines, ignore_conflicts=True, batch_size=2000)
         booked = Fine.objects.filter(case_id__in={f.case_id for f in fines}).count() - before
         counts["fines"] += booked
     # Only cases where something new happened get a timeline entry.
