@@ -110,10 +110,24 @@ def event_fine_waived(*, case: Case, actor, data: dict) -> CaseEvent:
     return _record(case=case, kind=EventKind.FINE_WAIVED, actor=actor, data=data)
 
 
-def events_sla_breached(*, rows: list[tuple[int, str, dict]], at: datetime) -> list[CaseEvent]:
-    """The sweep's events, one per (case id, state, data), written in one statement."""
-    return CaseEvent.objects.bulk_create(
-        CaseEvent(case_id=case_id, kind=EventKind.SLA_BREACHED, actor_label=SYSTEM,
-                  from_state=state, to_state=state, data=data, at=at)
-        for case_id, state, data in rows
-    )
+def events_sla_breached(*, rows: list[tuple[int, str, dict]], at: datetime) -> None:
+    """The sweep's events, one per (case id, state, data), inserted in one batch (no model
+    instances: a first sweep over a big backlog writes tens of thousands)."""
+    import json
+
+    from django.db import connection
+
+    if not rows:
+        return
+    ops = connection.ops
+    when = ops.adapt_datetimefield_value(at)
+    table = ops.quote_name(CaseEvent._meta.db_table)
+    columns = ["case_id", "kind", "actor_label", "from_state", "to_state", "data",
+               "customer_visible", "at"]
+    sql = (f"INSERT INTO {table} ({', '.join(ops.quote_name(c) for c in columns)}) "
+           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [
+            (case_id, EventKind.SLA_BREACHED.value, SYSTEM, state, state,
+             json.dumps(data, ensure_ascii=False), False, when)
+            for case_id, state, data in rows])

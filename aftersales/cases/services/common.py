@@ -17,7 +17,7 @@ from aftersales.accounts.roles import ROLE_DEPARTMENT
 from aftersales.calendars.calendar import SHANGHAI, get_calendar
 from aftersales.cases.access import portal_token
 from aftersales.cases.events import CUSTOMER as CUSTOMER_LABEL
-from aftersales.cases.models import AdjustmentStatus, Case, StateCategory
+from aftersales.cases.models import AdjustmentStatus, Case, Escalation, StateCategory
 from aftersales.core.choices import DEFAULT_POLICY
 from aftersales.core.errors import Conflict, NotFound
 from aftersales.notify.models import Channel
@@ -196,6 +196,11 @@ def enter_state(case: Case, workflow: Workflow, code: str, *, at: datetime,
         case.state_seq += 1
         case.breached_at = None
         case.escalated_at = None
+    if case.pk and (after.due_at is None or (after.due_at is not None and not same_clock
+                                             and after != before)):
+        # The overdue step is done: its escalation leaves the supervisor's list.
+        Escalation.objects.filter(case_id=case.pk, resolved_at__isnull=True).update(
+            resolved_at=at)
     case.due_at, case.sla_paused_at = after.due_at, after.paused_at
     case.sla_clock = after.name or ""
     case.sla_next_check_at = case.due_at if case.sla_paused_at is None else None

@@ -14,7 +14,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -85,6 +85,19 @@ class _Supervisors:
         return self._role[key]
 
 
+def _insert_ignore(model, columns: list[str], rows: list[tuple]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING for many rows (SQLite and PostgreSQL), without building
+    model instances: the sweep writes tens of thousands of ledger rows at once."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING",
+                           rows)
+
+
 def _local(value: datetime) -> str:
     return timezone.localtime(value, SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
@@ -118,10 +131,16 @@ def sla_sweep(*, now_: datetime | None = None, batch: int = BATCH) -> dict[str, 
 def _sweep_batch(rows, at, workflows, supervisors, User, counts) -> None:
     next_checks: dict[object, list[int]] = {}  # new sla_next_check_at -> case ids
     overdue: dict[tuple, list[int]] = {}
-    escalations: list[Escalation] = []
-    fines: list[Fine] = []
+    escalations: list[tuple] = []
+    fines: list[tuple] = []
     messages: list[Message] = []
     event_rows: list[tuple[int, str, dict]] = []
+    ops = connection.ops
+    dt = ops.adapt_datetimefield_value
+
+    def money(value):
+        return ops.adapt_decimalfield_value(value, 12, 2)
+
     emails = dict(User.objects.filter(is_active=True).exclude(email="")
                   .values_list("pk", "email")) if rows else {}
     for r in rows:
@@ -139,10 +158,8 @@ def _sweep_batch(rows, at, workflows, supervisors, User, counts) -> None:
             data["breached"] = True
         if escalated_at is None:
             to = supervisors.for_case(r["department_id"], spec.escalate_to if spec else None)
-            escalations.append(Escalation(case_id=r["pk"], state=r["state"],
-                                          state_seq=r["state_seq"], due_at=due,
-                                          escalated_to_id=to, department_id=r["department_id"],
-                                          at=at))
+            escalations.append((r["pk"], r["state"], r["state_seq"], dt(due), to,
+                                r["department_id"], dt(at)))
             counts["escalated"] += 1
             data["escalated_to"] = to
             if to and emails.get(to):
@@ -158,13 +175,11 @@ def _sweep_batch(rows, at, workflows, supervisors, User, counts) -> None:
         fine: FineSpec | None = spec.fine if spec else None
         next_check = None
         if fine is not None and fine.per_day_late > 0:
-            amount = wf_sla.fine_amount(fine, days_late=1)
+            amount = money(wf_sla.fine_amount(fine, days_late=1))
             for day in range(1, late + 1):
-                fines.append(Fine(case_id=r["pk"], person_id=r["assignee_id"],
-                                  department_id=r["department_id"], rule=f"{fine.rule}-late",
-                                  kind=FineKind.LATE, state=r["state"],
-                                  state_seq=r["state_seq"], day=day, days_late=day,
-                                  amount=amount, due_at=due, booked_at=at))
+                fines.append((r["pk"], r["assignee_id"], r["department_id"], f"{fine.rule}-late",
+                              FineKind.LATE, r["state"], r["state_seq"], day, day, False, amount,
+                              dt(due), FineStatus.BOOKED, "", dt(at), ""))
             data["days_late"] = late
             # Look again when the next day of delay starts.
             next_check = due + timedelta(days=late, microseconds=1)
@@ -185,13 +200,15 @@ def _sweep_batch(rows, at, workflows, supervisors, User, counts) -> None:
         Case.objects.filter(pk__in=ids).update(
             sla_next_check_at=value, breached_at=Coalesce(F("breached_at"), Value(at)),
             escalated_at=Coalesce(F("escalated_at"), Value(at)))
-    if escalations:
-        Escalation.objects.bulk_create(escalations, ignore_conflicts=True)
+    _insert_ignore(Escalation, ["case_id", "state", "state_seq", "due_at", "escalated_to_id",
+                                "department_id", "at"], escalations)
     if fines:
-        before = Fine.objects.filter(case_id__in={f.case_id for f in fines}).count()
-        Fine.objects.bulk_create(fines, ignore_conflicts=True, batch_size=2000)
-        booked = Fine.objects.filter(case_id__in={f.case_id for f in fines}).count() - before
-        counts["fines"] += booked
+        fined = {f[0] for f in fines}
+        before = Fine.objects.filter(case_id__in=fined).count()
+        _insert_ignore(Fine, ["case_id", "person_id", "department_id", "rule", "kind", "state",
+                              "state_seq", "day", "days_late", "serious", "amount", "due_at",
+                              "status", "note", "booked_at", "waiver_reason"], fines)
+        counts["fines"] += Fine.objects.filter(case_id__in=fined).count() - before
     # Only cases where something new happened get a timeline entry.
     event_rows = [(pk, st, d) for pk, st, d in event_rows
                   if d.get("breached") or "escalated_to" in d or d.get("days_late")]

@@ -110,6 +110,16 @@ def test_sweep_twice_books_one_escalation_and_one_fine_then_the_next_day_another
     assert sorted(Fine.objects.filter(case=case).values_list("day", flat=True)) == [1, 2]
     assert fines_ledger(person=team["vp"]).count() == 2
 
+    # when the VP finally reviews the report, the clock (shared with the judgment) runs on
+    # overdue; once quality approves, the breach leaves the supervisor's list
+    case = s.case_transition(case=case, actor=team["vp"], transition="review_report")
+    assert list(supervisor_breaches(team["vp"])) == [esc]
+    case = s.case_record_fact(case=case, actor=team["quality"], fact="quality_judgment")
+    case = s.case_record_fact(case=case, actor=team["quality"], fact="factory_responsible")
+    s.case_transition(case=case, actor=team["quality"], transition="approve_return")
+    assert list(supervisor_breaches(team["vp"])) == []
+    assert s.sla_sweep()["fines"] == 0
+
 
 def test_fine_waiver_needs_the_policy_waiver_role_and_a_reason(policies, clock, team):
     case = _open_report(team)
