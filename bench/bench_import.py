@@ -18,7 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import figure, quick as quick_mode
+from bench import figure
+from bench import quick as quick_mode
 
 NAME = "import"
 PG_ADMIN_URL = os.environ.get("AFTERSALES_BENCH_PG_ADMIN", "postgres://root@127.0.0.1:5432/postgres")

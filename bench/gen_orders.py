@@ -45,7 +45,8 @@ def write_orders(path: str, *, orders: int, products: int = 200, seed: int = 1,
                 qty = rng.choice((1, 1, 1, 2, 3))
                 amount += float(product_price(p)) * qty
                 rows.append((line_no, product_sku(p), qty, product_price(p)))
-            pay = f"wechat_pay:{amount:.2f}" if n % 3 or amount < 20 else f"alipay:{amount - 10:.2f};coupon:10"
+            pay = (f"wechat_pay:{amount:.2f}" if n % 3 or amount < 20
+                   else f"alipay:{amount - 10:.2f};coupon:10")
             order_cells = [
                 f"SO{n:09d}", placed.strftime("%Y-%m-%d %H:%M:%S"), f"C{customer:08d}",
                 f"客户{customer}", f"138{customer:08d}", f"收货人{customer}",

@@ -4,7 +4,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.sales.models import (
-    Invoice, Lot, Order, OrderLine, Payment, SerialNumber, Shipment, WarrantyCard,
+    Invoice,
+    Lot,
+    Order,
+    OrderLine,
+    Payment,
+    SerialNumber,
+    Shipment,
+    WarrantyCard,
 )
 
 

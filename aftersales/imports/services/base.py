@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.imports.columns import Column, lookup_table, normalize_header
 from aftersales.imports.models import ImportChange, ImportRun
-from aftersales.imports.reading import RowError, local_tz, text
+from aftersales.imports.reading import RowError, local_tz
 
 MAX_ERRORS = 200
 

@@ -22,10 +22,21 @@ from aftersales.core.money import ZERO, fmt
 from aftersales.imports.columns import ORDER_COLUMNS, ORDER_LEVEL
 from aftersales.imports.models import ImportKind
 from aftersales.imports.reading import (
-    choice_table, parse_bool, parse_choice, parse_datetime, parse_int, parse_money, text,
+    choice_table,
+    parse_bool,
+    parse_choice,
+    parse_datetime,
+    parse_int,
+    parse_money,
+    text,
 )
 from aftersales.imports.services.base import (
-    Importer, content_hash, diff, fast_insert, padded, short_hash,
+    Importer,
+    content_hash,
+    diff,
+    fast_insert,
+    padded,
+    short_hash,
 )
 from aftersales.parties.models import Customer, CustomerKind, Dealer
 from aftersales.sales.models import Order, OrderLine, OrderSource, Payment, Shipment

@@ -17,7 +17,12 @@ from aftersales.core.money import ZERO, fmt
 from aftersales.imports.columns import CUSTOMER_COLUMNS, PRODUCT_COLUMNS
 from aftersales.imports.models import ImportKind
 from aftersales.imports.reading import (
-    choice_table, parse_bool, parse_choice, parse_int, parse_money, text,
+    choice_table,
+    parse_bool,
+    parse_choice,
+    parse_int,
+    parse_money,
+    text,
 )
 from aftersales.imports.services.base import Importer, diff, short_hash
 from aftersales.parties.models import Customer, CustomerKind, Dealer, OutsourcedFactory, Supplier

@@ -44,7 +44,8 @@ cell = st.text(st.characters(exclude_categories=("Cs", "Cc"), include_characters
                max_size=12)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.lists(cell, min_size=3, max_size=3).map(lambda r: ["k" + r[0], *r[1:]]),
                      min_size=1, max_size=5),
        encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]))

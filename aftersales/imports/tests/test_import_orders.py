@@ -11,7 +11,7 @@ from aftersales.imports.services import import_file
 from aftersales.parties.models import Customer
 from aftersales.sales.models import Order, OrderLine, OrderSource, Payment, Shipment
 
-from .conftest import ORDER_HEADER, order_rows, write_csv, write_xlsx
+from .conftest import order_rows, write_csv, write_xlsx
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
