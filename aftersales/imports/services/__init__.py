@@ -9,8 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aftersales.imports.models import ImportKind, ImportRun, ImportStatus
 from aftersales.imports.reading import FileRejected, RowError, RowSource
@@ -76,6 +77,10 @@ def import_file(*, kind: str, source: str | Any | IO[bytes], file_name: str,
                 raise _Rollback
     except FileRejected as exc:
         errors = exc.errors
+    except DatabaseError as exc:  # e.g. the same file imported twice at once (unique number)
+        errors = [RowError(file_name, 0, "-", _(
+            "the database refused the data, nothing was imported: %(error)s")
+            % {"error": str(exc).strip().splitlines()[0] if str(exc).strip() else exc})]
     except _Rollback:
         pass
     finally:

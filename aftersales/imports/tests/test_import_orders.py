@@ -145,3 +145,19 @@ def test_known_customer_dealer_total_shipping_and_payment_columns(tmp_path, cata
     gift = order.lines.get(line_no=6)
     assert gift.gift and gift.declared_gift_price == Decimal("99.00")
     assert Customer.objects.count() == 1
+
+
+def test_a_database_refusal_is_reported_not_raised(tmp_path, catalog, monkeypatch):
+    # given a write that the database refuses halfway (as when two imports race on a number)
+    from django.db import IntegrityError
+
+    from aftersales.imports.services import orders
+
+    def refuse(*args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(orders, "fast_insert", refuse)
+    result = run(write_csv(tmp_path / "orders.csv", order_rows()))
+    assert not result.ok and "database refused" in result.errors[0].message
+    assert result.run.status == ImportStatus.FAILED
+    assert not Order.objects.exists() and not Customer.objects.exists()
