@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.imports.forms import ImportUploadForm
@@ -42,6 +43,18 @@ class ImportRunAdmin(ReadOnlyAdmin):
     list_select_related = ("actor",)
     date_hierarchy = "started_at"
     inlines = [ImportChangeInline]
+    fields = ("file_name", "kind", "status", "dry_run", "encoding", "actor", "started_at",
+              "finished_at", "rows", "created", "updated", "unchanged", "error_table")
+    readonly_fields = fields
+
+    @admin.display(description=_("errors"))
+    def error_table(self, obj: ImportRun) -> str:
+        if not obj.errors:
+            return "—"
+        rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", (
+            (e.get("row"), e.get("column"), e.get("message")) for e in obj.errors))
+        return format_html("<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+                           "<tbody>{}</tbody></table>", _("Row"), _("Column"), _("Reason"), rows)
 
     @admin.display(description=_("errors"))
     def error_count(self, obj: ImportRun) -> int:

@@ -114,3 +114,13 @@ def test_reference_data_admin_lists_and_searches(tmp_path, staff, catalog):
     for name in ("parties_customer", "catalog_product", "sales_serialnumber", "parties_dealer",
                  "catalog_category", "sales_warrantycard", "imports_importchange"):
         assert staff.get(reverse(f"admin:{name}_changelist"), {"q": "1"}).status_code == 200
+
+
+def test_a_rejected_run_shows_its_errors_in_the_admin(tmp_path, catalog, staff):
+    rows = order_rows()
+    rows[3][1] = "<script>"
+    upload(staff, "bad.csv", write_csv(tmp_path / "bad.csv", rows).read_bytes())
+    run = ImportRun.objects.get()
+    page = staff.get(reverse("admin:imports_importrun_change", args=[run.pk])).content.decode()
+    assert "<td>4</td><td>下单时间</td>" in page
+    assert "&lt;script&gt;" in page and "<script>'" not in page
