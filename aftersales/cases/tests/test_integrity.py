@@ -56,6 +56,11 @@ def test_a_failure_mid_action_leaves_the_case_as_it_was(policies, clock, agent, 
     assert (CaseEvent.objects.count(), Message.objects.count()) == (n_events, n_messages)
 
 
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs two real database connections: run with DATABASE_URL=postgres://…")
+
+
 def _run_in_threads(target, n):
     errors, results = [], []
     barrier = threading.Barrier(n)
@@ -78,10 +83,9 @@ def _run_in_threads(target, n):
 
 
 @pytest.mark.postgres
+@needs_postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_intake_numbers_every_case_uniquely(clock, make_user):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs two real connections: run with DATABASE_URL=postgres://…")
     from aftersales.cases.tests.conftest import _ensure_policies
 
     _ensure_policies()
@@ -98,10 +102,9 @@ def test_concurrent_intake_numbers_every_case_uniquely(clock, make_user):
 
 
 @pytest.mark.postgres
+@needs_postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_staff_at_once_one_wins_the_other_is_told(clock, make_user):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs two real connections: run with DATABASE_URL=postgres://…")
     from aftersales.cases.tests.conftest import _ensure_policies
 
     _ensure_policies()
@@ -124,10 +127,9 @@ def test_two_staff_at_once_one_wins_the_other_is_told(clock, make_user):
 
 
 @pytest.mark.postgres
+@needs_postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_same_idempotency_key_at_once_creates_one_case(clock, make_user):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs two real connections: run with DATABASE_URL=postgres://…")
     from aftersales.cases.tests.conftest import _ensure_policies
 
     _ensure_policies()
