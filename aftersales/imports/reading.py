@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from aftersales.core.money import to_money
 
 XLSX_MAGIC = b"PK\x03\x04"
+INT_MAX = 2**31 - 1  # the integer columns of every supported database
 CHUNK = 1 << 20
 
 
@@ -271,6 +272,8 @@ def parse_int(value: Any, *, blank: int | None = None, positive: bool = False) -
         number = int(number)
     except (ArithmeticError, ValueError):
         raise ValueError(_("not a whole number: %(value)r") % {"value": raw}) from None
+    if number > INT_MAX:
+        raise ValueError(_("too large: %(value)s") % {"value": raw})
     if positive and number <= 0:
         raise ValueError(_("must be greater than zero: %(value)s") % {"value": raw})
     if number < 0:

@@ -4,6 +4,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -105,6 +106,12 @@ class Importer:
         if limit and len(value) > limit:
             self.error(row, column, _("longer than %(limit)d characters") % {"limit": limit})
         return value
+
+    def amount_fits(self, row: int, column: str, value: Decimal | None,
+                    model: type[models.Model], field: str) -> None:
+        f = model._meta.get_field(field)
+        if value is not None and value >= Decimal(10) ** (f.max_digits - f.decimal_places):
+            self.error(row, column, _("too large: %(value)s") % {"value": value})
 
     def record_change(self, key: str, before: dict, after: dict) -> None:
         self.changes.append(ImportChange(run=self.run, entity=self.kind, key=key[:80],

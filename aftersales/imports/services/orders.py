@@ -146,6 +146,8 @@ class OrderImporter(Importer):
         for name in ("receiver_name", "receiver_phone", "receiver_address"):
             fields[name] = self.limited(row_no, name, raw[name], Order, name)
         fields["note"] = raw["note"]
+        for name in ("shipping_fee", "total"):
+            self.amount_fits(row_no, name, fields[name], Order, name)
         if fields["placed_at"] is None and len(self.errors) == errors_before:
             self.error(row_no, "placed_at", _("the order time is empty"))
         if not raw["customer_code"]:
@@ -215,6 +217,8 @@ class OrderImporter(Importer):
             "declared_gift_price": f(row_no, "declared_gift_price",
                                      lambda: parse_money(r.get("declared_gift_price"))),
         }
+        for name in ("unit_price", "declared_gift_price"):
+            self.amount_fits(row_no, name, line[name], OrderLine, name)
         if line["quantity"] is None and len(self.errors) == errors_before:
             self.error(row_no, "quantity", _("the quantity is empty"))
         if line["unit_price"] is None and len(self.errors) == errors_before:
@@ -243,6 +247,12 @@ class OrderImporter(Importer):
                     % {"number": order.number, "row": seen[1]})
             return  # an identical repeat changes nothing
         self.pending[order.number] = (fingerprint, order.row)
+        if not order.bad and order.fields["total"] is None:
+            total = sum((ln["unit_price"] * ln["quantity"] for ln in order.lines),
+                        order.fields["shipping_fee"])
+            before = len(self.errors)
+            self.amount_fits(order.row, "total", total, Order, "total")
+            order.bad = len(self.errors) > before
         if order.bad:
             return
         self.batch.append(order)

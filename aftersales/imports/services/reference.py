@@ -74,6 +74,8 @@ class RecordImporter(Importer):
                 r[c], h))
             if how == TEXT:
                 self.limited(row_no, column, content[name], self.model, name)
+            elif how == MONEY and content[name] is not None:
+                self.amount_fits(row_no, column, Decimal(content[name]), self.model, name)
         self.check(row_no, content)
         if len(self.errors) > errors_before:
             return

@@ -192,3 +192,20 @@ def test_nul_byte_in_a_csv_is_a_malformed_file(tmp_path, catalog):
     rows[2][9] = "P-\x002"
     error = only_error(run(write_csv(tmp_path / "nul.csv", rows)))
     assert error.row == 3 and "NUL" in error.message
+
+
+def test_amounts_and_quantities_beyond_the_columns_are_errors(tmp_path, catalog):
+    rows = order_rows()
+    rows[2][10] = "3000000000"  # quantity beyond a 32-bit integer
+    rows[3][11] = "12345678901.00"  # unit price beyond 12 digits
+    result = run(write_csv(tmp_path / "big.csv", rows))
+    assert sorted((e.row, e.column) for e in result.errors) == [(3, "数量"), (4, "单价")]
+    assert all("too large" in e.message for e in result.errors)
+    assert_nothing_written(result)
+
+
+def test_computed_total_beyond_the_column_is_an_error(tmp_path, catalog):
+    rows = order_rows()
+    rows[2][10], rows[2][11] = "2000000000", "9999999999.00"
+    error = only_error(run(write_csv(tmp_path / "big.csv", rows)))
+    assert (error.row, error.column) == (2, "total") and "too large" in error.message

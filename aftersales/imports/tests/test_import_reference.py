@@ -80,3 +80,11 @@ def test_customer_bad_rows_are_all_reported(tmp_path, db):
     assert sorted((e.row, e.column) for e in result.errors) == [
         (2, "email"), (2, "name"), (2, "points_balance"), (3, "customer_code")]
     assert not Customer.objects.exists()
+
+
+def test_product_text_and_price_limits(tmp_path, db):
+    Category.objects.create(code="water_machine", name="净水器")
+    rows = [PRODUCTS[0], ["W-1", "名" * 121, "water_machine", "99999999999.00", "", "", ""]]
+    result = run("products", write_csv(tmp_path / "p.csv", rows))
+    assert sorted((e.row, e.column) for e in result.errors) == [(2, "商品名称"), (2, "标价")]
+    assert not Product.objects.exists()
