@@ -180,3 +180,34 @@ def test_supervisor_sees_an_overdue_case_on_the_home_page(reference, live_server
     expect(breaches).to_contain_text(case.number)
     expect(breaches.locator(".due--overdue").first).to_be_visible()
     page.screenshot(path=f"{SHOTS}/supervisor-home.png", full_page=True)
+
+
+@pytest.mark.e2e
+def test_agent_takes_a_phone_intake_and_finds_it_in_the_list(reference, live_server, page,
+                                                             staff_login):
+    from aftersales.cases.models import Case
+
+    order = _order()
+    agent = UserFactory(username="agent3", display_name="孙客服", roles=[Role.CUSTOMER_SERVICE])
+    staff_login(page, live_server, agent)
+    # when the agent looks the caller up by phone and takes the order found
+    page.goto(f"{live_server.url}/cases/new/")
+    page.locator("#id_lookup").fill(order.customer.phone)
+    expect(page.locator("#lookup")).to_contain_text(order.number)
+    page.locator("#lookup").get_by_role("link").first.click()
+    # and enters the quantity, the caller's phone and the problem
+    page.locator("#qty_1").fill("1")
+    page.locator("#id_phone").fill(order.customer.phone)
+    page.locator("#id_symptom").fill("袖口开线")
+    page.locator("#id_description").fill("洗了一次袖口就开线了")
+    page.screenshot(path=f"{SHOTS}/intake.png", full_page=True)
+    page.locator("button[name=create]").click()
+    # then the case page opens, verified, and the list shows it
+    expect(page.locator("#case-title")).to_have_text(Case.objects.get().number)
+    page.goto(f"{live_server.url}/cases/")
+    expect(page.locator("table.cases")).to_contain_text(order.customer.name)
+    page.locator("#f-kind").select_option("consult")
+    expect(page.locator("#results")).not_to_contain_text(order.customer.name)
+    page.locator("#f-kind").select_option("return")
+    expect(page.locator("table.cases")).to_contain_text(order.customer.name)
+    page.screenshot(path=f"{SHOTS}/list.png")

@@ -25,10 +25,13 @@ from aftersales.cases.services import case_open
 from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import ApplicationError
 
-REASONS = [("quality", gettext_lazy("Quality problem")), ("no_reason", gettext_lazy("No reason (7 days)")),
+REASONS = [("quality", gettext_lazy("Quality problem")),
+           ("no_reason", gettext_lazy("No reason (7 days)")),
            ("damaged_in_transit", gettext_lazy("Damaged in transit")),
-           ("wrong_item", gettext_lazy("Wrong item")), ("missing_part", gettext_lazy("Missing part")),
-           ("not_as_described", gettext_lazy("Not as described")), ("other", gettext_lazy("Other"))]
+           ("wrong_item", gettext_lazy("Wrong item")),
+           ("missing_part", gettext_lazy("Missing part")),
+           ("not_as_described", gettext_lazy("Not as described")),
+           ("other", gettext_lazy("Other"))]
 
 
 class IntakeForm(forms.Form):

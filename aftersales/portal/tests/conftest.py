@@ -1,1 +1,7 @@
-from aftersales.cases.tests.conftest import agent, clock, make_user, policies, supervisor  # noqa: F401
+from aftersales.cases.tests.conftest import (  # noqa: F401
+    agent,
+    clock,
+    make_user,
+    policies,
+    supervisor,
+)

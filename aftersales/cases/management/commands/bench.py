@@ -91,7 +91,8 @@ def fast_insert(model, rows: list[dict]) -> None:
     if not rows:
         return
     given = set(rows[0])
-    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in given)]
+    fields = [f for f in model._meta.concrete_fields
+              if not (f.primary_key and f.attname not in given)]
     names = [f.attname for f in fields]
     defaults = {f.attname: f.get_db_prep_save(f.get_default(), connection) for f in fields
                 if f.attname not in given}
@@ -104,7 +105,8 @@ def fast_insert(model, rows: list[dict]) -> None:
     if connection.vendor == "postgresql":  # COPY: an order of magnitude faster than INSERTs
         json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
         table = connection.ops.quote_name(model._meta.db_table)
-        with connection.cursor() as cur, cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
+        copy = f"COPY {table} ({cols}) FROM STDIN"
+        with connection.cursor() as cur, cur.cursor.copy(copy) as cp:
             for row in rows:
                 cp.write_row([json.dumps(row[n]) if n in json_fields and n in row
                               else (json.dumps(f.get_default()) if n in json_fields

@@ -15,7 +15,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("name", nargs="?", default="api")
-        parser.add_argument("--revoke", metavar="PREFIX", help="deactivate the key with this prefix")
+        parser.add_argument("--revoke", metavar="PREFIX",
+                            help="deactivate the key with this prefix")
 
     def handle(self, *args, username, name, revoke=None, **opts):
         user = get_user_model().objects.filter(username=username).first()
