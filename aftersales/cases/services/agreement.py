@@ -24,7 +24,7 @@ from aftersales.cases.services.common import (
 )
 from aftersales.core.errors import Conflict, PermissionDenied, ValidationError
 from aftersales.core.money import fmt, to_money
-from aftersales.workflow.vocabulary import Requirement
+from aftersales.workflow.vocabulary import CUSTOMER, Requirement
 
 EVALUABLE = {CaseKind.RETURN, CaseKind.EXCHANGE, CaseKind.REPAIR, CaseKind.REFUND_ONLY}
 
@@ -108,6 +108,9 @@ def case_accept_option(*, case: Case, actor, option: int,
     fields = ["agreed_option", "agreed_at", "agreed_by_customer", "resolution"]
     workflow = case_workflow(case)
     from_state = case.state
+    # Accepting moves the case where the workflow has that step from here; on the portal the
+    # customer may accept before an agent formally offered the options (S5.1), and the agent's
+    # walk then finds option_accepted already met.
     if any(t.code == "accept_option" for t in workflow.transitions_from(case.state)):
         _t, from_state, more = apply_transition(case, workflow=workflow, code="accept_option",
                                                 actor=actor)
@@ -192,8 +195,13 @@ def case_record_fact(*, case: Case, actor, fact: str, value: bool = True, note: 
     if fact not in Requirement.values and fact not in {
             d.fact for d in case_workflow(case).derived}:
         raise ValidationError(_("Unknown fact."), fields={"fact": _("unknown")})
-    state = case_workflow(case).state(case.state)
-    if not (actor_roles(actor) & set(state.roles)):
+    workflow = case_workflow(case)
+    state = workflow.state(case.state)
+    roles = actor_roles(actor)
+    # The customer records what a step of theirs needs (S5.4: the tracking number).
+    customer_fact = CUSTOMER in roles and any(
+        t.customer and fact in t.requires for t in workflow.transitions_from(case.state))
+    if not (roles & set(state.roles)) and not customer_fact:
         raise PermissionDenied(_("Your role does not act on this case now."),
                                code="role_not_allowed")
     case.facts = {**(case.facts or {}), fact: {

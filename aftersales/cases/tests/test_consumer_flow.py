@@ -118,3 +118,26 @@ def test_rejection_needs_a_reason_and_an_appeal_reopens_to_the_supervisor(
     case = s.case_transition(case=case, actor=supervisor, transition="grant_appeal",
                              reason="快递记录证实")
     assert case.state == "problem_confirmed"
+
+
+def test_the_customer_may_record_only_what_their_own_next_step_needs(policies, clock, agent):
+    import pytest
+
+    from aftersales.core.errors import PermissionDenied
+
+    order = f.order()
+    case = s.case_open(kind="return", channel="web_portal", actor=None, order=order,
+                       verify_phone=order.customer.phone, reason="no_reason",
+                       lines=[{"line_no": 1, "quantity": 1}])
+    # not an internal fact on an internal step
+    with pytest.raises(PermissionDenied):
+        s.case_record_fact(case=case, actor=None, fact="inspection_passed")
+    # the tracking number when the case waits for them to ship (S5.4)
+    from aftersales.cases.models import Case
+
+    Case.objects.filter(pk=case.pk).update(state="awaiting_return",
+                                           state_category="waiting_customer")
+    case = s.case_record_fact(case=case, actor=None, fact="tracking_number",
+                              data={"tracking_no": "SF1001"})
+    case = s.case_transition(case=case, actor=None, transition="ship_back")
+    assert case.state == "returning" and case.facts["tracking_number"]["tracking_no"] == "SF1001"
