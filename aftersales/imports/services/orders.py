@@ -93,10 +93,12 @@ class OrderImporter(Importer):
         self.current: PendingOrder | None = None
         self.batch: list[PendingOrder] = []
         # Repeats of an order number: inside the pending batch by fingerprint, across batches
-        # through the database (rows this run inserted or updated), so memory stays flat.
+        # through the database: orders this run inserted (pk above the largest at the start)
+        # or met (a bitmap over the older pks, 1 bit per order in the table), so memory stays
+        # flat in the file size.
         self.pending: dict[str, tuple[int, int]] = {}  # number -> (fingerprint, first row)
         self.first_new_pk: int | None = None
-        self.updated_here: set[int] = set()
+        self.met = bytearray()
         self.products: dict[str, tuple[int, str, int]] = {}
         self.dealers: dict[str, int] = {}
         self.lines_written = 0
@@ -353,6 +355,7 @@ class OrderImporter(Importer):
                                                                     "content_hash")}
         if self.first_new_pk is None:
             self.first_new_pk = Order.objects.aggregate(last=Max("pk"))["last"] or 0
+            self.met = bytearray((self.first_new_pk >> 3) + 1)
         new: list[tuple[PendingOrder, dict, str]] = []
         for order in batch:
             content = self.content(order)
@@ -361,13 +364,14 @@ class OrderImporter(Importer):
                 new.append((order, content, digest))
                 continue
             pk, stored = existing[order.number]
-            if pk > self.first_new_pk or pk in self.updated_here:
+            if pk > self.first_new_pk or self.met[pk >> 3] >> (pk & 7) & 1:
                 if stored != digest:
                     self.error(order.row, "order_number", _(
                         "order %(number)s appears earlier in the file with other content; the "
                         "lines of one order must be on consecutive rows")
                         % {"number": order.number})
                 continue  # an identical repeat changes nothing
+            self.met[pk >> 3] |= 1 << (pk & 7)
             before = None
             if not stored:  # entered by hand or by an older import: compare the content itself
                 before = order_snapshot(Order.objects.get(pk=pk))
@@ -458,7 +462,6 @@ class OrderImporter(Importer):
         for name in names:
             setattr(current, name, getattr(fresh, name))
         current.save(update_fields=[*names, "updated_at"])
-        self.updated_here.add(pk)
         try:
             with transaction.atomic():
                 self.replace_children(pk, content)

@@ -209,3 +209,20 @@ def test_computed_total_beyond_the_column_is_an_error(tmp_path, catalog):
     rows[2][10], rows[2][11] = "2000000000", "9999999999.00"
     error = only_error(run(write_csv(tmp_path / "big.csv", rows)))
     assert (error.row, error.column) == (2, "total") and "too large" in error.message
+
+
+def test_repeat_of_an_unchanged_existing_order_with_other_content(tmp_path, catalog,
+                                                                    monkeypatch):
+    # given SO-2 already imported; a new file repeats it unchanged, then with another quantity
+    from aftersales.imports.services.orders import OrderImporter
+
+    rows = order_rows()
+    run(write_csv(tmp_path / "first.csv", rows))
+    monkeypatch.setattr(OrderImporter, "batch_size", 1)
+    later = list(rows[3])
+    later[10] = "5"
+    between = ["SO-3", "2026-03-04", "C-2", "李四", "", "", "", "", "", "P-1", "1", "1"]
+    error = only_error(run(write_csv(tmp_path / "second.csv", [*rows, between, later])))
+    # then the second SO-2 is a conflict inside the file, not an update
+    assert (error.row, error.column) == (6, "订单号")
+    assert Order.objects.get(number="SO-2").lines.get().quantity == 1
