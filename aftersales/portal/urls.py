@@ -11,4 +11,5 @@ urlpatterns = [
     path("cases/<str:number>/options/", views.options, name="options"),
     path("cases/<str:number>/appeal/", views.appeal, name="appeal"),
     path("cases/<str:number>/rate/", views.rate, name="rate"),
+    path("cases/<str:number>/act/", views.act, name="act"),
 ]

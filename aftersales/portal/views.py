@@ -203,6 +203,7 @@ def _render_case(request: HttpRequest, case, *, error: str, status: int = 200):
         "can_choose": bool((case.decision or {}).get("options")) and not case.agreed_option
         and not case.is_closed,
         "can_appeal": _customer_can(case, "appeal"),
+        "actions": _customer_actions(case),
         "can_rate": case.is_closed and case.rated_at is None,
         "show_next": request.GET.get("next") == "1" or bool(case.agreed_option),
         "error": error, "rated": request.GET.get("rated") == "1",
@@ -210,6 +211,34 @@ def _render_case(request: HttpRequest, case, *, error: str, status: int = 200):
                                                     for c, st in (wf.states.items() if wf
                                                                   else [])},
     }, status=status)
+
+
+# Steps with their own form on the page (options, appeal, rating) or needing staff input first.
+OWN_FORMS = {"accept_option", "appeal", "rate"}
+
+
+def _customer_actions(case) -> list[dict]:
+    """Other steps the workflow lets the customer take now (withdraw, decline, ask again)."""
+    if case.is_closed:
+        return []
+    return [{"code": t.code, "label": label(t.label, t.code), "reason": t.reason_required}
+            for t, ok, _why in s.case_available_transitions(case=case, actor=None)
+            if ok and t.code not in OWN_FORMS]
+
+
+@require_POST
+def act(request: HttpRequest, number: str) -> HttpResponse:
+    """One of the customer's other steps (withdraw with a reason, decline the options…)."""
+    case = _case(request, number)
+    code = request.POST.get("transition", "")
+    if code not in {a["code"] for a in _customer_actions(case)}:
+        return _page_with_error(request, case, _("This step is not possible now."))
+    try:
+        s.case_transition(case=case, actor=None, transition=code,
+                          reason=request.POST.get("reason", ""))
+    except ApplicationError as exc:
+        return _page_with_error(request, case, str(exc.message))
+    return redirect(_case_url(case))
 
 
 @require_POST

@@ -117,3 +117,22 @@ def test_customer_appeals_a_rejection_and_rates_the_closed_case(client, order, a
     assert r.status_code == 302 and case.csat_score == 4 and case.state == "rated"
     page = client.get(r["Location"]).content.decode()
     assert "★★★★☆" in page
+
+
+def test_customer_withdraws_with_a_reason_and_nothing_else_is_offered_by_post(client, order):
+    _three_steps(client, order)
+    case = Case.objects.get()
+    t = portal_token(case)
+    page = client.get(reverse("portal:case", args=[case.number]), {"t": t}).content.decode()
+    assert 'value="withdraw"' in page
+    # a step the customer may not take is refused
+    r = client.post(reverse("portal:act", args=[case.number]), {"t": t, "transition": "verify"})
+    assert r.status_code == 422
+    # withdrawing needs a reason
+    r = client.post(reverse("portal:act", args=[case.number]),
+                    {"t": t, "transition": "withdraw", "reason": " "})
+    assert r.status_code == 422
+    r = client.post(reverse("portal:act", args=[case.number]),
+                    {"t": t, "transition": "withdraw", "reason": "不想退了"})
+    case.refresh_from_db()
+    assert r.status_code == 302 and case.state == "closed" and case.resolution == "withdrawn"
