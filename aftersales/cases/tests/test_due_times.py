@@ -56,3 +56,19 @@ def test_waiting_for_the_customer_stops_the_review_clock(policies, clock, agent)
     assert due.astimezone(SHANGHAI).date().isoformat() == "2026-11-26"
     assert case.due_at.astimezone(SHANGHAI).date().isoformat() == "2026-11-30"
     assert case.breached_at is None
+
+
+def test_an_urgent_electronics_complaint_is_due_the_next_day_a_normal_one_in_3_working_days(
+        policies, clock, make_user):
+    # given Friday 2026-11-27 15:00 and a quality engineer registering customer complaints
+    clock.set(2026, 11, 27, 15, 0)
+    quality = make_user("quality")
+    order = f.order(business_line="electronics", channel="b2b")
+
+    def open_case(priority):
+        return s.case_open(kind="repair", channel="phone", actor=quality, order=order,
+                           priority=priority, lines=[{"line_no": 1, "quantity": 1}])
+
+    # then S11.3: normal → the 3rd working day (Wed 12-02), urgent → the next day (Sat 11-28)
+    assert open_case("normal").due_at.astimezone(SHANGHAI).date().isoformat() == "2026-12-02"
+    assert open_case("urgent").due_at.astimezone(SHANGHAI).date().isoformat() == "2026-11-28"
