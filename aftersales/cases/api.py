@@ -226,11 +226,18 @@ def _detail_out(case: Case, user) -> dict:
                   for cl in case.lines.all()],
         "decision": case.decision, "agreed_option": case.agreed_option,
         "attachments": [{"id": a.pk, "name": a.original_name, "kind": a.kind,
-                         "content_type": a.content_type, "size": a.size, "url": a.file.url}
+                         "content_type": a.content_type, "size": a.size,
+                         "url": _file_url(case, a)}
                         for a in case.attachments.all()],
         "transitions": [{"code": t.code, "label": label(t.label, t.code), "ok": ok, "why": why}
                         for t, ok, why in s.case_available_transitions(case=case, actor=user)],
     }
+
+
+def _file_url(case: Case, att) -> str:
+    from django.urls import reverse
+
+    return reverse("cases:file", kwargs={"number": case.number, "pk": att.pk})
 
 
 def _get(request: HttpRequest, number: str) -> Case:
@@ -335,7 +342,7 @@ def case_attach(request: HttpRequest, number: str, file: File[UploadedFile],
                            expected_version=expected_version)
     return Status(201, {"id": att.pk, "name": att.original_name, "kind": att.kind,
                  "content_type": att.content_type, "size": att.size,
-                        "url": att.file.url})
+                        "url": _file_url(att.case, att)})
 
 
 @router.post("/{number}/evaluate", response={200: CaseDetailOut, **ERRORS},

@@ -30,6 +30,20 @@ def reference(transactional_db):
     os.makedirs(SHOTS, exist_ok=True)
 
 
+def _png(w: int = 96, h: int = 96, rgb: tuple = (70, 110, 190)) -> bytes:
+    """A real little PNG (a blue square), so the thumbnail shows."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    raw = b"".join(b"\x00" + bytes(rgb) * w for _ in range(h))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
 def _order():
     from aftersales.cases.tests import factories as f
 
@@ -97,7 +111,7 @@ def test_portal_return_processed_to_closure_and_rated(reference, live_server, pa
     p.locator("#description").fill("尺码偏小，吊牌还在")
     p.locator("#photos").set_input_files(files=[{
         "name": "shirt.png", "mimeType": "image/png",
-        "buffer": b"\x89PNG\r\n\x1a\n" + b"\0" * 128}])
+        "buffer": _png()}])
     p.screenshot(path=f"{SHOTS}/portal-step2.png", full_page=True)
     p.locator("#main button[type=submit]").click()
     # step 3: the options with amounts; accept the first
@@ -119,6 +133,9 @@ def test_portal_return_processed_to_closure_and_rated(reference, live_server, pa
     page.locator("#queue").get_by_role("link", name=case.number).click()
     expect(page.locator("#case-title")).to_have_text(case.number)
     page.screenshot(path=f"{SHOTS}/case-intake.png", full_page=True)
+    thumb = page.locator(".thumbs img").first
+    expect(thumb).to_be_visible()
+    assert thumb.evaluate("img => img.naturalWidth") == 96  # served through the case's file view
     # and walks it: verify, confirm the problem, offer, take the accepted option, instruct
     _act(page, "verify")
     _act(page, "confirm", {"#c-symptom": "尺码偏小"})

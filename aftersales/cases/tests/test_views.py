@@ -208,3 +208,23 @@ def test_supervisor_home_and_fine_ledger_show_breaches_and_fines(policies, clock
     assert client.get(reverse("cases:fines")).status_code == 200
     client.force_login(agent)
     assert client.get(reverse("cases:fines")).status_code == 403
+
+
+def test_files_are_served_only_to_those_who_see_the_case(policies, clock, agent, make_user,
+                                                         client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aftersales.parties.models import Dealer
+
+    settings.MEDIA_ROOT = tmp_path
+    case = _open(agent)
+    att = s.attachment_add(case=case, actor=agent, upload=SimpleUploadedFile(
+        "a.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 16))
+    url = reverse("cases:file", args=[case.number, att.pk])
+    client.force_login(agent)
+    r = client.get(url)
+    assert r.status_code == 200 and r["Content-Type"] == "image/png"
+    outsider = make_user("dealer",
+                         dealer=Dealer.objects.create(code="DX", name="外", region="east"))
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -97,6 +97,17 @@ def get_case(request: HttpRequest, number: str):
 def case_detail(request: HttpRequest, number: str) -> TemplateResponse:
     case = get_case(request, number)
     return _render(request, case)
+
+
+@login_required
+def attachment_file(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    """A case's file for staff who may see the case (files are never public URLs)."""
+    case = get_case(request, number)
+    att = case.attachments.filter(pk=pk).first()
+    if att is None:
+        raise Http404(_("No such file."))
+    return FileResponse(att.file.open("rb"), content_type=att.content_type,
+                        filename=att.original_name, as_attachment=att.kind == "document")
 
 
 def _int(value, field: str) -> int:
