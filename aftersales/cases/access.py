@@ -13,7 +13,8 @@ def new_portal_salt() -> str:
 
 def portal_token(case) -> str:
     """The token in the customer's link; changes when portal_salt is rotated."""
-    return salted_hmac(_SALT, f"{case.number}:{case.portal_salt}", algorithm="sha256").hexdigest()[:32]
+    mac = salted_hmac(_SALT, f"{case.number}:{case.portal_salt}", algorithm="sha256")
+    return mac.hexdigest()[:32]
 
 
 def portal_token_ok(case, token: str) -> bool:

@@ -36,7 +36,8 @@ class Command(BaseCommand):
                             help="Seconds between SLA sweeps / outbox passes (default 60).")
         parser.add_argument("--interval", type=float, default=1.0,
                             help="Seconds to wait when no task is ready (default 1).")
-        parser.add_argument("--queue-name", default="default", help="Task queue(s), comma-separated.")
+        parser.add_argument("--queue-name", default="default",
+                            help="Task queue(s), comma-separated.")
         parser.add_argument("--backend", default="default", help="Task backend name.")
 
     def _worker(self, options) -> Worker:
