@@ -227,6 +227,15 @@ class Case(models.Model):
                     and self.state_category == StateCategory.OPEN)
 
     @property
+    def is_end_to_end_overdue(self) -> bool:
+        """S9.2: the whole process past its end-to-end due time (clock not paused)."""
+        from django.utils import timezone
+
+        return bool(self.end_to_end_due_at and self.end_to_end_paused_at is None
+                    and self.end_to_end_due_at < timezone.now()
+                    and self.state_category == StateCategory.OPEN)
+
+    @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
 
