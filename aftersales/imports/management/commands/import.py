@@ -34,7 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         path: Path = options["file"]
         if not path.is_file():
-            raise CommandError(_("no such file: %(path)s") % {"path": path})
+            raise CommandError(_("no such file: %(path)s") % {"path": path}, returncode=2)
         next_report = [PROGRESS_EVERY]
 
         def progress(rows: int) -> None:
