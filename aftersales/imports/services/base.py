@@ -138,6 +138,8 @@ def _sqlite_datetime(value: datetime) -> str:
 def fast_insert(model: type[models.Model], names: list[str], rows: list[tuple]) -> None:
     """Insert many rows bypassing model instances: COPY on PostgreSQL, executemany elsewhere.
 
+    Decimals may be given as their exact decimal strings ("12.50").
+
     The ORM's bulk_create spends ~80 % of an order import building SQL for each object; the
     import writes ~250 000 lines, so the values are adapted here with the backend's own
     adapters (dates, decimals) and sent in one statement per table and batch.
@@ -174,8 +176,9 @@ def fast_insert(model: type[models.Model], names: list[str], rows: list[tuple]) 
         for row in rows:
             row = list(row)
             for i, adapt in convert:
-                if row[i] is not None:
-                    row[i] = adapt(row[i])
+                value = row[i]
+                if value is not None and value.__class__ is not str:  # "12.50" goes as is
+                    row[i] = adapt(value)
             prepared.append(row)
         rows = prepared
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"

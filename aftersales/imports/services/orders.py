@@ -425,7 +425,7 @@ class OrderImporter(Importer):
             rows.append((
                 order.number, c["business_line"], c["channel"], customers[c["customer"]],
                 self.dealers.get(c["dealer"]) if c["dealer"] else None, f["placed_at"],
-                f["paid_at"], f["shipping_fee"], Decimal(c["total"]), c["receiver_name"],
+                f["paid_at"], f["shipping_fee"], c["total"], c["receiver_name"],
                 c["receiver_phone"], c["receiver_address"], c["note"], OrderSource.IMPORT,
                 digest, now, now))
         fast_insert(Order, ORDER_FIELDS, rows)
@@ -435,11 +435,10 @@ class OrderImporter(Importer):
         for order, content, _digest in new:
             pk = ids[order.number]
             for line_no, sku, name, qty, price, points, gift, declared in content["lines"]:
-                lines.append((pk, line_no, self.products[sku][0], sku, name, qty,
-                              Decimal(price), points, gift,
-                              Decimal(declared) if declared else None, False))
+                lines.append((pk, line_no, self.products[sku][0], sku, name, qty, price, points,
+                              gift, declared, False))
             for method, amount, points, paid_at, reference in content["payments"]:
-                payments.append((pk, method, Decimal(amount), points, "",
+                payments.append((pk, method, amount, points, "",
                                  datetime.fromisoformat(paid_at) if paid_at else None,
                                  reference))
             if s := content["shipment"]:
