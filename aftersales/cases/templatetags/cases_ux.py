@@ -144,3 +144,12 @@ def fact_label(code) -> str:
         return str(Requirement(code).label)
     except ValueError:
         return code or ""
+
+
+@register.filter
+def responsibility_label(code) -> str:
+    from django.utils.translation import gettext as _
+
+    return {"company": _("our fault"), "customer": _("customer's fault"),
+            "supplier": _("supplier"), "factory": _("outsourced factory"),
+            "carrier": _("carrier")}.get(code or "", code or "")

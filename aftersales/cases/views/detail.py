@@ -31,6 +31,10 @@ from aftersales.workflow.vocabulary import Requirement
 AUTOMATIC_FACTS = {"verified_order", "purchase_proof", "problem_confirmed", "policy_decision",
                    "option_accepted", "within_authority", "rating", "key_account",
                    "new_evidence", "finance_approval", "large_lot"}
+# What a recorded fact may carry: the return's tracking number (S5.4), the numbered quality
+# exception report (S3.2), quality's responsibility judgment (S2.5).
+FACT_DATA = ("tracking_no", "report_no", "responsibility")
+RESPONSIBILITIES = ("company", "customer", "supplier", "factory", "carrier")
 # Transitions that have their own service (their own event and message).
 NAMED = {"reject": "reject", "close": "close", "close_rejected": "close", "appeal": "appeal",
          "rate": "rate"}
@@ -76,6 +80,7 @@ def workplace_context(request: HttpRequest, case, *, error: str = "", fields=Non
         "attachments": list(case.attachments.all()),
         "lines": list(case.lines.all()),
         "error": error, "error_fields": fields or {}, "action": action,
+        "responsibilities": RESPONSIBILITIES,
     }
 
 
@@ -137,6 +142,11 @@ def _act(request: HttpRequest, case, action: str, version: int | None):
         code = p.get("transition", "")
         reason, note = p.get("reason", "").strip(), p.get("note", "").strip()
         kind = NAMED.get(code)
+        wf = workflow_of(case)
+        t = wf.transition(code) if wf else None
+        if kind is None and t is not None and code != "withdraw" and t.target in wf.states \
+                and wf.states[t.target].is_closed:
+            kind = "close"  # every closing step writes the "closed" event and tells the customer
         if kind == "reject":
             return s.case_reject(reason=reason, **kw)
         if kind == "close":
@@ -186,7 +196,7 @@ def _act(request: HttpRequest, case, action: str, version: int | None):
         s.attachment_add(upload=upload, **kw)
         return case
     if action == "fact":
-        data = {"tracking_no": p["tracking_no"].strip()} if p.get("tracking_no") else None
+        data = {k: p[k].strip() for k in FACT_DATA if p.get(k, "").strip()} or None
         return s.case_record_fact(fact=p.get("fact", ""), note=p.get("note", ""), data=data,
                                   **kw)
     if action == "waive":
