@@ -24,6 +24,7 @@ from aftersales.cases.access import portal_token
 from aftersales.cases.files import sniff
 from aftersales.cases.models import CaseKind, StateCategory
 from aftersales.cases.selectors import case_get_for_portal, case_timeline, order_find_for_portal
+from aftersales.cases.services.common import case_facts
 from aftersales.cases.services.faces import label, workflow_of
 from aftersales.core.errors import ApplicationError, NotFound, ValidationError
 from aftersales.workflow.engine import role_may
@@ -215,15 +216,24 @@ def _render_case(request: HttpRequest, case, *, error: str, status: int = 200):
 
 # Steps with their own form on the page (options, appeal, rating) or needing staff input first.
 OWN_FORMS = {"accept_option", "appeal", "rate"}
+# Facts the customer gives with their own step (S5.4: the return's tracking number).
+CUSTOMER_FACTS = {"tracking_number"}
 
 
 def _customer_actions(case) -> list[dict]:
     """Other steps the workflow lets the customer take now (withdraw, decline, ask again)."""
     if case.is_closed:
         return []
-    return [{"code": t.code, "label": label(t.label, t.code), "reason": t.reason_required}
-            for t, ok, _why in s.case_available_transitions(case=case, actor=None)
-            if ok and t.code not in OWN_FORMS]
+    facts = case_facts(case)
+    out = []
+    for t, ok, _why in s.case_available_transitions(case=case, actor=None):
+        if t.code in OWN_FORMS:
+            continue
+        missing = set(t.requires) - facts
+        if ok or (missing and missing <= CUSTOMER_FACTS):
+            out.append({"code": t.code, "label": label(t.label, t.code),
+                        "reason": t.reason_required, "needs": sorted(missing)})
+    return out
 
 
 @require_POST
@@ -233,7 +243,15 @@ def act(request: HttpRequest, number: str) -> HttpResponse:
     code = request.POST.get("transition", "")
     if code not in {a["code"] for a in _customer_actions(case)}:
         return _page_with_error(request, case, _("This step is not possible now."))
+    needs = next(a["needs"] for a in _customer_actions(case) if a["code"] == code)
     try:
+        if "tracking_number" in needs:
+            number = request.POST.get("tracking_no", "").strip()
+            if not number:
+                raise ValidationError(_("Enter the tracking number of your parcel."),
+                                      fields={"tracking_no": _("required")})
+            case = s.case_record_fact(case=case, actor=None, fact="tracking_number",
+                                      data={"tracking_no": number})
         s.case_transition(case=case, actor=None, transition=code,
                           reason=request.POST.get("reason", ""))
     except ApplicationError as exc:

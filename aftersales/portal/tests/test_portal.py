@@ -136,3 +136,28 @@ def test_customer_withdraws_with_a_reason_and_nothing_else_is_offered_by_post(cl
                     {"t": t, "transition": "withdraw", "reason": "不想退了"})
     case.refresh_from_db()
     assert r.status_code == 302 and case.state == "closed" and case.resolution == "withdrawn"
+
+
+def test_customer_ships_the_return_back_with_the_tracking_number(client, order, agent):
+    # given a return the customer accepted and the agent sent the instructions for
+    r = _three_steps(client, order)
+    case = Case.objects.get()
+    t = portal_token(case)
+    client.post(r["Location"].split("?")[0], {"option": "0", "t": t})
+    for code in ("verify", "offer_options", "accept_option", "send_return_instructions"):
+        if code == "offer_options":
+            case = s.case_confirm_problem(case=case, actor=agent, symptom="尺码偏小")
+            case = s.case_transition(case=case, actor=agent, transition="confirm_problem")
+        case = s.case_transition(case=case, actor=agent, transition=code)
+    assert case.state == "awaiting_return"
+    page = client.get(reverse("portal:case", args=[case.number]), {"t": t}).content.decode()
+    assert 'name="tracking_no"' in page
+    # a missing tracking number is refused, nothing moves
+    r = client.post(reverse("portal:act", args=[case.number]),
+                    {"t": t, "transition": "ship_back", "tracking_no": ""})
+    assert r.status_code == 422
+    # when the customer enters it, the return is in transit with the number recorded
+    client.post(reverse("portal:act", args=[case.number]),
+                {"t": t, "transition": "ship_back", "tracking_no": "SF998877"})
+    case.refresh_from_db()
+    assert case.state == "returning" and case.facts["tracking_number"]["tracking_no"] == "SF998877"
