@@ -170,3 +170,36 @@ def assignable_users(case: Case | None = None, *, roles: set[str] | None = None)
     if roles:
         qs = qs.filter(groups__name__in=roles)
     return qs.distinct().order_by("username")
+
+
+_state_cache: dict[tuple, list[tuple[str, dict]]] = {}
+
+
+def state_choices(business_line: str | None = None) -> list[tuple[str, str]]:
+    """(code, label) of the states of the current workflows, for the list's state filter;
+    computed once per policy change (the newest version id is the stamp, one query)."""
+    from aftersales.core.choices import DEFAULT_POLICY
+    from aftersales.policy.models import PolicyVersion
+    from aftersales.policy.services.resolve import policy_resolve
+    from aftersales.workflow.definitions import workflows_from_document
+
+    stamp = PolicyVersion.objects.order_by("-pk").values_list("pk", flat=True).first()
+    key = (stamp, business_line or "")
+    if key not in _state_cache:
+        seen: dict[str, dict] = {}
+        for line, name in DEFAULT_POLICY.items():
+            if business_line and line != business_line:
+                continue
+            try:
+                _v, doc = policy_resolve(name=name)
+            except Exception:  # a policy not loaded yet offers no states
+                continue
+            for wf in workflows_from_document(doc).values():
+                if wf.business_line == line:
+                    for code, st in wf.states.items():
+                        seen.setdefault(code, dict(st.label))
+        if len(_state_cache) > 64:
+            _state_cache.clear()
+        _state_cache[key] = sorted(seen.items())
+    return sorted(((code, label(labels, code)) for code, labels in _state_cache[key]),
+                  key=lambda item: item[1])

@@ -228,3 +228,11 @@ def test_files_are_served_only_to_those_who_see_the_case(policies, clock, agent,
                          dealer=Dealer.objects.create(code="DX", name="外", region="east"))
     client.force_login(outsider)
     assert client.get(url).status_code == 404
+
+
+def test_state_filter_offers_the_workflow_states_by_name(policies, clock, agent, agent_client):
+    case = _open(agent)
+    page = agent_client.get(reverse("cases:list"), {"state": "verified"}).content.decode()
+    assert 'value="intake"' in page and case.number not in page
+    page = agent_client.get(reverse("cases:list"), {"state": "intake"}).content.decode()
+    assert case.number in page

@@ -20,7 +20,12 @@ from django.views.decorators.http import require_POST
 
 from aftersales.cases.models import Case, CaseKind
 from aftersales.cases.services import case_assign_round_robin, cases_assign_bulk
-from aftersales.cases.services.faces import SORTS, assignable_users, cases_for_list
+from aftersales.cases.services.faces import (
+    SORTS,
+    assignable_users,
+    cases_for_list,
+    state_choices,
+)
 from aftersales.cases.views.paging import CAP, CappedPaginator
 from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import ApplicationError
@@ -43,6 +48,7 @@ def _list(request: HttpRequest, *, mine: bool, title: str, preset: dict | None =
     context = {
         "title": title, "mine": mine, "page": page, "filters": filters, "sort": sort,
         "kinds": CaseKind.choices, "business_lines": BusinessLine.choices,
+        "states": state_choices(filters.get("business_line")),
         "query_no_page": urlencode({**base, "sort": sort}),
         "query_no_sort": urlencode(base),
         "can_assign": _can_assign(request.user),
