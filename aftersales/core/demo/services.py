@@ -35,20 +35,25 @@ def demo_exists() -> bool:
 
 
 def demo_load(*, seed: int = DEFAULT_SEED, today: date | None = None,
-              if_empty: bool = False, policies: bool = True) -> dict:
-    """Load the demo company; return a summary {created_orders, seconds, policies, skipped}.
+              if_empty: bool = False, policies: bool = True, cases: bool = True) -> dict:
+    """Load the demo company; return a summary {created_orders, seconds, policies, cases,
+    skipped}.
 
     `policies`: also load the shipped policies (when the policy app offers a loader).
+    `cases`: also play the demo after-sales cases and sweep their SLAs (issue 4; needs the
+    policies, which migrate loads too).
     """
     started = time.monotonic()
     if if_empty and demo_exists():
-        return {"skipped": True, "created_orders": 0, "policies": None,
+        return {"skipped": True, "created_orders": 0, "policies": None, "cases": None,
                 "seconds": round(time.monotonic() - started, 2)}
     today = today or timezone.localdate(timezone=TZ)
     created = _load(seed=seed, today=today)
     loaded = _load_policies() if policies else None
+    played = _load_cases(today=today) if cases else None
     return {"skipped": False, "created_orders": created, "policies": loaded,
-            "company": COMPANY_NAME, "seconds": round(time.monotonic() - started, 2)}
+            "cases": played, "company": COMPANY_NAME,
+            "seconds": round(time.monotonic() - started, 2)}
 
 
 @transaction.atomic
@@ -85,6 +90,21 @@ def _load_policies():
     except Exception as exc:  # the demo stays usable without policies; say why
         log.warning("demo: loading policies failed: %s", exc)
         return f"failed: {exc}"
+
+
+def _load_cases(*, today: date):
+    """The demo cases (aftersales.core.demo.cases) when the policies are there, else a reason."""
+    from aftersales.core.choices import DEFAULT_POLICY
+    from aftersales.policy.models import Policy
+
+    names = set(DEFAULT_POLICY.values())
+    have = set(Policy.objects.filter(name__in=names, versions__isnull=False)
+               .values_list("name", flat=True))
+    if have != names:
+        return f"policies missing: {', '.join(sorted(names - have))}"
+    from aftersales.core.demo.cases import load_cases
+
+    return load_cases(today=today)
 
 
 def home_url(role: str) -> str:

@@ -49,6 +49,15 @@ class Command(BaseCommand):
             _("Demo company %(company)s: %(orders)d new orders in %(seconds)s s.") % {
                 "company": result["company"], "orders": result["created_orders"],
                 "seconds": result["seconds"]}))
+        cases = result.get("cases")
+        if isinstance(cases, str):
+            self.stderr.write(_("Demo cases not loaded: %s") % cases)
+        elif cases is not None:
+            sweep = cases["sweep"]
+            self.stdout.write(_("Demo cases: %(cases)d new; SLA sweep: %(breached)d breaches, "
+                                "%(escalated)d escalations, %(fines)d fines.") % {
+                "cases": cases["created"], "breached": sweep["breached"],
+                "escalated": sweep["escalated"], "fines": sweep["fines"]})
         if isinstance(result["policies"], str):
             self.stderr.write(_("Policies not loaded: %s") % result["policies"])
         elif result["policies"] is not None:
