@@ -117,7 +117,8 @@ STORIES: list[Story] = [
        symptom="内胆涂层脱落", cats=("small_appliance",), skus=("WS-SA-001",),
        steps=ONLINE_OFFER + (("cgo", "decline_options"),
                              ("adjust", "120.00", "客户保留商品，补偿120元"),
-                             ("go", "request_adjustment_approval", "超出客服50元权限，申请主管审批"))),
+                             ("go", "request_adjustment_approval",
+                              "超出客服50元权限，申请主管审批"))),
     # accepted options waiting for the goods (S5.2-S5.4)
     st(ONLINE, "return", (2, "13:20"), "裤子腰围太大了，不合身，七天内申请退货。",
        symptom="不合身", cats=("apparel",), reason="no_reason", window=(1, 5),
@@ -286,7 +287,8 @@ STORIES: list[Story] = [
                        ("go", "quote_chargeable_repair"))),
 
     # ================= 电子模组 electronics rework (S8, S11) ==============================
-    st(ELECTRONICS, "repair", (0, "09:40"), "来料检验发现这批模组对焦不良，抽检50pcs有7pcs拍照模糊。",
+    st(ELECTRONICS, "repair", (0, "09:40"),
+       "来料检验发现这批模组对焦不良，抽检50pcs有7pcs拍照模糊。",
        symptom="对焦不良", cats=("camera_module",), qty=50, channel="email", key=False),
     st(ELECTRONICS, "complaint", (2, "08:30"),
        "产线急停！传感器模组批量测距不准，客户要求明天到现场处理。", symptom="测距不准",

@@ -139,7 +139,7 @@ def member_orders(today: date, now: datetime, rnd: random.Random, customers: dic
                          receiver_phone=customer.phone, receiver_address=customer.address,
                          note="门店下单" if offline else "")
 
-        def line(sku, qty, price=None, bundle=None):
+        def line(sku, qty, price=None, bundle=None, spec=spec):
             p = products[sku]
             spec.lines.append(LineSpec(sku, qty, p.list_price if price is None else price,
                                        points=p.points, bundle=bundle))

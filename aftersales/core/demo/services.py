@@ -9,7 +9,8 @@ nothing (issue 2 item 6).
 import logging
 import random
 import time
-from datetime import date, datetime, time as dtime
+from datetime import date, datetime
+from datetime import time as dtime
 
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse

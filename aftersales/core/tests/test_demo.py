@@ -14,8 +14,8 @@ from aftersales.accounts.models import User
 from aftersales.accounts.roles import ROLE_DEPARTMENT, Role
 from aftersales.catalog.models import PartPrice
 from aftersales.core.choices import BusinessLine
-from aftersales.core.demo.company import DEMO_PASSWORD
 from aftersales.core.demo import services
+from aftersales.core.demo.company import DEMO_PASSWORD
 from aftersales.core.demo.services import demo_load
 from aftersales.parties.models import Dealer, OutsourcedFactory
 from aftersales.sales.models import Order, OrderSource, Payment, WarrantyCard
@@ -23,7 +23,7 @@ from aftersales.sales.models import Order, OrderSource, Payment, WarrantyCard
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 6, 15)
-APPS = ("accounts", "parties", "catalog", "sales")
+APPS = ("accounts", "parties", "catalog", "sales", "cases")
 
 
 @pytest.fixture(autouse=True)
@@ -33,8 +33,11 @@ def fast_hasher(settings):
 
 
 def counts() -> dict[str, int]:
+    # The cases app's case-related rows: the demo cases are keyed (demo-<n>); the SLA sweep at
+    # load time is covered with a fixed load date in test_demo_cases.
     return {f"{label}.{model.__name__}": model.objects.count()
-            for label in APPS for model in apps.get_app_config(label).get_models()}
+            for label in APPS for model in apps.get_app_config(label).get_models()
+            if label != "cases" or model.__name__ in ("Case", "CaseLine", "CaseNumberSequence")}
 
 
 def run(*args) -> str:
@@ -49,30 +52,32 @@ def test_load_twice_changes_nothing_and_if_empty_is_a_no_op(monkeypatch):
     monkeypatch.setattr(services, "_load_policies", lambda: policy_calls.append(1) or [])
     real_load = services._load
     monkeypatch.setattr(services, "_load", lambda **kw: loads.append(1) or real_load(**kw))
-    run("load")
+    out = run("load")
     first = counts()
     assert first["sales.Order"] >= 300
+    assert first["cases.Case"] >= 40 and f" {first['cases.Case']} " in out  # summary line
     run("load", "--if-empty")
     assert counts() == first and len(loads) == 1  # nothing was even attempted
     run("load")
     assert counts() == first and len(loads) == 2
-    assert demo_load(if_empty=False, policies=False)["created_orders"] == 0
+    again = demo_load(if_empty=False, policies=False)
+    assert again["created_orders"] == 0 and again["cases"]["created"] == 0
     assert len(policy_calls) == 2  # policies come with the demo, not on the --if-empty no-op
 
 
 def test_load_is_deterministic_for_a_seed_and_date():
-    demo_load(today=TODAY, policies=False)
+    demo_load(today=TODAY, policies=False, cases=False)
     snapshot = list(Order.objects.order_by("number").values_list(
         "number", "customer__code", "placed_at", "total"))
     Order.objects.all().delete()
-    demo_load(today=TODAY, policies=False)
+    demo_load(today=TODAY, policies=False, cases=False)
     again = list(Order.objects.order_by("number").values_list(
         "number", "customer__code", "placed_at", "total"))
     assert again == snapshot
 
 
 def test_five_business_lines_over_the_last_18_months():
-    demo_load(today=TODAY, policies=False)
+    demo_load(today=TODAY, policies=False, cases=False)
     orders = Order.objects.all()
     assert set(orders.values_list("business_line", flat=True)) == set(BusinessLine.values)
     assert not orders.exclude(source=OrderSource.DEMO).exists()
@@ -96,7 +101,7 @@ def test_five_business_lines_over_the_last_18_months():
 
 
 def test_member_store_has_the_s4_1_price_list_and_promotional_bundles():
-    demo_load(today=TODAY, policies=False)
+    demo_load(today=TODAY, policies=False, cases=False)
     prices = {p.name: (p.price, p.unit) for p in PartPrice.objects.filter(valid_to=None)}
     assert prices["密封圈"] == (Decimal("1.50"), "个")
     assert prices["分流器(龙头)"] == (Decimal("180.00"), "个")
@@ -110,7 +115,7 @@ def test_member_store_has_the_s4_1_price_list_and_promotional_bundles():
 
 
 def test_warranty_cards_include_on_time_late_and_never_returned():
-    demo_load(today=TODAY, policies=False)
+    demo_load(today=TODAY, policies=False, cases=False)
     cards = list(WarrantyCard.objects.all())
     on_time = [c for c in cards if c.returned_on and c.returned_on <= c.sold_on + timedelta(20)]
     late = [c for c in cards if c.returned_on and c.returned_on > c.sold_on + timedelta(20)]
@@ -121,7 +126,7 @@ def test_warranty_cards_include_on_time_late_and_never_returned():
 
 
 def test_every_role_has_a_user_who_can_log_in(client):
-    demo_load(today=TODAY, policies=False)
+    demo_load(today=TODAY, policies=False, cases=False)
     for role in Role.values:
         user = User.objects.filter(groups__name=role).first()
         assert user is not None, role
