@@ -306,11 +306,13 @@ def _assign(case: Case, cast: _Cast) -> None:
     state = case_workflow(case).state(case.state)
     if not state.roles:
         return
-    for role in (Role.DEALER, Role.FACTORY):
+    # The 三包 office dispatches to the dealer (S10.2); the specialist to the factory (S2.6).
+    for role, dispatcher in ((Role.DEALER, Role.SALES_BRANCH),
+                             (Role.FACTORY, Role.SALES_SPECIALIST)):
         if role in state.roles and state.department is None:
             user = cast.for_role(role, case)
             if user is not None:
-                s.case_assign(case=case, actor=cast.by_role.get(Role.ADMIN), assignee=user)
+                s.case_assign(case=case, actor=cast.by_role.get(dispatcher), assignee=user)
             return
     if case.department_id is None:
         return
