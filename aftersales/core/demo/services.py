@@ -30,9 +30,14 @@ log = logging.getLogger(__name__)
 
 
 def demo_exists() -> bool:
-    """The demo company is there: its orders and its first user (a cheap check for --if-empty)."""
+    """The demo company is there: its orders, its first user and its cases (a cheap check for
+    --if-empty; a database loaded before the demo had cases gets them on the next run)."""
+    from aftersales.cases.models import Case
+    from aftersales.core.demo.cases import KEY_PREFIX
+
     return (Order.objects.filter(source=OrderSource.DEMO).exists()
-            and User.objects.filter(username="kefu").exists())
+            and User.objects.filter(username="kefu").exists()
+            and Case.objects.filter(idempotency_key__startswith=KEY_PREFIX).exists())
 
 
 def demo_load(*, seed: int = DEFAULT_SEED, today: date | None = None,
@@ -105,7 +110,12 @@ def _load_cases(*, today: date):
         return f"policies missing: {', '.join(sorted(names - have))}"
     from aftersales.core.demo.cases import load_cases
 
-    return load_cases(today=today)
+    try:
+        return load_cases(today=today)
+    except Exception as exc:  # the demo stays usable without its cases; say why
+        log.warning("demo: loading the cases failed", exc_info=True)
+        notes = "; ".join(getattr(exc, "__notes__", []))
+        return f"failed: {exc!r}" + (f" ({notes})" if notes else "")
 
 
 def home_url(role: str) -> str:
