@@ -23,7 +23,6 @@ from ninja.security import APIKeyHeader, django_auth
 
 from aftersales.cases import services as s
 from aftersales.cases.models import Case, CaseChannel, Priority
-from aftersales.cases.services.agreement import EVALUABLE
 from aftersales.cases.selectors import case_get_for_user, case_timeline
 from aftersales.cases.services.faces import cases_for_list, label, state_label
 from aftersales.core.api import ErrorOut
@@ -270,12 +269,15 @@ def case_list(request: HttpRequest, filters: Query[QueueFilters]):
 def case_create(request: HttpRequest, payload: CaseIn,
                 idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     """Intake from any channel (S1.1). With `phone` the order is verified in the same step."""
+    from aftersales.policy.selectors import order_with_request_data
     from aftersales.sales.models import Order
 
     order = None
     if payload.order_number:
-        order = Order.objects.select_related("customer").filter(
-            number=payload.order_number.strip()).first()
+        # Evaluating at once: the order with what the policy request reads, fetched once.
+        orders = (order_with_request_data() if payload.evaluate
+                  else Order.objects.select_related("customer"))
+        order = orders.filter(number=payload.order_number.strip()).first()
         if order is None:
             raise ValidationError(_("No order with this number."),
                                   fields={"order_number": _("not found")})
@@ -287,10 +289,8 @@ def case_create(request: HttpRequest, payload: CaseIn,
         reason=payload.reason, symptom=payload.symptom, description=payload.description,
         priority=payload.priority, contact_name=payload.contact_name,
         contact_phone=payload.contact_phone, contact_email=payload.contact_email,
-        idempotency_key=key)
+        idempotency_key=key, evaluate=payload.evaluate)
     created = getattr(case, "created", True)
-    if payload.evaluate and created and case.verified_at is not None and case.kind in EVALUABLE:
-        case = s.case_evaluate(case=case, actor=request.user)
     # Built from the case in hand: GET /cases/{number} has the lines, files and actions.
     return Status(201 if created else 200, {**_case_out(case), "verified": bool(case.verified_at),
                                             "decision": case.decision})

@@ -17,7 +17,8 @@ CUSTOMER = "customer"
 
 def _record(*, case: Case, kind: str, actor=None, actor_label: str = "", from_state: str = "",
             to_state: str = "", data: dict[str, Any] | None = None,
-            customer_visible: bool = False, at: datetime | None = None) -> CaseEvent:
+            customer_visible: bool = False, at: datetime | None = None,
+            save: bool = True) -> CaseEvent:
     if actor is not None and not getattr(actor, "pk", None):
         actor = None  # an AnonymousUser: the customer on the portal
     if actor is None and not actor_label:
@@ -25,13 +26,20 @@ def _record(*, case: Case, kind: str, actor=None, actor_label: str = "", from_st
     event = CaseEvent(case=case, kind=kind, actor=actor, actor_label=actor_label,
                       from_state=from_state, to_state=to_state, data=data or {},
                       customer_visible=customer_visible, at=at or timezone.now())
-    event.save(force_insert=True)
+    if save:
+        event.save(force_insert=True)
     return event
 
 
-def event_opened(*, case: Case, actor, actor_label: str = "", data: dict) -> CaseEvent:
+def events_save(events: list[CaseEvent]) -> None:
+    """Write events built with save=False in one INSERT (intake that also evaluates)."""
+    CaseEvent.objects.bulk_create(events)
+
+
+def event_opened(*, case: Case, actor, actor_label: str = "", data: dict,
+                 save: bool = True) -> CaseEvent:
     return _record(case=case, kind=EventKind.OPENED, actor=actor, actor_label=actor_label,
-                   to_state=case.state, data=data, customer_visible=True)
+                   to_state=case.state, data=data, customer_visible=True, save=save)
 
 
 def event_verified(*, case: Case, actor, data: dict) -> CaseEvent:
@@ -42,9 +50,9 @@ def event_problem_confirmed(*, case: Case, actor, data: dict) -> CaseEvent:
     return _record(case=case, kind=EventKind.PROBLEM_CONFIRMED, actor=actor, data=data)
 
 
-def event_evaluated(*, case: Case, actor, data: dict) -> CaseEvent:
+def event_evaluated(*, case: Case, actor, data: dict, save: bool = True) -> CaseEvent:
     return _record(case=case, kind=EventKind.EVALUATED, actor=actor, data=data,
-                   customer_visible=True)
+                   customer_visible=True, save=save)
 
 
 def event_option_accepted(*, case: Case, actor, actor_label: str = "", data: dict) -> CaseEvent:

@@ -85,15 +85,24 @@ def order_search(*, query: str, limit: int = 20) -> QuerySet:
             .filter(number__icontains=query).order_by("-placed_at")[:limit])
 
 
+def order_with_request_data() -> QuerySet:
+    """Orders with everything request_from_order reads: the order and its customer in one
+    query, the lines with product, category and bundle in one, their serials with the lot in
+    one, then one per other child table (payments, shipments, promotions, invoices, warranty
+    cards) — 8 queries, none per line."""
+    from aftersales.sales.models import Order, OrderLine, SerialNumber
+
+    lines = (OrderLine.objects.select_related("product__category", "bundle")
+             .prefetch_related(Prefetch("serials",
+                                        queryset=SerialNumber.objects.select_related("lot"))))
+    return (Order.objects.select_related("customer")
+            .prefetch_related(Prefetch("lines", queryset=lines), "payments", "shipments",
+                              "promotions", "invoices", "warranty_cards"))
+
+
 def order_for_request(*, number: str):
     """The order with everything request_from_order reads, prefetched; NotFound if missing."""
-    from aftersales.sales.models import Order
-
-    order = (Order.objects.select_related("customer")
-             .prefetch_related("lines__product__category", "lines__bundle",
-                               "lines__serials__lot", "payments", "shipments", "promotions",
-                               "invoices", "warranty_cards")
-             .filter(number=number).first())
+    order = order_with_request_data().filter(number=number).first()
     if order is None:
         raise NotFound(_("No order %(number)s.") % {"number": number}, code="unknown_order",
                        fields={"order": _("no such order")})

@@ -33,21 +33,36 @@ def case_policy_request(case: Case) -> dict:
     """The POLICY-API request for this case: its order, lines, conditions and evidence, under
     the policy version the case was opened with (the one in force when the customer bought,
     S9.7)."""
-    from aftersales.policy.engine.request import EVIDENCE
-    from aftersales.policy.selectors import order_for_request, request_from_order
+    from aftersales.policy.selectors import order_for_request
 
-    order = order_for_request(number=case.order.number)
+    version = case.policy_version
+    return policy_request_for(case, order=order_for_request(number=case.order.number),
+                              case_lines=list(case.lines.all()),
+                              policy=version.policy.name if version else None,
+                              policy_version=version.number if version else None)
+
+
+def policy_request_for(case: Case, *, order, case_lines, policy: str | None,
+                       policy_version: int | None) -> dict:
+    """The request from parts in hand (the order from order_with_request_data, the case lines
+    — saved or not): intake evaluates before anything is re-read (issue 4 item 11a)."""
+    from aftersales.policy.engine.request import EVIDENCE
+    from aftersales.policy.selectors import request_from_order
+
     index_of = {ln.pk: i for i, ln in enumerate(sorted(order.lines.all(),
                                                        key=lambda ln: ln.line_no))}
     items = [{"line": index_of[cl.order_line_id], "quantity": cl.quantity,
-              "condition": cl.condition or {}} for cl in case.lines.all()]
-    version = case.policy_version
+              "condition": cl.condition or {}} for cl in case_lines]
     return request_from_order(
         order, kind=case.kind, reason=case.reason or "other", items=items or None,
-        policy=version.policy.name if version else None,
-        policy_version=version.number if version else None, asked_at=case.created_at,
+        policy=policy, policy_version=policy_version, asked_at=case.created_at,
         evidence=[e for e in case.evidence or [] if e in EVIDENCE],
         damage_cause=case.damage_cause or None, exchange_for=case.exchange_for or None)
+
+
+def decision_event_data(decision: dict) -> dict:
+    return {"allowed": decision.get("allowed"), "policy": decision.get("policy"),
+            "options": [o.get("resolution") for o in decision.get("options") or []]}
 
 
 @transaction.atomic
@@ -71,9 +86,7 @@ def case_evaluate(*, case: Case, actor, expected_version: int | None = None) -> 
                                channel=EvaluationChannel.CASE)
     case.decision, case.decided_at = decision, now()
     save_case(case, ["decision", "decided_at"], actor)
-    events.event_evaluated(case=case, actor=staff(actor), data={
-        "allowed": decision.get("allowed"), "policy": decision.get("policy"),
-        "options": [o.get("resolution") for o in decision.get("options") or []]})
+    events.event_evaluated(case=case, actor=staff(actor), data=decision_event_data(decision))
     return case
 
 

@@ -26,6 +26,11 @@ from aftersales.cases.models import (
     CaseNumberSequence,
     Priority,
 )
+from aftersales.cases.services.agreement import (
+    EVALUABLE,
+    decision_event_data,
+    policy_request_for,
+)
 from aftersales.cases.services.common import (
     actor_label,
     actor_roles,
@@ -34,12 +39,16 @@ from aftersales.cases.services.common import (
     notify_customer,
     now,
     order_placed_date,
+    policy_name_for,
     resolve_policy,
     save_case,
     staff,
 )
 from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import PermissionDenied, ValidationError
+from aftersales.policy import documents
+from aftersales.policy.models import EvaluationChannel
+from aftersales.policy.services.evaluation import evaluation_log_record
 from aftersales.workflow.definitions import workflow_for
 
 
@@ -58,16 +67,35 @@ def phone_matches(order, phone: str) -> bool:
 
 
 def case_number_next(at=None) -> str:
-    """The next AS-<year>-<nnnnnn>; the year's sequence row is locked until commit."""
+    """The next AS-<year>-<nnnnnn>; the year's sequence row is locked until commit.
+
+    One ``UPDATE … RETURNING`` where the database has it (PostgreSQL, SQLite ≥ 3.35): the
+    row lock taken by the update keeps numbers unique under concurrent intake."""
     year = timezone.localtime(at or now(), SHANGHAI).year
-    if not CaseNumberSequence.objects.filter(year=year).update(last=F("last") + 1):
+    last = _sequence_bump(year)
+    if last is None:
         try:
             with transaction.atomic():
                 CaseNumberSequence.objects.create(year=year, last=1)
+            last = 1
         except IntegrityError:  # another intake created the row first
-            CaseNumberSequence.objects.filter(year=year).update(last=F("last") + 1)
-    last = CaseNumberSequence.objects.get(year=year).last
+            last = _sequence_bump(year)
     return f"AS-{year}-{last:06d}"
+
+
+def _sequence_bump(year: int) -> int | None:
+    """Increment the year's counter; its new value, or None when the year has no row yet."""
+    connection = transaction.get_connection()
+    if connection.features.can_return_rows_from_update:
+        table = connection.ops.quote_name(CaseNumberSequence._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f'UPDATE {table} SET "last" = "last" + 1 '  # noqa: S608
+                           'WHERE "year" = %s RETURNING "last"', [year])
+            row = cursor.fetchone()
+        return row[0] if row else None
+    if not CaseNumberSequence.objects.filter(year=year).update(last=F("last") + 1):
+        return None
+    return CaseNumberSequence.objects.values_list("last", flat=True).get(year=year)
 
 
 def _lines(order, lines: list[dict[str, Any]] | None) -> list[CaseLine]:
@@ -76,7 +104,9 @@ def _lines(order, lines: list[dict[str, Any]] | None) -> list[CaseLine]:
         return []
     if order is None:
         raise ValidationError(_("Lines need an order."), fields={"lines": _("no order given")})
-    by_id = {ol.pk: ol for ol in order.lines.select_related("product")}
+    prefetched = getattr(order, "_prefetched_objects_cache", {}).get("lines")
+    order_lines = prefetched if prefetched is not None else order.lines.select_related("product")
+    by_id = {ol.pk: ol for ol in order_lines}
     by_no = {ol.line_no: ol for ol in by_id.values()}
     wanted: dict[int, int] = defaultdict(int)
     out = []
@@ -112,12 +142,17 @@ def case_open(*, kind: str, channel: str, actor=None, order=None, customer=None,
               quantity_affected: int | None = None, priority: str = Priority.NORMAL,
               key_account: bool | None = None, evidence: list[str] | None = None,
               exchange_for: list[dict] | None = None, idempotency_key: str | None = None,
-              ) -> Case:
+              evaluate: bool = False) -> Case:
     """Open a case (S1.1) from any channel. Only an enquiry may come without an order (S1.2).
 
     With verify_phone the order is verified in the same step (the portal; an agent who has the
     caller's phone). The same idempotency_key returns the case it created the first time
     (``case.created`` tells which).
+
+    With evaluate=True a verified return, exchange, repair or refund is evaluated by the policy
+    engine in the same transaction (S1.4, as case_evaluate does: the decision on the case, one
+    evaluation log row, an "evaluated" event); pass an order from
+    policy.selectors.order_with_request_data so nothing is read twice (issue 4 item 11a).
     """
     if idempotency_key:
         existing = Case.objects.filter(idempotency_key=idempotency_key).first()
@@ -132,7 +167,7 @@ def case_open(*, kind: str, channel: str, actor=None, order=None, customer=None,
                      defect_category=defect_category, description=description,
                      quantity_affected=quantity_affected, priority=priority,
                      key_account=key_account, evidence=evidence, exchange_for=exchange_for,
-                     idempotency_key=idempotency_key)
+                     idempotency_key=idempotency_key, evaluate=evaluate)
     except IntegrityError:
         if idempotency_key and not transaction.get_connection().in_atomic_block:
             existing = Case.objects.filter(idempotency_key=idempotency_key).first()
@@ -148,7 +183,7 @@ def case_open(*, kind: str, channel: str, actor=None, order=None, customer=None,
 def _open(*, kind, channel, actor, order, customer, business_line, lines, verify_phone,
           contact_name, contact_phone, contact_email, reason, symptom, defect_category,
           description, quantity_affected, priority, key_account, evidence, exchange_for,
-          idempotency_key) -> Case:
+          idempotency_key, evaluate=False) -> Case:
     if kind not in CaseKind.values:
         raise ValidationError(_("Unknown case kind."), fields={"kind": _("unknown")})
     if priority not in Priority.values:
@@ -200,21 +235,50 @@ def _open(*, kind, channel, actor, order, customer, business_line, lines, verify
     initial = workflow.state(workflow.initial)
     if staff(actor) is not None and actor_roles(actor) & set(initial.roles):
         case.assignee, case.assigned_at = actor, at
+    evaluated = None
+    if evaluate and case.verified_at is not None and kind in EVALUABLE:
+        evaluated = _evaluate_new(case, order=order, case_lines=case_lines, version=version,
+                                  doc=doc, at=at)
     case.save(force_insert=True)
     for line in case_lines:
         line.case = case
     CaseLine.objects.bulk_create(case_lines)
-    events.event_opened(case=case, actor=staff(actor), actor_label=actor_label(actor), data={
-        "kind": kind, "channel": channel, "order": order.number if order else None,
-        "lines": [{"order_line": cl.order_line_id, "quantity": cl.quantity}
-                  for cl in case_lines],
-        "verified": case.verified_at is not None, "due_at": _iso(case.due_at),
-        "policy_version": version.pk,
-    })
+    opened = events.event_opened(
+        case=case, actor=staff(actor), actor_label=actor_label(actor), save=evaluated is None,
+        data={
+            "kind": kind, "channel": channel, "order": order.number if order else None,
+            "lines": [{"order_line": cl.order_line_id, "quantity": cl.quantity}
+                      for cl in case_lines],
+            "verified": case.verified_at is not None, "due_at": _iso(case.due_at),
+            "policy_version": version.pk,
+        })
+    if evaluated is not None:
+        log_version, request = evaluated
+        evaluation_log_record(data=request, decision=case.decision, version=log_version,
+                              actor=staff(actor), channel=EvaluationChannel.CASE)
+        events.events_save([opened, events.event_evaluated(
+            case=case, actor=staff(actor), data=decision_event_data(case.decision),
+            save=False)])
     notify_customer(case, topic="case_opened", subject=_("We have received your request"),
                     body=_("Your after-sales case %(number)s is open. We will reply by "
                            "%(due)s.") % {"number": case.number, "due": _local(case.due_at)})
     return case
+
+
+def _evaluate_new(case: Case, *, order, case_lines: list[CaseLine], version, doc, at):
+    """The policy decision for a case being opened (S1.4), from what intake holds in hand:
+    the version the case is opened under and its merged document (no second resolve), the
+    prefetched order, the unsaved lines. Sets case.decision; returns (version, request) for
+    the evaluation log."""
+    from aftersales.policy.services.evaluation import decide
+
+    case.created_at = at  # asked_at; the insert stamps its own creation time
+    request = policy_request_for(case, order=order, case_lines=case_lines,
+                                 policy=policy_name_for(case.business_line),
+                                 policy_version=version.number)
+    applied, decision = decide(request, version_override=(version, doc))
+    case.decision, case.decided_at = documents.jsonable(decision), at
+    return applied, request
 
 
 def _iso(value) -> str | None:

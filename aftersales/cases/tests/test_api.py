@@ -167,3 +167,39 @@ def test_openapi_lists_every_declared_error(client, db):
 def test_intake_can_evaluate_the_policy_at_once(api, order):
     body = api.post("", {**_intake(order), "evaluate": True}).json()
     assert body["decision"]["options"] and body["state"] == "intake"
+
+
+def test_intake_that_evaluates_does_it_in_one_transaction_and_few_queries(
+        api, order, django_assert_max_num_queries):
+    """Issue 4 item 11a: intake + evaluation write the case, its 2 lines, the decision, one
+    evaluation log row, the opened and evaluated events and one outbox row — in one
+    transaction, without per-line queries or re-reading what was written."""
+    from aftersales.cases.services import case_policy_request
+    from aftersales.notify.models import Message
+    from aftersales.policy.documents import jsonable
+    from aftersales.policy.models import EvaluationLog
+    from aftersales.policy.services.evaluation import decide
+
+    # a first intake warms the per-process caches (policy listing, calendar, workflows)
+    assert api.post("", {**_intake(order), "evaluate": True}).status_code == 201
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    with CaptureQueriesContext(connection) as ctx:
+        r = api.post("", {**_intake(order), "evaluate": True}, HTTP_IDEMPOTENCY_KEY="e-1")
+    assert len(ctx) <= 22, "\n".join(q["sql"][:140] for q in ctx.captured_queries)
+    assert r.status_code == 201
+    case = Case.objects.get(number=r.json()["number"])
+    assert case.decision == r.json()["decision"] and case.decided_at is not None
+    assert case.lines.count() == 2
+    assert list(case.events.values_list("kind", flat=True)) == ["opened", "evaluated"]
+    log = EvaluationLog.objects.latest("pk")
+    assert (log.order_number, log.channel, log.decision) == (order.number, "case",
+                                                             case.decision)
+    assert Message.objects.filter(case=case).count() == 1
+    # the same decision as evaluating the stored case afterwards (request built from the db)
+    _version, again = decide(case_policy_request(case))
+    assert jsonable(again) == case.decision
+    # and a retry with the key evaluates nothing again
+    assert api.post("", {**_intake(order), "evaluate": True},
+                    HTTP_IDEMPOTENCY_KEY="e-1").status_code == 200
+    assert EvaluationLog.objects.count() == 2
