@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -165,8 +165,12 @@ def queue_for_user(*, user, filters: dict[str, Any] | None = None, page: int = 1
                    per_page: int = 25) -> Page:
     """One page of the user's queue (a Django Page: iterate it, use .paginator for counts).
 
-    Fixed number of queries: the count and the page."""
-    paginator = Paginator(queue_cases(user, filters=filters), per_page)
+    Fixed number of queries: the count and the page. The count is capped (CappedPaginator:
+    exact up to CAP, then "more than CAP"): counting every match of a million open cases cost
+    the home page more than its whole budget (issue 4 item 11b)."""
+    from aftersales.cases.views.paging import CappedPaginator
+
+    paginator = CappedPaginator(queue_cases(user, filters=filters), per_page)
     return paginator.get_page(page)
 
 

@@ -52,6 +52,25 @@ def test_the_queue_lists_overdue_first_then_by_due_time_in_a_fixed_number_of_que
     assert len(queue_for_user(user=warehouse_only)) == 0
 
 
+def test_the_home_queue_counts_only_up_to_the_cap(policies, clock, agent, client,
+                                                 monkeypatch):
+    """Issue 4 item 11b: the home page's queue count stops at the cap (a million open cases
+    are not counted on every page view) and says "more than" beyond it."""
+    from aftersales.cases.views.paging import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    for _i in range(3):
+        _open(agent)
+    page = queue_for_user(user=agent, per_page=1)
+    assert page.paginator.capped and page.paginator.count == 3  # cap + 1: "more than 2"
+    client.force_login(agent)
+    body = client.get("/").content.decode()
+    assert "More than 2 cases in my queue" in body
+    monkeypatch.setattr(CappedPaginator, "cap", 10)
+    assert not queue_for_user(user=agent).paginator.capped
+    assert "More than" not in client.get("/").content.decode()
+
+
 def test_a_dealer_sees_only_their_own_companys_cases(policies, clock, agent, make_user):
     dealer = Dealer.objects.create(code="D1", name="经销商一", region="north")
     mine = _open(agent, dealer=dealer)

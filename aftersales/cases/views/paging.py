@@ -8,11 +8,13 @@ CAP = 10_000
 
 
 class CappedPaginator(Paginator):
+    cap = CAP
+
     @cached_property
     def count(self) -> int:
-        # Without ORDER BY the capped count stops after CAP + 1 matching rows.
-        return self.object_list.order_by()[:CAP + 1].count()
+        # Without ORDER BY the capped count stops after cap + 1 matching rows.
+        return self.object_list.order_by()[:self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
-        return self.count > CAP
+        return self.count > self.cap
