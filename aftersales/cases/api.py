@@ -269,15 +269,15 @@ def case_list(request: HttpRequest, filters: Query[QueueFilters]):
 def case_create(request: HttpRequest, payload: CaseIn,
                 idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     """Intake from any channel (S1.1). With `phone` the order is verified in the same step."""
-    from aftersales.policy.selectors import order_with_request_data
+    from aftersales.policy.selectors import order_request_data_get
     from aftersales.sales.models import Order
 
     order = None
     if payload.order_number:
+        number = payload.order_number.strip()
         # Evaluating at once: the order with what the policy request reads, fetched once.
-        orders = (order_with_request_data() if payload.evaluate
-                  else Order.objects.select_related("customer"))
-        order = orders.filter(number=payload.order_number.strip()).first()
+        order = (order_request_data_get(number=number) if payload.evaluate
+                 else Order.objects.select_related("customer").filter(number=number).first())
         if order is None:
             raise ValidationError(_("No order with this number."),
                                   fields={"order_number": _("not found")})

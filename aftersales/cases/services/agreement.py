@@ -44,7 +44,7 @@ def case_policy_request(case: Case) -> dict:
 
 def policy_request_for(case: Case, *, order, case_lines, policy: str | None,
                        policy_version: int | None) -> dict:
-    """The request from parts in hand (the order from order_with_request_data, the case lines
+    """The request from parts in hand (the order from order_request_data_get, the case lines
     — saved or not): intake evaluates before anything is re-read (issue 4 item 11a)."""
     from aftersales.policy.engine.request import EVIDENCE
     from aftersales.policy.selectors import request_from_order

@@ -152,9 +152,10 @@ def case_open(*, kind: str, channel: str, actor=None, order=None, customer=None,
     With evaluate=True a verified return, exchange, repair or refund is evaluated by the policy
     engine in the same transaction (S1.4, as case_evaluate does: the decision on the case, one
     evaluation log row, an "evaluated" event); pass an order from
-    policy.selectors.order_with_request_data so nothing is read twice (issue 4 item 11a).
+    policy.selectors.order_request_data_get so nothing is read twice (issue 4 item 11a).
     """
-    if idempotency_key:
+    # A retry is rare: ask only for the id first (a full Case row costs more to read).
+    if idempotency_key and Case.objects.filter(idempotency_key=idempotency_key).exists():
         existing = Case.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             existing.created = False
