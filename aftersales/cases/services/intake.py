@@ -180,11 +180,13 @@ def case_open(*, kind: str, channel: str, actor=None, order=None, customer=None,
     return case
 
 
-@transaction.atomic
 def _open(*, kind, channel, actor, order, customer, business_line, lines, verify_phone,
           contact_name, contact_phone, contact_email, reason, symptom, defect_category,
           description, quantity_affected, priority, key_account, evidence, exchange_for,
           idempotency_key, evaluate=False) -> Case:
+    """Checks, reads and the policy evaluation first; then one transaction writes everything,
+    so the write lock (SQLite) and the number row lock (PostgreSQL) are held only for the
+    writes, not for the reads and the engine (issue 4 item 11a)."""
     if kind not in CaseKind.values:
         raise ValidationError(_("Unknown case kind."), fields={"kind": _("unknown")})
     if priority not in Priority.values:
@@ -210,7 +212,7 @@ def _open(*, kind, channel, actor, order, customer, business_line, lines, verify
         raise ValidationError(_("The phone number does not match the order."),
                               code="verification_failed", fields={"phone": _("does not match")})
     case = Case(
-        number=case_number_next(at), kind=kind, channel=channel, business_line=business_line,
+        number="", kind=kind, channel=channel, business_line=business_line,
         customer=customer, order=order,
         contact_name=contact_name or (customer.name if customer else ""),
         contact_phone=contact_phone or (verify_phone or "") or (customer.phone if customer
@@ -240,29 +242,33 @@ def _open(*, kind, channel, actor, order, customer, business_line, lines, verify
     if evaluate and case.verified_at is not None and kind in EVALUABLE:
         evaluated = _evaluate_new(case, order=order, case_lines=case_lines, version=version,
                                   doc=doc, at=at)
-    case.save(force_insert=True)
-    for line in case_lines:
-        line.case = case
-    CaseLine.objects.bulk_create(case_lines)
-    opened = events.event_opened(
-        case=case, actor=staff(actor), actor_label=actor_label(actor), save=evaluated is None,
-        data={
-            "kind": kind, "channel": channel, "order": order.number if order else None,
-            "lines": [{"order_line": cl.order_line_id, "quantity": cl.quantity}
-                      for cl in case_lines],
-            "verified": case.verified_at is not None, "due_at": _iso(case.due_at),
-            "policy_version": version.pk,
-        })
-    if evaluated is not None:
-        log_version, request = evaluated
-        evaluation_log_record(data=request, decision=case.decision, version=log_version,
-                              actor=staff(actor), channel=EvaluationChannel.CASE)
-        events.events_save([opened, events.event_evaluated(
-            case=case, actor=staff(actor), data=decision_event_data(case.decision),
-            save=False)])
-    notify_customer(case, topic="case_opened", subject=_("We have received your request"),
-                    body=_("Your after-sales case %(number)s is open. We will reply by "
-                           "%(due)s.") % {"number": case.number, "due": _local(case.due_at)})
+    with transaction.atomic():
+        case.number = case_number_next(at)  # the row lock: taken last
+        case.save(force_insert=True)
+        for line in case_lines:
+            line.case = case
+        CaseLine.objects.bulk_create(case_lines)
+        opened = events.event_opened(
+            case=case, actor=staff(actor), actor_label=actor_label(actor),
+            save=evaluated is None, data={
+                "kind": kind, "channel": channel, "order": order.number if order else None,
+                "lines": [{"order_line": cl.order_line_id, "quantity": cl.quantity}
+                          for cl in case_lines],
+                "verified": case.verified_at is not None, "due_at": _iso(case.due_at),
+                "policy_version": version.pk,
+            })
+        if evaluated is not None:
+            log_version, request = evaluated
+            evaluation_log_record(data=request, decision=case.decision, version=log_version,
+                                  actor=staff(actor), channel=EvaluationChannel.CASE)
+            events.events_save([opened, events.event_evaluated(
+                case=case, actor=staff(actor), data=decision_event_data(case.decision),
+                save=False)])
+        notify_customer(case, topic="case_opened",
+                        subject=_("We have received your request"),
+                        body=_("Your after-sales case %(number)s is open. We will reply by "
+                               "%(due)s.") % {"number": case.number,
+                                              "due": _local(case.due_at)})
     return case
 
 
