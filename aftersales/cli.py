@@ -7,12 +7,22 @@ import sys
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aftersales.settings")
     from django.core.management import execute_from_command_line
+    from django.db.utils import OperationalError, ProgrammingError
 
     argv = sys.argv[:]
     argv[0] = "aftersales"
     if len(argv) == 1 or argv[1] in ("-h", "--help"):
         argv = [argv[0], "help"]
-    execute_from_command_line(argv)
+    try:
+        execute_from_command_line(argv)
+    except (OperationalError, ProgrammingError) as exc:
+        # An unmigrated or unreachable database: say what to do instead of a traceback.
+        sys.stderr.write(
+            f"aftersales: database error: {exc}\n"
+            "Is the database reachable and up to date? Run `aftersales migrate` "
+            "(or `make run`) first; DATABASE_URL selects the database.\n"
+        )
+        sys.exit(2)
 
 
 if __name__ == "__main__":
