@@ -69,3 +69,24 @@ def staff_login():
         page.wait_for_load_state()
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _setup_rows_after_flush(request):
+    """Transactional tests start from a flushed database; give them what migrate leaves behind.
+
+    A flush normally re-sends post_migrate (roles, calendar, shipped policies), but a flush that
+    follows a ``serialized_rollback`` test inhibits it, so the next transactional test would find
+    no role groups. Re-send it when the rows are missing.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    if not (transactional or {"transactional_db", "live_server"} & set(request.fixturenames)):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.exists():
+        from django.core.management.sql import emit_post_migrate_signal
+
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")

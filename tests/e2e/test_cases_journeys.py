@@ -148,7 +148,8 @@ def test_portal_return_processed_to_closure_and_rated(reference, live_server, pa
     p.locator("#customer-actions summary", has_text="运单号").first.click()
     p.locator("#t-ship_back").fill("SF1234567890")
     p.screenshot(path=f"{SHOTS}/portal-ship-back.png", full_page=True)
-    p.locator("#customer-actions button[type=submit]").first.click()
+    p.locator("#customer-actions details", has=p.locator("#t-ship_back")).locator(
+        "button[type=submit]").click()
     expect(p.locator("#case-error")).to_have_count(0)
     page.reload()
     expect(page.locator("#timeline")).to_contain_text("SF1234567890")
