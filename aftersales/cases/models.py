@@ -76,8 +76,11 @@ class Case(models.Model):
     business_line = models.CharField(_("business line"), max_length=20,
                                      choices=BusinessLine.choices)
     # --- who
+    # Foreign keys carry no single-column index unless a query needs one: the composite
+    # indexes in Meta serve the queues, and every index slows intake (issue 4 item 11a).
     customer = models.ForeignKey("parties.Customer", verbose_name=_("customer"), null=True,
-                                 blank=True, on_delete=models.PROTECT, related_name="cases")
+                                 blank=True, on_delete=models.PROTECT, related_name="cases",
+                                 db_index=False)  # case_customer (customer, created_at) serves
     contact_name = models.CharField(_("contact name"), max_length=80, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True,
                                      db_index=True)
@@ -89,11 +92,11 @@ class Case(models.Model):
                                 related_name="cases")  # S2.6 routing
     # --- what was bought (S1.2)
     order = models.ForeignKey("sales.Order", verbose_name=_("order"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="cases")
+                              on_delete=models.PROTECT, related_name="cases", db_index=False)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("verified by"),
                                     null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+                                    related_name="+", db_index=False)
     # --- the problem (S1.1, S1.3)
     reason = models.CharField(_("reason"), max_length=30, blank=True)  # POLICY-API reason codes
     symptom = models.CharField(_("symptom"), max_length=200, blank=True)
@@ -113,10 +116,10 @@ class Case(models.Model):
     key_account = models.BooleanField(_("key account"), default=False)  # 重点客户
     department = models.ForeignKey("accounts.Department", verbose_name=_("department"),
                                    null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="cases")
+                                   related_name="cases", db_index=False)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True,
                                  blank=True, on_delete=models.SET_NULL,
-                                 related_name="assigned_cases")
+                                 related_name="assigned_cases", db_index=False)
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     # --- workflow
     workflow_key = models.CharField(_("workflow"), max_length=80)
@@ -128,7 +131,7 @@ class Case(models.Model):
     # --- policy decision (S1.4, S9.7)
     policy_version = models.ForeignKey("policy.PolicyVersion", verbose_name=_("policy version"),
                                        null=True, blank=True, on_delete=models.PROTECT,
-                                       related_name="cases")
+                                       related_name="cases", db_index=False)
     decision = models.JSONField(_("decision"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     # --- agreement (S1.5)
@@ -142,10 +145,10 @@ class Case(models.Model):
                                          choices=AdjustmentStatus.choices)
     adjusted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("adjusted by"),
                                     null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+                                    related_name="+", db_index=False)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"),
                                     null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+                                    related_name="+", db_index=False)
     resolution = models.CharField(_("resolution"), max_length=20, blank=True)
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
     appeal_count = models.PositiveIntegerField(_("appeals"), default=0)  # S9.3
@@ -176,10 +179,10 @@ class Case(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)  # optimistic lock
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
                                    null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+                                   related_name="+", db_index=False)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("last changed by"),
                                    null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+                                   related_name="+", db_index=False)
     updated_by_label = models.CharField(_("last changed by (label)"), max_length=80, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
