@@ -154,8 +154,8 @@ def case_open(*, kind: str, channel: str, actor=None, order=None, customer=None,
     evaluation log row, an "evaluated" event); pass an order from
     policy.selectors.order_request_data_get so nothing is read twice (issue 4 item 11a).
     """
-    # A retry is rare: ask only for the id first (a full Case row costs more to read).
-    if idempotency_key and Case.objects.filter(idempotency_key=idempotency_key).exists():
+    # A retry is rare: ask only for existence first, in a fixed statement (no ORM compile).
+    if idempotency_key and _key_taken(idempotency_key):
         existing = Case.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             existing.created = False
@@ -178,6 +178,21 @@ def case_open(*, kind: str, channel: str, actor=None, order=None, customer=None,
         raise
     case.created = True
     return case
+
+
+def _key_taken(key: str) -> bool:
+    connection = transaction.get_connection()
+    sql = _KEY_SQL.get(connection.vendor)
+    if sql is None:
+        q = connection.ops.quote_name
+        sql = _KEY_SQL[connection.vendor] = (
+            f"SELECT 1 FROM {q(Case._meta.db_table)} WHERE {q('idempotency_key')} = %s LIMIT 1")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key])
+        return cursor.fetchone() is not None
+
+
+_KEY_SQL: dict[str, str] = {}
 
 
 def _open(*, kind, channel, actor, order, customer, business_line, lines, verify_phone,
