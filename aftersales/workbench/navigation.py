@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.roles import Role
+from aftersales.accounts.roles import SUPERVISOR_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ def resolve_url_name(url_name: str) -> str | None:
 
 
 STAFF_ROLES = frozenset(set(Role.values) - {Role.DEALER, Role.FACTORY})
+# Who reads the fine ledger (S3.4): finance, the cashier and the supervisors.
+FINE_ROLES = frozenset(SUPERVISOR_ROLES | {Role.FINANCE, Role.CASHIER, Role.ADMIN})
 MONEY_ROLES = frozenset({Role.FINANCE, Role.CASHIER, Role.CS_SUPERVISOR, Role.MANAGEMENT,
                          Role.SALES_SUPERVISOR, Role.SALES_VP})
 
@@ -60,9 +62,11 @@ MENU: tuple[Group, ...] = (
     )),
     Group(_("After-sales cases"), "cases", (  # 售后单
         Entry(_("All cases"), "cases:list"),
+        Entry(_("Overdue"), "cases:overdue"),
         Entry(_("New case"), "cases:create", roles=STAFF_ROLES | {Role.DEALER}),
         Entry(_("Policy check"), "policy:evaluate", roles=STAFF_ROLES),
-        Entry(_("Import"), "imports:index", roles=STAFF_ROLES),
+        Entry(_("Import"), "admin:imports_importrun_upload", perm="imports.add_importrun",
+              staff=True),
     )),
     Group(_("Returns & receipts"), "logistics", (  # 退货收货
         Entry(_("Return authorizations"), "logistics:rma_list"),
@@ -76,7 +80,7 @@ MENU: tuple[Group, ...] = (
     Group(_("Refunds"), "finance", (  # 退款
         Entry(_("Refunds"), "finance:refund_list", roles=MONEY_ROLES),
         Entry(_("Payments due from customers"), "finance:collection_list", roles=MONEY_ROLES),
-        Entry(_("Fines"), "finance:fine_list", roles=MONEY_ROLES),
+        Entry(_("Fines"), "cases:fines", roles=FINE_ROLES),
         Entry(_("Supplier claims"), "finance:supplier_claim_list", roles=MONEY_ROLES),
     )),
     Group(_("Dealers"), "dealers", (  # 经销商
@@ -123,11 +127,13 @@ ROLE_SHORTCUTS: dict[str, tuple[Entry, ...]] = {
     Role.CUSTOMER_SERVICE: (
         Entry(_("New case"), "cases:create"), Entry(_("Find a case or order"), "cases:search"),
         Entry(_("All cases"), "cases:list"),
+        Entry(_("Overdue"), "cases:overdue"),
         Entry(_("Policy check"), "policy:evaluate"),
         Entry(_("Customers"), "admin:parties_customer_changelist", staff=True),
     ),
     Role.CS_SUPERVISOR: (
-        Entry(_("All cases"), "cases:list"), Entry(_("Overdue cases"), "cases:overdue"),
+        Entry(_("All cases"), "cases:list"),
+        Entry(_("Overdue"), "cases:overdue"), Entry(_("Overdue cases"), "cases:overdue"),
         Entry(_("Reports"), "reports:index"),
     ),
     Role.SALES_SPECIALIST: (Entry(_("All cases"), "cases:list"),
