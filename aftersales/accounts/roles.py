@@ -8,6 +8,7 @@ workflow in the policy; the model permissions here govern the reference-data adm
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DepartmentCode(models.TextChoices):
@@ -37,19 +38,19 @@ class Role(models.TextChoices):
     QUALITY = "quality", _("Quality engineer")  # 品质部 S2.1, S8.3
     QUALITY_FOLLOWER = "quality_follower", _("Quality after-sales follower")  # 品质售后跟单 S2.1
     QUALITY_SUPERVISOR = "quality_supervisor", _("Quality supervisor")  # 品质主管
-    PRODUCTION = "production", _("Production")  # 生产部 S8.3
+    PRODUCTION = "production", pgettext_lazy("role", "Production")  # 生产部 S8.3
     PRODUCTION_ENGINEERING = "production_engineering", _("Production engineer")  # 生产工程 S8.3
     RND = "rnd", _("R&D engineer")  # 研发 S8.3
     REPAIR_TECHNICIAN = "repair_technician", _("Repair technician")  # 售后维修 S11.1
     FIELD_ENGINEER = "field_engineer", _("Field service engineer")  # 现场工程师 S11.2
     PMC = "pmc", _("PMC planner")  # PMC S11.7
-    PURCHASING = "purchasing", _("Purchasing")  # 采购 S3.5
+    PURCHASING = "purchasing", pgettext_lazy("role", "Purchasing")  # 采购 S3.5
     WAREHOUSE = "warehouse", _("Warehouse clerk")  # 仓库 S3.3
-    FINANCE = "finance", _("Finance")  # 财务 S7.2, S3.4
-    CASHIER = "cashier", _("Cashier")  # 出纳 S4.3
+    FINANCE = "finance", pgettext_lazy("role", "Finance")  # 财务 S7.2, S3.4
+    CASHIER = "cashier", pgettext_lazy("role", "Cashier")  # 出纳 S4.3
     SALES_BRANCH = "sales_branch", _("Sales branch (三包 office)")  # 销售分公司 S10.1
     TECHNICAL = "technical", _("Technical appraiser")  # 技术部 S10.1
-    MANAGEMENT = "management", _("Management")  # 管理层 S7.3
+    MANAGEMENT = "management", pgettext_lazy("role", "Management")  # 管理层 S7.3
     DEALER = "dealer", _("Dealer")  # 经销商 S10
     FACTORY = "factory", _("Outsourced factory")  # 外协厂 S2
     ADMIN = "admin", _("System administrator")  # 系统管理员
