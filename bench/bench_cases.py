@@ -26,7 +26,8 @@ import threading
 import time
 from pathlib import Path
 
-from bench import figure, quick as quick_mode
+from bench import figure
+from bench import quick as quick_mode
 
 NAME = "cases"
 ROOT = Path(__file__).resolve().parent.parent

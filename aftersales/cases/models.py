@@ -68,6 +68,9 @@ class CaseNumberSequence(models.Model):
         verbose_name = _("case number sequence")
         verbose_name_plural = _("case number sequences")
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
 
 class Case(models.Model):
     number = models.CharField(_("case number"), max_length=20, unique=True)  # AS-2026-000123

@@ -50,3 +50,6 @@ class BenchPing(models.Model):
     class Meta:
         verbose_name = _("benchmark ping")
         verbose_name_plural = _("benchmark pings")
+
+    def __str__(self) -> str:
+        return f"ping {self.pk}"

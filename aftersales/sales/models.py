@@ -131,6 +131,9 @@ class Promotion(models.Model):
         verbose_name = _("promotion")
         verbose_name_plural = _("promotions")
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.threshold}/{self.discount}"
+
 
 class Payment(models.Model):
     order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE,

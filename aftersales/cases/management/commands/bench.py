@@ -111,7 +111,7 @@ def fast_insert(model, rows: list[dict]) -> None:
                 cp.write_row([json.dumps(row[n]) if n in json_fields and n in row
                               else (json.dumps(f.get_default()) if n in json_fields
                                     else row[n] if n in row else raw_defaults[n])
-                              for n, f in zip(names, fields)])
+                              for n, f in zip(names, fields, strict=True)])
         return
     params = []
     for row in rows:
@@ -200,7 +200,7 @@ def seed_cases(*, cases: int, open_share: float, due_share: float, orders: int,
                 "department_id": depts.get(dept), "due_at": due,
                 "sla_next_check_at": next_check,
                 "sla_clock": (st.sla.clock or "") if st.sla else "", "closed_at": closed_at,
-                "portal_salt": "%032x" % rng.getrandbits(128), "created_at": created,
+                "portal_salt": f"{rng.getrandbits(128):032x}", "created_at": created,
                 "updated_at": created})
             lines.append({"case_id": case_id, "order_line_id": line_of[order.pk],
                           "quantity": 1})

@@ -200,7 +200,8 @@ class QuantityLimitParams(Params):
 @rule_kind(
     "quantity_limit", phase="eligibility", params=QuantityLimitParams,
     passed=("{what}本单{count}件，不超过{max}件", "{count} of {what} in this order, at most {max}"),
-    failed=("{what}每单限{max}件，本次{count}件", "at most {max} of {what} per order; asked {count}"),
+    failed=("{what}每单限{max}件，本次{count}件",
+            "at most {max} of {what} per order; asked {count}"),
 )
 def quantity_limit(ctx, rule) -> None:
     """At most max_quantity units of the named products per order (S4.2 三七葡萄籽胶囊 2 瓶)."""

@@ -51,7 +51,8 @@ def shipping(ctx, rule) -> None:
             break
         opt.shipping_paid_by = payer
         summary.append(f"{opt.resolution} → {payer}")
-        summary_zh.append(f"{RES_ZH[opt.resolution]}由{'客户' if payer == 'customer' else '公司'}承担")
+        who_zh = "客户" if payer == "customer" else "公司"
+        summary_zh.append(f"{RES_ZH[opt.resolution]}由{who_zh}承担")
     if ctx.options:
         ctx.say(rule, True, {"summary": "; ".join(summary), "summary_zh": "；".join(summary_zh)})
 

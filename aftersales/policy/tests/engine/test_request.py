@@ -1,6 +1,6 @@
 """parse_request: POLICY-API "Request" — invalid input is an error naming the field."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -18,7 +18,7 @@ def test_valid_request_parses_with_beijing_time_for_naive_times():
     req = parse_request(data)
     # then
     assert req.asked_at.utcoffset() == timedelta(hours=8)
-    assert req.asked_at.astimezone(timezone.utc) == datetime(2025, 3, 8, 2, tzinfo=timezone.utc)
+    assert req.asked_at.astimezone(UTC) == datetime(2025, 3, 8, 2, tzinfo=UTC)
     assert req.items[0].line.unit_price == Decimal("300.00")
     assert req.reason == "no_reason"
 
