@@ -154,8 +154,9 @@ def case_open(*, kind: str, channel: str, actor=None, order=None, customer=None,
     evaluation log row, an "evaluated" event); pass an order from
     policy.selectors.order_request_data_get so nothing is read twice (issue 4 item 11a).
     """
-    # A retry is rare: ask only for existence first, in a fixed statement (no ORM compile).
-    if idempotency_key and _key_taken(idempotency_key):
+    # A retry is rare: ask only for existence first, in a fixed statement (no ORM compile)
+    # that also reads the actor's roles, which opening checks (issue 4 item 11a).
+    if idempotency_key and _key_taken(idempotency_key, actor=actor):
         existing = Case.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             existing.created = False
@@ -180,19 +181,35 @@ def case_open(*, kind: str, channel: str, actor=None, order=None, customer=None,
     return case
 
 
-def _key_taken(key: str) -> bool:
+def _key_taken(key: str, *, actor=None) -> bool:
+    """Whether a case has this idempotency key; in the same statement, a staff actor's role
+    codes (User.role_codes' cache) when not read yet."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
     connection = transaction.get_connection()
-    sql = _KEY_SQL.get(connection.vendor)
+    roles_for = (actor.pk if staff(actor) is not None and not hasattr(actor, "_role_codes")
+                 else None)
+    sql = _KEY_SQL.get((connection.vendor, roles_for is not None))
     if sql is None:
         q = connection.ops.quote_name
-        sql = _KEY_SQL[connection.vendor] = (
-            f"SELECT 1 FROM {q(Case._meta.db_table)} WHERE {q('idempotency_key')} = %s LIMIT 1")
+        sql = (f"SELECT 'k', NULL FROM {q(Case._meta.db_table)} "  # noqa: S608
+               f"WHERE {q('idempotency_key')} = %s")
+        if roles_for is not None:
+            through = get_user_model().groups.through._meta.db_table
+            sql += (f" UNION ALL SELECT 'r', g.{q('name')} FROM {q(Group._meta.db_table)} g "
+                    f"INNER JOIN {q(through)} ug ON ug.{q('group_id')} = g.{q('id')} "
+                    f"WHERE ug.{q('user_id')} = %s")
+        _KEY_SQL[(connection.vendor, roles_for is not None)] = sql
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key])
-        return cursor.fetchone() is not None
+        cursor.execute(sql, [key] if roles_for is None else [key, roles_for])
+        rows = cursor.fetchall()
+    if roles_for is not None:
+        actor._role_codes = {name for tag, name in rows if tag == "r"}
+    return any(tag == "k" for tag, _name in rows)
 
 
-_KEY_SQL: dict[str, str] = {}
+_KEY_SQL: dict[tuple[str, bool], str] = {}
 
 
 def _open(*, kind, channel, actor, order, customer, business_line, lines, verify_phone,
