@@ -21,12 +21,14 @@ line (the file ``policies/<name>.workflow.yaml``)::
                    escalate_to, fine, source}}
         transitions:
           <code>: {from: [..], to: .., roles: [..], requires: [..], forbids: [..], label,
-                   reason_required, customer, sets: {..}, rule}
+                   reason_required, customer, notify, sets: {..}, rule}
 
 ``sets`` is what the transition records on the case: ``facts`` (Requirement codes the case has
 from then on, e.g. finance_approval) and case fields such as ``resolution`` or
 ``responsibility``. ``customer: true`` lets the customer make it on the portal (pseudo-role
 vocabulary.CUSTOMER). ``forbids`` lists facts that must be absent (routing).
+``notify: customer`` marks a customer-visible step: making it queues a message to the customer
+(issue 4 item 9; S5.1, S5.2, S7.2, S9.3); internal steps (``notify: none``, the default) don't.
 
 This module turns that into frozen dataclasses and rejects a bad document with a
 ValidationError naming the source, the path and the problem.
@@ -75,6 +77,7 @@ _BUSINESS_LINES = frozenset(BusinessLine.values)
 _CATEGORIES = frozenset(Category.values)
 _UNITS = frozenset(SlaUnit.values)
 _CASE_KINDS = frozenset(CASE_KINDS)
+_NOTIFY_CUSTOMER, _NOTIFY_NONE = "customer", "none"  # values of a transition's ``notify``
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,7 @@ class Transition:
     sets: Mapping[str, Any] = EMPTY
     forbids: tuple[str, ...] = ()  # facts that must be absent (routing: not key account, …)
     rule: str = ""  # the requirement id it comes from
+    notify_customer: bool = False  # a customer-visible step: the customer is told (item 9)
 
 
 @dataclass(frozen=True)
@@ -264,6 +268,15 @@ class _Parser:
         if value not in ROLE_CODES:
             raise self.fail(path, gettext("unknown role %(value)r") % {"value": value})
         return value
+
+    def notify(self, value: Any, path: str) -> bool:
+        """``notify: customer`` (a customer-visible step) or ``none``/absent (internal)."""
+        if value is None or value == _NOTIFY_NONE:
+            return False
+        if value == _NOTIFY_CUSTOMER:
+            return True
+        raise self.fail(path, gettext("unknown notify target %(value)r; use %(allowed)s")
+                        % {"value": value, "allowed": f"{_NOTIFY_CUSTOMER}, {_NOTIFY_NONE}"})
 
     def check_keys(self, m: Mapping[str, Any], path: str, allowed: set[str]) -> None:
         for k in m:
@@ -400,7 +413,8 @@ class _Parser:
             tp = f"{path}.transitions.{code}"
             tm = self.mapping(t, tp)
             self.check_keys(tm, tp, {"from", "to", "roles", "requires", "forbids", "label",
-                                     "reason_required", "customer", "sets", "rule"})
+                                     "reason_required", "customer", "notify", "sets",
+                                     "rule"})
             src = self.string_list(tm.get("from"), f"{tp}.from", set(states), "state")
             if not src:
                 raise self.fail(f"{tp}.from", gettext("is required"))
@@ -426,6 +440,7 @@ class _Parser:
                 reason_required=bool(tm.get("reason_required", False)),
                 customer=customer, sets=MappingProxyType(sets),
                 rule=str(tm.get("rule") or ""),
+                notify_customer=self.notify(tm.get("notify"), f"{tp}.notify"),
             ))
 
         authority = {}

@@ -77,6 +77,9 @@ def case_transition(*, case: Case, actor, transition: str, reason: str | None = 
                     note: str = "", expected_version: int | None = None) -> Case:
     """Make a workflow transition as `actor` (a user, or None for the customer on the portal).
 
+    The customer is sent a message only when the workflow marks the transition
+    ``notify: customer`` (a customer-visible step, issue 4 item 9).
+
     Refused, with nothing changed, when the state doesn't allow it, no role of the actor may
     make it, a requirement is missing, or the case changed since `expected_version`.
     """
@@ -88,11 +91,12 @@ def case_transition(*, case: Case, actor, transition: str, reason: str | None = 
     events.event_transitioned(case=case, actor=staff(actor), actor_label=actor_label(actor),
                               from_state=from_state,
                               data=_transition_data(t, case, reason, note))
-    state = workflow.state(case.state)
-    notify_customer(case, topic="case_transitioned",
-                    subject=_label(state.label, case.state),
-                    body=_("Your case %(number)s is now: %(state)s.")
-                    % {"number": case.number, "state": _label(state.label, case.state)})
+    if t.notify_customer:  # only customer-visible steps are told (item 9; `notify` in data)
+        state = workflow.state(case.state)
+        notify_customer(case, topic="case_transitioned",
+                        subject=_label(state.label, case.state),
+                        body=_("Your case %(number)s is now: %(state)s.")
+                        % {"number": case.number, "state": _label(state.label, case.state)})
     return case
 
 

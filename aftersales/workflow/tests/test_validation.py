@@ -136,3 +136,17 @@ def test_policy_loader_runs_our_validator_on_every_shipped_document():
     with pytest.raises(ValidationError) as exc:
         documents.section_validators()["workflow"](broken, source="acme.yaml")
     assert exc.value.extra["path"] == "workflow.workflows.w.states.a.roles[0]"
+
+
+def test_notify_marks_customer_visible_steps_and_rejects_bad_values():
+    """Issue 4 item 9: `notify: customer` marks a customer-visible step; default internal."""
+    doc = copy.deepcopy(BASE)
+    assert parse_section(doc, source="acme")["w"].transition("go").notify_customer is False
+    doc["workflows"]["w"]["transitions"]["go"]["notify"] = "customer"
+    assert parse_section(doc, source="acme")["w"].transition("go").notify_customer is True
+    doc["workflows"]["w"]["transitions"]["go"]["notify"] = "none"
+    assert parse_section(doc, source="acme")["w"].transition("go").notify_customer is False
+    for value in ("supervisor", True, ["customer"]):
+        path, msg = bad(lambda w, v=value: w["transitions"]["go"].update(notify=v))
+        assert path == "workflow.workflows.w.transitions.go.notify"
+        assert "customer" in msg and repr(value) in msg

@@ -1,0 +1,70 @@
+"""Only customer-visible steps queue a message (issue 4 item 9; S5.1, S5.2, S7.2, S9.3): the
+workflow data marks them with `notify: customer`; internal steps (verification, finance
+approval, quality judgment …) tell the customer nothing."""
+
+from aftersales.cases import services as s
+from aftersales.cases.services.common import case_workflow
+from aftersales.cases.tests import factories as f
+from aftersales.notify.models import Message
+
+
+def _return_case(agent):
+    order = f.order(lines=[(f.product(), 2, "300.00")])
+    case = s.case_open(kind="return", channel="web_portal", actor=None, order=order,
+                       verify_phone=order.customer.phone, reason="no_reason",
+                       description="尺码不合适", lines=[{"line_no": 1, "quantity": 1,
+                       "condition": {"unused": True, "packaging_intact": True,
+                                     "tags_attached": True, "all_parts_present": True}}])
+    return case, order.customer
+
+
+def test_internal_transitions_queue_no_message_and_visible_ones_exactly_one(
+        policies, clock, agent):
+    case, customer = _return_case(agent)
+    opened = Message.objects.filter(case=case).count()
+    assert opened == 1  # the intake confirmation (S5.1)
+
+    # internal steps: verification and problem confirmation tell the customer nothing
+    case = s.case_transition(case=case, actor=agent, transition="verify")
+    case = s.case_confirm_problem(case=case, actor=agent, symptom="尺码偏小", quantity_affected=1)
+    case = s.case_transition(case=case, actor=agent, transition="confirm_problem")
+    assert Message.objects.filter(case=case).count() == opened
+
+    # the review result with the options (S9.3) is customer-visible: exactly one message
+    case = s.case_evaluate(case=case, actor=agent)
+    case = s.case_transition(case=case, actor=agent, transition="offer_options")
+    sent = Message.objects.filter(case=case, topic="case_transitioned")
+    assert sent.count() == 1
+    assert sent.get().recipient == customer.email and case.number in sent.get().subject
+
+
+def test_finance_approval_is_internal_and_refund_paid_is_told(policies, clock, agent,
+                                                              make_user):
+    warehouse, finance = make_user("warehouse"), make_user("finance")
+    case, _customer = _return_case(agent)
+    case = s.case_transition(case=case, actor=agent, transition="verify")
+    case = s.case_confirm_problem(case=case, actor=agent, symptom="尺码偏小", quantity_affected=1)
+    case = s.case_transition(case=case, actor=agent, transition="confirm_problem")
+    case = s.case_evaluate(case=case, actor=agent)
+    case = s.case_transition(case=case, actor=agent, transition="offer_options")
+    case = s.case_accept_option(case=case, actor=None, option=0)
+    case = s.case_transition(case=case, actor=agent, transition="send_return_instructions")
+    case = s.case_record_fact(case=case, actor=agent, fact="tracking_number",
+                              data={"tracking_no": "SF123"})
+    case = s.case_transition(case=case, actor=None, transition="ship_back")
+    case = s.case_record_fact(case=case, actor=warehouse, fact="goods_received")
+    case = s.case_transition(case=case, actor=warehouse, transition="receive")
+    case = s.case_record_fact(case=case, actor=warehouse, fact="inspection_passed")
+    case = s.case_transition(case=case, actor=warehouse, transition="inspect")
+
+    def told() -> int:
+        return Message.objects.filter(case=case, topic="case_transitioned").count()
+
+    before = told()
+    case = s.case_transition(case=case, actor=agent, transition="submit_refund")
+    case = s.case_transition(case=case, actor=finance, transition="approve_refund")
+    assert told() == before  # the customer-service review and finance approval are internal
+    case = s.case_record_fact(case=case, actor=finance, fact="refund_paid")
+    case = s.case_transition(case=case, actor=finance, transition="pay_refund")
+    assert told() == before + 1  # refund paid (S5.5, S7.2)
+    assert case_workflow(case).transition("pay_refund").notify_customer
