@@ -49,6 +49,7 @@ class FineAdmin(ReadOnly):
 
 @admin.register(Escalation)
 class EscalationAdmin(ReadOnly):
-    list_display = ["at", "case", "state", "due_at", "escalated_to", "department", "resolved_at"]
-    list_filter = ["department", "resolved_at"]
+    list_display = ["at", "case", "kind", "state", "due_at", "escalated_to", "department",
+                    "resolved_at"]
+    list_filter = ["kind", "department", "resolved_at"]
     list_select_related = ["case", "escalated_to", "department"]

@@ -167,6 +167,9 @@ class Case(models.Model):
                                                 blank=True)
     breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    # S9.2: when the sweep escalated the end-to-end breach — once per case, never reset.
+    end_to_end_escalated_at = models.DateTimeField(_("end-to-end breach escalated at"),
+                                                   null=True, blank=True)
     # When the sweep must next look at this case (the due time, then each further day late
     # while a per-day fine runs); NULL when there is nothing to watch. Indexed for the sweep.
     sla_next_check_at = models.DateTimeField(_("next SLA check"), null=True, blank=True)
@@ -203,6 +206,11 @@ class Case(models.Model):
             models.Index(fields=["customer", "created_at"], name="case_customer"),
             models.Index(fields=["order"], name="case_order"),
             models.Index(fields=["state_category", "due_at"], name="case_category_due"),
+            # The sweep's end-to-end look (S9.2): running clocks not yet escalated only.
+            models.Index(fields=["end_to_end_due_at"], name="case_e2e_due_unescalated",
+                         condition=Q(end_to_end_due_at__isnull=False,
+                                     end_to_end_paused_at__isnull=True,
+                                     end_to_end_escalated_at__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(
@@ -415,11 +423,19 @@ class Fine(models.Model):
         return f"{self.rule} ¥{self.amount}"
 
 
+class EscalationKind(models.TextChoices):
+    STEP = "step", _("Step overdue")
+    END_TO_END = "end_to_end", _("Whole case overdue")  # S9.2 15 working days
+
+
 class Escalation(models.Model):
-    """A breach escalated to a supervisor (X2) — once per state entry."""
+    """A breach escalated to a supervisor (X2) — once per state entry; the end-to-end breach
+    (S9.2) once per case (state_seq 0)."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE,
                              related_name="escalations")
+    kind = models.CharField(_("kind"), max_length=20, choices=EscalationKind.choices,
+                            default=EscalationKind.STEP, db_default=EscalationKind.STEP)
     state = models.CharField(_("state"), max_length=60)
     state_seq = models.PositiveIntegerField(_("state entry number"))
     due_at = models.DateTimeField(_("was due"))
@@ -437,7 +453,8 @@ class Escalation(models.Model):
         verbose_name_plural = _("escalations")
         ordering = ["-at"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "state_seq"], name="escalation_once_per_entry"),
+            models.UniqueConstraint(fields=["case", "kind", "state_seq"],
+                                    name="escalation_once_per_kind_entry"),
         ]
         indexes = [
             models.Index(fields=["escalated_to", "resolved_at"], name="escalation_open_for"),

@@ -19,7 +19,13 @@ from aftersales.accounts.roles import ROLE_DEPARTMENT
 from aftersales.calendars.calendar import SHANGHAI, get_calendar
 from aftersales.cases.access import portal_token
 from aftersales.cases.events import CUSTOMER as CUSTOMER_LABEL
-from aftersales.cases.models import AdjustmentStatus, Case, Escalation, StateCategory
+from aftersales.cases.models import (
+    AdjustmentStatus,
+    Case,
+    Escalation,
+    EscalationKind,
+    StateCategory,
+)
 from aftersales.core.choices import DEFAULT_POLICY
 from aftersales.core.errors import Conflict, NotFound
 from aftersales.notify.models import Channel
@@ -254,8 +260,8 @@ def enter_state(case: Case, workflow: Workflow, code: str, *, at: datetime,
     if case.pk and (after.due_at is None or (after.due_at is not None and not same_clock
                                              and after != before)):
         # The overdue step is done: its escalation leaves the supervisor's list.
-        Escalation.objects.filter(case_id=case.pk, resolved_at__isnull=True).update(
-            resolved_at=at)
+        Escalation.objects.filter(case_id=case.pk, resolved_at__isnull=True,
+                                  kind=EscalationKind.STEP).update(resolved_at=at)
     case.due_at, case.sla_paused_at = after.due_at, after.paused_at
     case.sla_clock = after.name or ""
     case.sla_next_check_at = case.due_at if case.sla_paused_at is None else None
@@ -263,6 +269,10 @@ def enter_state(case: Case, workflow: Workflow, code: str, *, at: datetime,
         workflow=workflow, to_state=code, now=at, calendar=cal,
         clock=sla.Clock(due_at=case.end_to_end_due_at, paused_at=case.end_to_end_paused_at,
                         name="end_to_end" if case.end_to_end_due_at else None))
+    if case.pk and e2e.due_at is None and case.end_to_end_escalated_at is not None:
+        # Resolved or closed: the whole-case breach (S9.2) leaves the supervisor's list.
+        Escalation.objects.filter(case_id=case.pk, resolved_at__isnull=True,
+                                  kind=EscalationKind.END_TO_END).update(resolved_at=at)
     case.end_to_end_due_at, case.end_to_end_paused_at = e2e.due_at, e2e.paused_at
     if state.category == StateCategory.CLOSED and case.closed_at is None:
         case.closed_at = at

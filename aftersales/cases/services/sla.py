@@ -6,6 +6,11 @@ the SLA's escalation role), queues the notification, and books one fine per star
 when the SLA names a fine. Everything is keyed so that running it twice changes nothing
 (unique constraints + bulk inserts that ignore conflicts); a later sweep on a later day books
 that day's fine.
+
+The end-to-end clock (S9.2: 15 working days for the whole case) is looked at the same way,
+through its own partial index (running, unpaused, not yet escalated): a breach is escalated
+once per case to the role the workflow's ``sla_end_to_end.escalate_to`` names, with a
+timeline event and a notification.
 """
 
 from __future__ import annotations
@@ -23,7 +28,15 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import Department
 from aftersales.calendars.calendar import SHANGHAI
 from aftersales.cases import events
-from aftersales.cases.models import Case, Escalation, Fine, FineKind, FineStatus, StateCategory
+from aftersales.cases.models import (
+    Case,
+    Escalation,
+    EscalationKind,
+    Fine,
+    FineKind,
+    FineStatus,
+    StateCategory,
+)
 from aftersales.cases.services.common import (
     actor_roles,
     case_workflow,
@@ -74,6 +87,14 @@ class _Supervisors:
     def for_case(self, department_id, role: str | None) -> int | None:
         if department_id and self._dept.get(department_id):
             return self._dept[department_id]
+        return self.with_role(department_id, role)
+
+    def for_role(self, department_id, role: str | None) -> int | None:
+        """A user with ``role`` (in the case's department first), else the department's
+        supervisor: the end-to-end SLA names whom it escalates to (S9.2)."""
+        return self.with_role(department_id, role) or self._dept.get(department_id)
+
+    def with_role(self, department_id, role: str | None) -> int | None:
         if not role:
             return None
         key = (department_id, role)
@@ -125,7 +146,63 @@ def sla_sweep(*, now_: datetime | None = None, batch: int = BATCH) -> dict[str, 
         seen.update(r["pk"] for r in rows)
         with transaction.atomic():
             _sweep_batch(rows, at, workflows, supervisors, User, counts)
+    _sweep_end_to_end(at, workflows, supervisors, User, counts, batch)
     return counts
+
+
+def _sweep_end_to_end(at, workflows, supervisors, User, counts, batch) -> None:
+    """S9.2: escalate each case whose end-to-end clock ran out, once (set-based, per batch).
+
+    The filter matches the partial index case_e2e_due_unescalated; a processed case gets
+    end_to_end_escalated_at and leaves it, so each batch is the head of the index and a
+    second sweep finds nothing."""
+    counts.setdefault("end_to_end_escalated", 0)
+    while True:
+        rows = list(
+            Case.objects.filter(end_to_end_due_at__lte=at, end_to_end_paused_at__isnull=True,
+                                end_to_end_escalated_at__isnull=True)
+            .exclude(state_category__in=[StateCategory.CLOSED, StateCategory.RESOLVED])
+            .order_by("end_to_end_due_at")
+            .values("pk", "number", "state", "end_to_end_due_at", "kind", "business_line",
+                    "policy_version_id", "department_id")[:batch])
+        if not rows:
+            return
+        with transaction.atomic():
+            _end_to_end_batch(rows, at, workflows, supervisors, User, counts)
+
+
+def _end_to_end_batch(rows, at, workflows, supervisors, User, counts) -> None:
+    dt = connection.ops.adapt_datetimefield_value
+    escalations, event_rows, messages = [], [], []
+    emails = dict(User.objects.filter(is_active=True).exclude(email="")
+                  .values_list("pk", "email"))
+    for r in rows:
+        due = r["end_to_end_due_at"]
+        wf = workflows.get(r["policy_version_id"], r["business_line"], r["kind"])
+        spec = wf.sla_end_to_end if wf else None
+        to = supervisors.for_role(r["department_id"], spec.escalate_to if spec else None)
+        escalations.append((r["pk"], EscalationKind.END_TO_END.value, r["state"], 0, dt(due),
+                            to, r["department_id"], dt(at)))
+        event_rows.append((r["pk"], r["state"], {
+            "clock": "end_to_end", "state": r["state"], "due_at": due.isoformat(),
+            "breached": True, "escalated_to": to, "rule": spec.source if spec else "S9.2"}))
+        if to and emails.get(to):
+            messages.append(Message(
+                channel=Channel.EMAIL, recipient=emails[to], case_id=r["pk"],
+                topic="sla_escalation", dedupe_key=f"escalation:{r['pk']}:end_to_end",
+                subject=_("[%(number)s] whole case overdue since %(due)s")
+                % {"number": r["number"], "due": _local(due)},
+                body=_("Case %(number)s was to be completed by %(due)s (end-to-end time "
+                       "limit) and is escalated to you.")
+                % {"number": r["number"], "due": _local(due)}))
+    ids = [r["pk"] for r in rows]
+    counts["end_to_end_escalated"] += Case.objects.filter(
+        pk__in=ids, end_to_end_escalated_at__isnull=True).update(end_to_end_escalated_at=at)
+    _insert_ignore(Escalation, ["case_id", "kind", "state", "state_seq", "due_at",
+                                "escalated_to_id", "department_id", "at"], escalations)
+    events.events_sla_breached(rows=event_rows, at=at)
+    if messages:
+        messages_queue_bulk(messages)
 
 
 def _sweep_batch(rows, at, workflows, supervisors, User, counts) -> None:
@@ -158,8 +235,8 @@ def _sweep_batch(rows, at, workflows, supervisors, User, counts) -> None:
             data["breached"] = True
         if escalated_at is None:
             to = supervisors.for_case(r["department_id"], spec.escalate_to if spec else None)
-            escalations.append((r["pk"], r["state"], r["state_seq"], dt(due), to,
-                                r["department_id"], dt(at)))
+            escalations.append((r["pk"], EscalationKind.STEP.value, r["state"], r["state_seq"],
+                                dt(due), to, r["department_id"], dt(at)))
             counts["escalated"] += 1
             data["escalated_to"] = to
             if to and emails.get(to):
@@ -200,8 +277,8 @@ def _sweep_batch(rows, at, workflows, supervisors, User, counts) -> None:
         Case.objects.filter(pk__in=ids).update(
             sla_next_check_at=value, breached_at=Coalesce(F("breached_at"), Value(at)),
             escalated_at=Coalesce(F("escalated_at"), Value(at)))
-    _insert_ignore(Escalation, ["case_id", "state", "state_seq", "due_at", "escalated_to_id",
-                                "department_id", "at"], escalations)
+    _insert_ignore(Escalation, ["case_id", "kind", "state", "state_seq", "due_at",
+                                "escalated_to_id", "department_id", "at"], escalations)
     if fines:
         fined = {f[0] for f in fines}
         before = Fine.objects.filter(case_id__in=fined).count()

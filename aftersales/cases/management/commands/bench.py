@@ -167,7 +167,7 @@ def seed_cases(*, cases: int, open_share: float, due_share: float, orders: int,
     year = timezone.localtime(now).year
     seq, _ = CaseNumberSequence.objects.get_or_create(year=year)
     first = seq.last + 1
-    counts = {"open": 0, "due": 0, "closed": 0}
+    counts = {"open": 0, "due": 0, "end_to_end_due": 0, "closed": 0}
     case_id = (Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     for start in range(0, cases, BATCH):
         rows, lines = [], []
@@ -178,7 +178,7 @@ def seed_cases(*, cases: int, open_share: float, due_share: float, orders: int,
             st = wf.states[state]
             dept = st.department or "customer_service"
             created = now - timedelta(minutes=rng.randint(60, 60 * 24 * 20))
-            due = next_check = closed_at = None
+            due = next_check = closed_at = e2e_due = None
             if is_open and st.category == "open":
                 if rng.random() < due_share:
                     due = now - timedelta(minutes=rng.randint(1, 60 * 24 * 3))
@@ -188,6 +188,12 @@ def seed_cases(*, cases: int, open_share: float, due_share: float, orders: int,
                 next_check = due
             elif not is_open:
                 closed_at = created + timedelta(days=3)
+            if is_open and st.category == "open":  # S9.2 end-to-end clock, same share past due
+                if rng.random() < due_share:
+                    e2e_due = now - timedelta(minutes=rng.randint(1, 60 * 24 * 3))
+                    counts["end_to_end_due"] += 1
+                else:
+                    e2e_due = now + timedelta(minutes=rng.randint(60, 60 * 24 * 20))
             counts["open" if is_open else "closed"] += 1
             rows.append({
                 "id": case_id, "number": f"AS-{year}-{first + i:07d}", "kind": "return",
@@ -198,7 +204,7 @@ def seed_cases(*, cases: int, open_share: float, due_share: float, orders: int,
                 "workflow_key": wf.key, "state": state, "state_category": st.category,
                 "state_entered_at": created, "policy_version_id": version.pk,
                 "department_id": depts.get(dept), "due_at": due,
-                "sla_next_check_at": next_check,
+                "sla_next_check_at": next_check, "end_to_end_due_at": e2e_due,
                 "sla_clock": (st.sla.clock or "") if st.sla else "", "closed_at": closed_at,
                 "portal_salt": f"{rng.getrandbits(128):032x}", "created_at": created,
                 "updated_at": created})
