@@ -205,6 +205,7 @@ def test_supervisor_home_and_fine_ledger_show_breaches_and_fines(policies, clock
     client.force_login(supervisor)
     home = client.get("/").content.decode()
     assert 'id="breaches"' in home and case.number in home
+    assert "步骤超时" in home  # the kind of breach: this step, not the whole case (S9.2)
     assert client.get(reverse("cases:fines")).status_code == 200
     client.force_login(agent)
     assert client.get(reverse("cases:fines")).status_code == 403
