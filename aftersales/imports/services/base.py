@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -35,7 +36,7 @@ def diff(before: dict, after: dict) -> tuple[dict, dict]:
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
 
 
-class Importer:
+class Importer(ABC):
     kind: str
     columns: tuple[Column, ...]
     batch_size = 1000
@@ -123,11 +124,13 @@ class Importer:
             self.changes = []
 
     # ---- driving ------------------------------------------------------------------------
+    @abstractmethod
     def feed(self, row_no: int, cells: list[Any]) -> None:
-        raise NotImplementedError
+        """Check one data row and stage it for writing."""
 
+    @abstractmethod
     def finish(self) -> None:
-        raise NotImplementedError
+        """Write what is staged (or nothing, when any row was bad)."""
 
 
 def _sqlite_datetime(value: datetime) -> str:
