@@ -206,6 +206,8 @@ class Case(models.Model):
             models.Index(fields=["customer", "created_at"], name="case_customer"),
             models.Index(fields=["order"], name="case_order"),
             models.Index(fields=["state_category", "due_at"], name="case_category_due"),
+            # The lists' order (overdue first, then due soonest), issue 4 item 11b.
+            models.Index(fields=["due_at", "created_at", "id"], name="case_due_order"),
             # The sweep's end-to-end look (S9.2): running clocks not yet escalated only.
             models.Index(fields=["end_to_end_due_at"], name="case_e2e_due_unescalated",
                          condition=Q(end_to_end_due_at__isnull=False,

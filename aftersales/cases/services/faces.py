@@ -135,7 +135,7 @@ def cases_for_list(user, *, filters: dict[str, Any] | None = None, mine: bool = 
     else:
         qs = _apply_filters(cases_visible_to(user), filters, user)
     # Closed and waiting cases have no due time: NULLS LAST puts them after the running ones,
-    # in the order of the index case_due_order (portal migration 0002).
+    # in the order of the index case_due_order (Case.Meta.indexes).
     order = SORTS.get(sort, SORTS["due"])
     return (qs.select_related("customer", "order", "assignee", "department", "policy_version")
             .defer(*LIST_DEFERRED)
