@@ -36,6 +36,7 @@ PG_ADMIN_URL = os.environ.get("AFTERSALES_BENCH_PG_ADMIN",
                               "postgres://root@127.0.0.1:5432/postgres")
 PG_DB = "as_bench_cases"
 THREADS = 4
+WORKERS = int(os.environ.get("AFTERSALES_BENCH_WORKERS", "2"))
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -88,7 +89,7 @@ class Server:
         self.port = _free_port()
         self.log = log
         self.proc = subprocess.Popen(
-            [str(BIN / "gunicorn"), "aftersales.wsgi", "-w", "2", "-b",
+            [str(BIN / "gunicorn"), "aftersales.wsgi", "-w", str(WORKERS), "-b",
              f"127.0.0.1:{self.port}", "--log-level", "warning"],
             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
         deadline = time.monotonic() + 30
@@ -185,7 +186,7 @@ def intake_vs_ping(db: str, database_url: str | None, requests: int) -> list[dic
             if "Traceback" in log:
                 print(log[-2000:], file=sys.stderr)
         ping_rps, intake_rps = max(pings), max(intakes)
-        extra = {"db": db, "requests": requests, "threads": THREADS, "workers": 2}
+        extra = {"db": db, "requests": requests, "threads": THREADS, "workers": WORKERS}
         return [
             figure(NAME, "intake_api_requests_per_s", round(intake_rps, 1), "req/s", None,
                    **extra),

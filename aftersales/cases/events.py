@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from aftersales.cases.models import Case, CaseEvent, EventKind
+from aftersales.core import statements
 
 SYSTEM = "system"
 CUSTOMER = "customer"
@@ -33,7 +34,7 @@ def _record(*, case: Case, kind: str, actor=None, actor_label: str = "", from_st
 
 def events_save(events: list[CaseEvent]) -> None:
     """Write events built with save=False in one INSERT (intake that also evaluates)."""
-    CaseEvent.objects.bulk_create(events)
+    statements.insert(events)
 
 
 def event_opened(*, case: Case, actor, actor_label: str = "", data: dict,

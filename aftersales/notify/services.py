@@ -36,9 +36,18 @@ def message_queue(*, channel: str, recipient: str, subject: str, body: str, case
         return None
     if dedupe_key and Message.objects.filter(dedupe_key=dedupe_key).exists():
         return None
-    return Message.objects.create(
-        channel=channel, recipient=recipient[:200], subject=str(subject)[:200], body=str(body),
-        case=case, topic=topic, dedupe_key=dedupe_key, next_attempt_at=timezone.now())
+    message = message_build(channel=channel, recipient=recipient, subject=subject, body=body,
+                            case=case, topic=topic, dedupe_key=dedupe_key)
+    message.save(force_insert=True)
+    return message
+
+
+def message_build(*, channel: str, recipient: str, subject: str, body: str, case=None,
+                  topic: str = "", dedupe_key: str | None = None) -> Message:
+    """One message, unsaved, due now (a caller that inserts it with other rows)."""
+    return Message(channel=channel, recipient=recipient[:200], subject=str(subject)[:200],
+                   body=str(body), case=case, topic=topic, dedupe_key=dedupe_key,
+                   next_attempt_at=timezone.now())
 
 
 def messages_queue_bulk(messages: list[Message]) -> None:

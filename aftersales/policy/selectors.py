@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.choices import DEFAULT_POLICY
 from aftersales.core.errors import NotFound
 from aftersales.core.money import fmt
+from aftersales.core.statements import Prepared
 from aftersales.policy.models import EvaluationLog, Policy, PolicyVersion
 
 
@@ -101,57 +103,73 @@ def _cache(obj, name: str, rows: list) -> None:
     obj._prefetched_objects_cache[name] = qs
 
 
-def _children_sql(connection) -> str:
-    """SELECT EXISTS(...) per child table of one order (one round trip, a fixed statement)."""
+def _order_shape(number: str) -> QuerySet:
+    """The order with its customer and, per child table, whether it has rows (one statement)."""
     from aftersales.sales import models as sales
 
-    q = connection.ops.quote_name
-    line_t = q(sales.OrderLine._meta.db_table)
-    serial_t = q(sales.SerialNumber._meta.db_table)
-    parts = [f"EXISTS(SELECT 1 FROM {q(getattr(sales, model)._meta.db_table)} "
-             f"WHERE {q('order_id')} = %(o)s)" for _name, model in _ORDER_CHILDREN]
-    parts.append(f"EXISTS(SELECT 1 FROM {line_t} WHERE {q('order_id')} = %(o)s)")
-    parts.append(f"EXISTS(SELECT 1 FROM {serial_t} s INNER JOIN {line_t} l "
-                 f"ON s.{q('order_line_id')} = l.{q('id')} WHERE l.{q('order_id')} = %(o)s)")
-    return "SELECT " + ", ".join(parts)
+    has = {f"has_{name}": Exists(getattr(sales, model).objects.filter(order=OuterRef("pk")))
+           for name, model in _ORDER_CHILDREN}
+    has["has_lines"] = Exists(sales.OrderLine.objects.filter(order=OuterRef("pk")))
+    has["has_serials"] = Exists(sales.SerialNumber.objects.filter(
+        order_line__order=OuterRef("pk")))
+    return (sales.Order.objects.select_related("customer").filter(number=number)
+            .annotate(**has).order_by())
+
+
+def _lines_shape(order_id: int) -> QuerySet:
+    from aftersales.sales.models import OrderLine
+
+    return OrderLine.objects.select_related("product__category", "bundle").filter(
+        order_id=order_id)
+
+
+def _serials_shape(order_id: int) -> QuerySet:
+    from aftersales.sales.models import SerialNumber
+
+    return SerialNumber.objects.select_related("lot").filter(order_line__order_id=order_id)
+
+
+def _child_shape(model: str) -> Callable[[int], QuerySet]:
+    def shape(order_id: int) -> QuerySet:
+        from aftersales.sales import models as sales
+
+        return getattr(sales, model).objects.filter(order_id=order_id)
+    return shape
+
+
+_ORDER = Prepared(_order_shape, number=str)
+_LINES = Prepared(_lines_shape, order_id=int)
+_SERIALS = Prepared(_serials_shape, order_id=int)
+_CHILDREN = {name: Prepared(_child_shape(model), order_id=int) for name, model in _ORDER_CHILDREN}
 
 
 def order_request_data_get(*, number: str):
-    """The order (or None) with everything request_from_order reads, in as few round trips as
-    its rows need (issue 4 item 11a): the order with its customer; one statement telling which
-    child tables have rows; then one query only per child table that has rows (the lines with
-    product, category and bundle; serials with their lot; payments; shipments; …). None per
-    line; order.<children>.all() answer from the cache as after prefetch_related."""
-    from django.db import connection
-
-    from aftersales.sales import models as sales
-
-    order = sales.Order.objects.select_related("customer").filter(number=number).first()
-    if order is None:
+    """The order (or None) with everything request_from_order reads, in as few statements as
+    its rows need (issue 4 item 11a): the order with its customer and, in the same statement,
+    which child tables have rows; then one query only per child table that has rows (the lines
+    with product, category and bundle; serials with their lot; payments; shipments; …). None
+    per line; order.<children>.all() answer from the cache as after prefetch_related. The
+    statements are compiled once per process (core.statements.Prepared)."""
+    found = _ORDER.fetch(number=number)
+    if not found:
         return None
-    sql = _children_sql_cache.get(connection.vendor)
-    if sql is None:
-        sql = _children_sql_cache[connection.vendor] = _children_sql(connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"o": order.pk})
-        has = dict(zip([name for name, _m in _ORDER_CHILDREN] + ["lines", "serials"],
-                       (bool(v) for v in cursor.fetchone()), strict=True))
-    lines = list(order.lines.select_related("product__category", "bundle")
-                 ) if has["lines"] else []
+    order = found[0]
+    lines = _LINES.fetch(order_id=order.pk) if order.has_lines else []
+    for line in lines:
+        line.order = order
     _cache(order, "lines", lines)
     serials: dict[int, list] = {ln.pk: [] for ln in lines}
-    if has["serials"]:
-        for serial in (sales.SerialNumber.objects.select_related("lot")
-                       .filter(order_line__in=[ln.pk for ln in lines])):
+    if order.has_serials:
+        for serial in _SERIALS.fetch(order_id=order.pk):
             serials[serial.order_line_id].append(serial)
     for line in lines:
         _cache(line, "serials", serials[line.pk])
     for name, _model in _ORDER_CHILDREN:
-        _cache(order, name, list(getattr(order, name).all()) if has[name] else [])
+        rows = _CHILDREN[name].fetch(order_id=order.pk) if getattr(order, f"has_{name}") else []
+        for row in rows:
+            row.order = order
+        _cache(order, name, rows)
     return order
-
-
-_children_sql_cache: dict[str, str] = {}
 
 
 def order_for_request(*, number: str):

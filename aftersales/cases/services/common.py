@@ -28,8 +28,8 @@ from aftersales.cases.models import (
 )
 from aftersales.core.choices import DEFAULT_POLICY
 from aftersales.core.errors import Conflict, NotFound
-from aftersales.notify.models import Channel
-from aftersales.notify.services import message_queue
+from aftersales.notify.models import Channel, Message
+from aftersales.notify.services import message_build, message_queue
 from aftersales.workflow import sla
 from aftersales.workflow.definitions import State, Workflow, workflow_for
 from aftersales.workflow.vocabulary import CUSTOMER
@@ -299,14 +299,26 @@ def portal_link(case: Case) -> str:
 def notify_customer(case: Case, *, topic: str, subject: str, body: str,
                     dedupe_key: str | None = None) -> None:
     """Queue the customer's message(s) for a customer-visible step (item 9)."""
-    email = case.contact_email or (case.customer.email if case.customer_id else "")
+    for message in customer_messages(case, topic=topic, subject=subject, body=body,
+                                     dedupe_key=dedupe_key):
+        message_queue(channel=message.channel, recipient=message.recipient,
+                      subject=message.subject, body=message.body, case=case, topic=topic,
+                      dedupe_key=message.dedupe_key)
+
+
+def customer_messages(case: Case, *, topic: str, subject: str, body: str,
+                      dedupe_key: str | None = None) -> list[Message]:
+    """The customer's message(s) for one step, unsaved: e-mail, and SMS where enabled."""
     text = f"{body}\n\n{_('Follow your case')}: {portal_link(case)}"
     subject = f"[{case.number}] {subject}"
+    out = []
+    email = case.contact_email or (case.customer.email if case.customer_id else "")
     if email:
-        message_queue(channel=Channel.EMAIL, recipient=email, subject=subject, body=text,
-                      case=case, topic=topic, dedupe_key=dedupe_key)
+        out.append(message_build(channel=Channel.EMAIL, recipient=email, subject=subject,
+                                 body=text, case=case, topic=topic, dedupe_key=dedupe_key))
     phone = case.contact_phone or (case.customer.phone if case.customer_id else "")
     if phone and Channel.SMS in getattr(settings, "NOTIFY_CUSTOMER_CHANNELS", ("email",)):
-        message_queue(channel=Channel.SMS, recipient=phone, subject=subject, body=text,
-                      case=case, topic=topic,
-                      dedupe_key=f"{dedupe_key}:sms" if dedupe_key else None)
+        out.append(message_build(channel=Channel.SMS, recipient=phone, subject=subject,
+                                 body=text, case=case, topic=topic,
+                                 dedupe_key=f"{dedupe_key}:sms" if dedupe_key else None))
+    return out

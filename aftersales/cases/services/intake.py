@@ -34,9 +34,9 @@ from aftersales.cases.services.agreement import (
 from aftersales.cases.services.common import (
     actor_label,
     actor_roles,
+    customer_messages,
     enter_state,
     lock_case,
-    notify_customer,
     now,
     order_placed_date,
     policy_name_for,
@@ -44,11 +44,12 @@ from aftersales.cases.services.common import (
     save_case,
     staff,
 )
+from aftersales.core import statements
 from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import PermissionDenied, ValidationError
 from aftersales.policy import documents
 from aftersales.policy.models import EvaluationChannel
-from aftersales.policy.services.evaluation import evaluation_log_record
+from aftersales.policy.services.evaluation import evaluation_log_build
 from aftersales.workflow.definitions import workflow_for
 
 
@@ -274,33 +275,35 @@ def _open(*, kind, channel, actor, order, customer, business_line, lines, verify
     if evaluate and case.verified_at is not None and kind in EVALUABLE:
         evaluated = _evaluate_new(case, order=order, case_lines=case_lines, version=version,
                                   doc=doc, at=at)
+    # Every row is built before the transaction; inside it, one statement per table with SQL
+    # compiled once per process (core.statements), so the write lock is held briefly.
     with transaction.atomic():
-        case.number = case_number_next(at)  # the row lock: taken last
-        case.save(force_insert=True)
+        case.number = case_number_next(at)  # the row lock: taken first, held to commit
+        statements.insert([case])
         for line in case_lines:
             line.case = case
-        CaseLine.objects.bulk_create(case_lines)
-        opened = events.event_opened(
-            case=case, actor=staff(actor), actor_label=actor_label(actor),
-            save=evaluated is None, data={
+        statements.insert(case_lines)
+        rows = [events.event_opened(
+            case=case, actor=staff(actor), actor_label=actor_label(actor), save=False, data={
                 "kind": kind, "channel": channel, "order": order.number if order else None,
                 "lines": [{"order_line": cl.order_line_id, "quantity": cl.quantity}
                           for cl in case_lines],
                 "verified": case.verified_at is not None, "due_at": _iso(case.due_at),
                 "policy_version": version.pk,
-            })
+            })]
         if evaluated is not None:
             log_version, request = evaluated
-            evaluation_log_record(data=request, decision=case.decision, version=log_version,
-                                  actor=staff(actor), channel=EvaluationChannel.CASE)
-            events.events_save([opened, events.event_evaluated(
+            statements.insert([evaluation_log_build(
+                data=request, decision=case.decision, version=log_version, actor=staff(actor),
+                channel=EvaluationChannel.CASE)])
+            rows.append(events.event_evaluated(
                 case=case, actor=staff(actor), data=decision_event_data(case.decision),
-                save=False)])
-        notify_customer(case, topic="case_opened",
-                        subject=_("We have received your request"),
-                        body=_("Your after-sales case %(number)s is open. We will reply by "
-                               "%(due)s.") % {"number": case.number,
-                                              "due": _local(case.due_at)})
+                save=False))
+        events.events_save(rows)
+        statements.insert(customer_messages(
+            case, topic="case_opened", subject=_("We have received your request"),
+            body=_("Your after-sales case %(number)s is open. We will reply by %(due)s.")
+            % {"number": case.number, "due": _local(case.due_at)}))
     return case
 
 

@@ -107,8 +107,17 @@ def policy_evaluate(*, data: dict, actor=None, channel: str) -> dict:
 
 def evaluation_log_record(*, data: dict, decision: dict, version: PolicyVersion, actor,
                           channel: str) -> EvaluationLog:
+    log = evaluation_log_build(data=data, decision=decision, version=version, actor=actor,
+                               channel=channel)
+    log.save(force_insert=True)
+    return log
+
+
+def evaluation_log_build(*, data: dict, decision: dict, version: PolicyVersion, actor,
+                         channel: str) -> EvaluationLog:
+    """The log row for one decision, unsaved (intake inserts it with the case's rows)."""
     order_number = _attr(data, "order", "number")
-    return EvaluationLog.objects.create(
+    return EvaluationLog(
         actor=actor if getattr(actor, "pk", None) else None, channel=channel,
         policy_name=str(_attr(decision, "policy", "name") or data.get("policy") or "")[:80],
         version=version,
