@@ -12,7 +12,8 @@ values:
   (select_related included). Only exact lookups on str/int values may take a parameter.
 - ``insert(objs)``: new rows of one model in one ``INSERT … RETURNING`` whose SQL is kept per
   (model, row count); values go through each field's ``pre_save``/``get_db_prep_save`` as in
-  ``Model.save``. Signals are not sent (like ``bulk_create``).
+  ``Model.save``. Signals are not sent (like ``bulk_create``). ``insert_family(parent,
+  (children, "fk"), …)`` writes a row with its children: one statement on PostgreSQL.
 
 - ``fetchall(sql, params)``: a fixed hand-written statement.
 
@@ -29,8 +30,12 @@ column. Tests compare every Prepared statement with its plain queryset.
 from __future__ import annotations
 
 import copy
+import datetime
+import decimal
 import hashlib
+import json
 import re
+import uuid
 import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -39,44 +44,44 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable
 
-
 # raw database connection -> {sql: EXECUTE text}; an entry dies with its connection.
 _SESSIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _PLACEHOLDER = re.compile(r"%([s%])")
 
 
-def _runnable(connection, sql: str) -> str:
+def _runnable(connection, sql: str, cursor=None) -> str:
     """The text to execute for ``sql`` on this connection: on PostgreSQL an EXECUTE of a
     statement PREPAREd once per session (prepared here when needed); elsewhere ``sql``."""
     if connection.vendor != "postgresql":
         return sql
-    with connection.cursor() as cursor:  # a cursor first: a failed health check reconnects
-        session = _SESSIONS.setdefault(connection.connection, {})
-        text = session.get(sql)
-        if text is None:
-            count = 0
+    if cursor is None:
+        with connection.cursor() as cursor:  # a cursor first: a failed health check reconnects
+            return _runnable(connection, sql, cursor)
+    session = _SESSIONS.setdefault(connection.connection, {})
+    text = session.get(sql)
+    if text is None:
+        count = 0
 
-            def number(match: re.Match) -> str:
-                nonlocal count
-                if match.group(1) == "%":
-                    return "%"
-                count += 1
-                return f"${count}"
+        def number(match: re.Match) -> str:
+            nonlocal count
+            if match.group(1) == "%":
+                return "%"
+            count += 1
+            return f"${count}"
 
-            body = _PLACEHOLDER.sub(number, sql)
-            name = "as_" + hashlib.blake2b(sql.encode(), digest_size=10).hexdigest()
-            cursor.execute(f"PREPARE {name} AS {body}")
-            args = ", ".join(["%s"] * count)
-            text = session[sql] = f"EXECUTE {name}({args})" if count else f"EXECUTE {name}"
+        body = _PLACEHOLDER.sub(number, sql)
+        name = "as_" + hashlib.blake2b(sql.encode(), digest_size=10).hexdigest()
+        cursor.execute(f"PREPARE {name} AS {body}")
+        args = ", ".join(["%s"] * count)
+        text = session[sql] = f"EXECUTE {name}({args})" if count else f"EXECUTE {name}"
     return text
 
 
 def fetchall(sql: str, params: list | tuple = (), *, using: str = DEFAULT_DB_ALIAS) -> list:
     """Run one fixed statement (prepared once per session on PostgreSQL); its rows."""
     connection = connections[using]
-    text = _runnable(connection, sql)
     with connection.cursor() as cursor:
-        cursor.execute(text, params)
+        cursor.execute(_runnable(connection, sql, cursor), params)
         return cursor.fetchall() if cursor.description is not None else []
 
 
@@ -144,43 +149,150 @@ class Prepared:
 _INSERT_SQL: dict[tuple, tuple[str, list]] = {}
 
 
-def insert(objs: Iterable[Model], *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """INSERT new rows of one model in one statement; sets their primary keys."""
+def _rows_of_one_model(objs: Iterable[Model]) -> list[Model]:
     objs = list(objs)
-    if not objs:
-        return
-    model = type(objs[0])
-    if any(type(obj) is not model for obj in objs):
-        raise TypeError("insert() takes rows of one model")
+    if any(type(obj) is not type(objs[0]) for obj in objs):
+        raise TypeError("rows of one model only")
+    if any(obj.pk is not None for obj in objs):
+        raise ValueError("insert() takes new rows (no primary key set)")
+    return objs
+
+
+def _fields(model) -> list:
     meta = model._meta
-    pk_given = objs[0].pk is not None
-    if any((obj.pk is not None) != pk_given for obj in objs):
-        raise ValueError("either every row or none has its primary key")
-    connection = connections[using]
-    key = (model, using, connection.vendor, len(objs), pk_given)
-    shape = _INSERT_SQL.get(key)
-    if shape is None:
-        fields = [f for f in meta.local_concrete_fields
-                  if not f.generated and (pk_given or f is not meta.auto_field)]
-        q = connection.ops.quote_name
-        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        sql = (f"INSERT INTO {q(meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
-               f"VALUES {', '.join([row] * len(objs))}")
-        if not pk_given:
-            returning, _params = connection.ops.returning_columns([meta.pk])
-            sql += " " + returning
-        shape = _INSERT_SQL[key] = (sql, fields)
-    sql, fields = shape
-    params = [field.get_db_prep_save(field.pre_save(obj, True), connection=connection)
-              for obj in objs for field in fields]
-    text = _runnable(connection, sql)
-    with connection.cursor() as cursor:
-        cursor.execute(text, params)
-        if not pk_given:
-            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-                obj.pk = pk
-    for obj in objs:
+    return [f for f in meta.local_concrete_fields
+            if not f.generated and f is not meta.auto_field]
+
+
+def _values(objs: list[Model], fields: list, connection, skip=None) -> list:
+    """Each row's values as Model.save would send them (pre_save, then get_db_prep_save)."""
+    return [field.get_db_prep_save(field.pre_save(obj, True), connection=connection)
+            for obj in objs for field in fields if field is not skip]
+
+
+def _saved(objs: list[Model], pks, using: str) -> None:
+    for obj, pk in zip(objs, pks, strict=True):
+        obj.pk = pk
         obj._state.adding, obj._state.db = False, using
 
 
-__all__ = ["Prepared", "fetchall", "insert"]
+def insert(objs: Iterable[Model], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """INSERT new rows of one model in one statement; sets their primary keys."""
+    objs = _rows_of_one_model(objs)
+    if not objs:
+        return
+    model = type(objs[0])
+    for obj in objs:  # a foreign key set to an object saved since: take its id (as save() does)
+        obj._prepare_related_fields_for_save(operation_name="insert")
+    connection = connections[using]
+    key = (model, using, connection.vendor, len(objs))
+    shape = _INSERT_SQL.get(key)
+    if shape is None:
+        fields = _fields(model)
+        q = connection.ops.quote_name
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        returning, _params = connection.ops.returning_columns([model._meta.pk])
+        sql = (f"INSERT INTO {q(model._meta.db_table)} "
+               f"({', '.join(q(f.column) for f in fields)}) "
+               f"VALUES {', '.join([row] * len(objs))} {returning}")
+        shape = _INSERT_SQL[key] = (sql, fields)
+    sql, fields = shape
+    params = _values(objs, fields, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_runnable(connection, sql, cursor), params)
+        pks = [row[0] for row in cursor.fetchall()]
+    _saved(objs, pks, using)
+
+
+def insert_family(parent: Model, *groups: tuple[Iterable[Model], str | None],
+                  using: str = DEFAULT_DB_ALIAS) -> None:
+    """INSERT a new row and, with it, groups of new rows: ``(rows, "fk")`` whose foreign key
+    ``fk`` points at ``parent``, or ``(rows, None)`` for rows that don't. Sets every primary
+    key and each child's foreign key.
+
+    On PostgreSQL it is one statement (data-modifying WITH queries: the children take the
+    parent's id from its RETURNING), so a whole new case is one round trip; elsewhere one
+    INSERT per group. Call it inside a transaction where the rows must stand or fall together.
+    """
+    groups = [(_rows_of_one_model(rows), fk) for rows, fk in groups]
+    groups = [(rows, fk) for rows, fk in groups if rows]
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        insert([parent], using=using)
+        for rows, fk in groups:
+            if fk is not None:
+                for row in rows:
+                    setattr(row, fk, parent)
+            insert(rows, using=using)
+        return
+    _rows_of_one_model([parent])
+    parent._prepare_related_fields_for_save(operation_name="insert_family")
+    for rows, fk in groups:  # the parent is not saved yet: its key is left to the statement
+        others = [f for f in rows[0]._meta.concrete_fields if f.name != fk]
+        for row in rows:
+            row._prepare_related_fields_for_save(operation_name="insert_family", fields=others)
+    key = (type(parent), using, tuple((type(rows[0]), fk) for rows, fk in groups))
+    shape = _INSERT_SQL.get(key)
+    if shape is None:
+        shape = _INSERT_SQL[key] = _family_sql(connection, type(parent), groups)
+    sql, plan = shape
+    document = [_json_rows([parent], plan[0])]
+    document += [_json_rows(rows, fields) for (rows, _fk), fields in zip(groups, plan[1:],
+                                                                         strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(_runnable(connection, sql, cursor),
+                       [json.dumps(document, default=_json_value, ensure_ascii=False)])
+        ids: dict[int, list] = {}
+        for part, pk in cursor.fetchall():
+            ids.setdefault(part, []).append(pk)
+    _saved([parent], ids[0], using)
+    for i, (rows, fk) in enumerate(groups, start=1):
+        if fk is not None:
+            for row in rows:
+                setattr(row, fk, parent)
+        _saved(rows, ids[i], using)
+
+
+def _json_rows(objs: list[Model], fields: list) -> list[dict]:
+    """{column: value} per row, values as Model.save prepares them (before the driver's
+    adaptation, which PostgreSQL does here from the JSON text)."""
+    return [{field.column: field.get_prep_value(field.pre_save(obj, True)) for field in fields}
+            for obj in objs]
+
+
+def _json_value(value):
+    """JSON for what the json module can't write: times in full ISO form (microseconds and
+    offset kept), decimals as exact strings."""
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _family_sql(connection, parent_model, groups) -> tuple[str, list]:
+    """One PostgreSQL statement taking the rows as one JSON array (one element per group):
+    jsonb_populate_record(set) turns each object into a row of the table's own column types,
+    so there is one parameter however many rows and columns."""
+    q = connection.ops.quote_name
+    pk = q(parent_model._meta.pk.column)
+    ctes, parts, plan = ["d AS (SELECT %s::jsonb AS j)"], [], []
+    models = [(parent_model, None)] + [(type(rows[0]), fk) for rows, fk in groups]
+    for i, (model, fk) in enumerate(models):
+        fields = _fields(model)
+        skip = model._meta.get_field(fk) if fk is not None else None
+        if skip is not None and skip.related_model is not parent_model:
+            raise TypeError(f"{model.__name__}.{fk} does not point at {parent_model.__name__}")
+        table = q(model._meta.db_table)
+        columns = ", ".join(q(f.column) for f in fields)
+        values = ", ".join(f"(SELECT {pk} FROM p0)" if f is skip else f"r.{q(f.column)}"
+                           for f in fields)
+        ctes.append(f"p{i} AS (INSERT INTO {table} ({columns}) SELECT {values} "
+                    f"FROM d, jsonb_populate_recordset(NULL::{table}, d.j->{i}) r "
+                    f"RETURNING {q(model._meta.pk.column)})")
+        plan.append([f for f in fields if f is not skip])
+        parts.append(f"SELECT {i}, {q(model._meta.pk.column)} FROM p{i}")
+    return f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", plan
+
+
+__all__ = ["Prepared", "fetchall", "insert", "insert_family"]

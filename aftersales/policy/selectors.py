@@ -95,8 +95,9 @@ _ORDER_CHILDREN = (("payments", "Payment"), ("shipments", "Shipment"),
 
 def _cache(obj, name: str, rows: list) -> None:
     """Put rows in obj's prefetch cache as Django's prefetch does: obj.<name>.all() answers
-    from it without a query."""
-    qs = getattr(obj, name).all()
+    from it without a query. (A bare queryset of the related model holds them: building the
+    related manager's filtered queryset for each would cost more than the query did.)"""
+    qs = QuerySet(model=obj._meta.get_field(name).related_model)
     qs._result_cache, qs._prefetch_done = rows, True
     if not hasattr(obj, "_prefetched_objects_cache"):
         obj._prefetched_objects_cache = {}

@@ -89,11 +89,9 @@ def _sequence_bump(year: int) -> int | None:
     connection = transaction.get_connection()
     if connection.features.can_return_rows_from_update:
         table = connection.ops.quote_name(CaseNumberSequence._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f'UPDATE {table} SET "last" = "last" + 1 '  # noqa: S608
-                           'WHERE "year" = %s RETURNING "last"', [year])
-            row = cursor.fetchone()
-        return row[0] if row else None
+        rows = statements.fetchall(f'UPDATE {table} SET "last" = "last" + 1 '  # noqa: S608
+                                   'WHERE "year" = %s RETURNING "last"', [year])
+        return rows[0][0] if rows else None
     if not CaseNumberSequence.objects.filter(year=year).update(last=F("last") + 1):
         return None
     return CaseNumberSequence.objects.values_list("last", flat=True).get(year=year)
@@ -202,9 +200,7 @@ def _key_taken(key: str, *, actor=None) -> bool:
                     f"INNER JOIN {q(through)} ug ON ug.{q('group_id')} = g.{q('id')} "
                     f"WHERE ug.{q('user_id')} = %s")
         _KEY_SQL[(connection.vendor, roles_for is not None)] = sql
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [key] if roles_for is None else [key, roles_for])
-        rows = cursor.fetchall()
+    rows = statements.fetchall(sql, [key] if roles_for is None else [key, roles_for])
     if roles_for is not None:
         actor._role_codes = {name for tag, name in rows if tag == "r"}
     return any(tag == "k" for tag, _name in rows)
@@ -275,15 +271,11 @@ def _open(*, kind, channel, actor, order, customer, business_line, lines, verify
     if evaluate and case.verified_at is not None and kind in EVALUABLE:
         evaluated = _evaluate_new(case, order=order, case_lines=case_lines, version=version,
                                   doc=doc, at=at)
-    # Every row is built before the transaction; inside it, one statement per table with SQL
-    # compiled once per process (core.statements), so the write lock is held briefly.
+    # The number is taken first (its row lock is held to commit); then the case and every row
+    # it brings are written together: one statement on PostgreSQL (core.statements).
     with transaction.atomic():
-        case.number = case_number_next(at)  # the row lock: taken first, held to commit
-        statements.insert([case])
-        for line in case_lines:
-            line.case = case
-        statements.insert(case_lines)
-        rows = [events.event_opened(
+        case.number = case_number_next(at)
+        timeline = [events.event_opened(
             case=case, actor=staff(actor), actor_label=actor_label(actor), save=False, data={
                 "kind": kind, "channel": channel, "order": order.number if order else None,
                 "lines": [{"order_line": cl.order_line_id, "quantity": cl.quantity}
@@ -291,19 +283,23 @@ def _open(*, kind, channel, actor, order, customer, business_line, lines, verify
                 "verified": case.verified_at is not None, "due_at": _iso(case.due_at),
                 "policy_version": version.pk,
             })]
+        log = []
         if evaluated is not None:
             log_version, request = evaluated
-            statements.insert([evaluation_log_build(
+            log.append(evaluation_log_build(
                 data=request, decision=case.decision, version=log_version, actor=staff(actor),
-                channel=EvaluationChannel.CASE)])
-            rows.append(events.event_evaluated(
+                channel=EvaluationChannel.CASE))
+            timeline.append(events.event_evaluated(
                 case=case, actor=staff(actor), data=decision_event_data(case.decision),
                 save=False))
-        events.events_save(rows)
-        statements.insert(customer_messages(
+        messages = customer_messages(
             case, topic="case_opened", subject=_("We have received your request"),
             body=_("Your after-sales case %(number)s is open. We will reply by %(due)s.")
-            % {"number": case.number, "due": _local(case.due_at)}))
+            % {"number": case.number, "due": _local(case.due_at)})
+        for line in case_lines:
+            line.case = case
+        statements.insert_family(case, (case_lines, "case"), (timeline, "case"), (log, None),
+                                 (messages, "case"))
     return case
 
 
