@@ -271,33 +271,35 @@ def _open(*, kind, channel, actor, order, customer, business_line, lines, verify
     if evaluate and case.verified_at is not None and kind in EVALUABLE:
         evaluated = _evaluate_new(case, order=order, case_lines=case_lines, version=version,
                                   doc=doc, at=at)
-    # The number is taken first (its row lock is held to commit); then the case and every row
-    # it brings are written together: one statement on PostgreSQL (core.statements).
+    # The number is reserved on its own (a short write), every row is built, and only then
+    # does the write transaction start: the case and every row it brings, one statement on
+    # PostgreSQL (core.statements). The write lock (SQLite) is held for the inserts alone.
+    # A write that fails after the reservation leaves a gap in the numbers, never a duplicate.
+    case.number = case_number_next(at)
+    timeline = [events.event_opened(
+        case=case, actor=staff(actor), actor_label=actor_label(actor), save=False, data={
+            "kind": kind, "channel": channel, "order": order.number if order else None,
+            "lines": [{"order_line": cl.order_line_id, "quantity": cl.quantity}
+                      for cl in case_lines],
+            "verified": case.verified_at is not None, "due_at": _iso(case.due_at),
+            "policy_version": version.pk,
+        })]
+    log = []
+    if evaluated is not None:
+        log_version, request = evaluated
+        log.append(evaluation_log_build(
+            data=request, decision=case.decision, version=log_version, actor=staff(actor),
+            channel=EvaluationChannel.CASE))
+        timeline.append(events.event_evaluated(
+            case=case, actor=staff(actor), data=decision_event_data(case.decision),
+            save=False))
+    messages = customer_messages(
+        case, topic="case_opened", subject=_("We have received your request"),
+        body=_("Your after-sales case %(number)s is open. We will reply by %(due)s.")
+        % {"number": case.number, "due": _local(case.due_at)})
+    for line in case_lines:
+        line.case = case
     with transaction.atomic():
-        case.number = case_number_next(at)
-        timeline = [events.event_opened(
-            case=case, actor=staff(actor), actor_label=actor_label(actor), save=False, data={
-                "kind": kind, "channel": channel, "order": order.number if order else None,
-                "lines": [{"order_line": cl.order_line_id, "quantity": cl.quantity}
-                          for cl in case_lines],
-                "verified": case.verified_at is not None, "due_at": _iso(case.due_at),
-                "policy_version": version.pk,
-            })]
-        log = []
-        if evaluated is not None:
-            log_version, request = evaluated
-            log.append(evaluation_log_build(
-                data=request, decision=case.decision, version=log_version, actor=staff(actor),
-                channel=EvaluationChannel.CASE))
-            timeline.append(events.event_evaluated(
-                case=case, actor=staff(actor), data=decision_event_data(case.decision),
-                save=False))
-        messages = customer_messages(
-            case, topic="case_opened", subject=_("We have received your request"),
-            body=_("Your after-sales case %(number)s is open. We will reply by %(due)s.")
-            % {"number": case.number, "due": _local(case.due_at)})
-        for line in case_lines:
-            line.case = case
         statements.insert_family(case, (case_lines, "case"), (timeline, "case"), (log, None),
                                  (messages, "case"))
     return case
