@@ -6,10 +6,9 @@ statements on the intake path (the order and what the policy reads of it, the ro
 writes) are compiled once per database connection alias and vendor and then run with new
 values:
 
-- ``Prepared(build, number=str)``: a queryset shape. ``build`` is called once with stand-in
-  values; the SQL and the model-building plan Django made for it are kept, and ``fetch(number=…)``
-  runs that SQL with the real values and builds instances exactly as the queryset would
-  (select_related included). Only exact lookups on str/int values may take a parameter.
+- ``json_row``/``json_rows``/``from_json``: several tables' rows in one statement, each
+  row rendered as a JSON object by the database and turned back into a model instance with
+  the values the ORM would have read (one round trip and no ORM compile for a whole graph).
 - ``insert(objs)``: new rows of one model in one ``INSERT … RETURNING`` whose SQL is kept per
   (model, row count); values go through each field's ``pre_save``/``get_db_prep_save`` as in
   ``Model.save``. Signals are not sent (like ``bulk_create``). ``insert_family(parent,
@@ -17,19 +16,18 @@ values:
 
 - ``fetchall(sql, params)``: a fixed hand-written statement.
 
-On PostgreSQL each of these is also PREPAREd once per database session and run with EXECUTE:
+On PostgreSQL each statement run here is PREPAREd once per database session and run with EXECUTE:
 planning a three-table join costs PostgreSQL ~0.5 ms here, running it ~0.1 ms. (Django leaves
 psycopg's own statement preparation off by default; switching it on for every query would need
 server-side parameter binding, which some ORM queries don't support.) Prepared statements last
 as long as the session and survive a rolled-back transaction; a new connection prepares anew.
 
 The ORM stays the source of truth for tables, columns and conversions; nothing here names a
-column. Tests compare every Prepared statement with its plain queryset.
+column. Tests compare what these read and write with what the ORM reads and writes.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime
 import decimal
 import hashlib
@@ -41,8 +39,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable
+from django.db.models import Model
 
 # raw database connection -> {sql: EXECUTE text}; an entry dies with its connection.
 _SESSIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -85,65 +82,76 @@ def fetchall(sql: str, params: list | tuple = (), *, using: str = DEFAULT_DB_ALI
         return cursor.fetchall() if cursor.description is not None else []
 
 
-class Prepared:
-    """A queryset shape compiled once per (alias, vendor); ``fetch(**values)`` → instances."""
+# ----------------------------------------------------------------------------- JSON rows
+def json_row(connection, model, alias: str) -> str:
+    """SQL rendering one row of ``alias`` (a table of ``model``) as a JSON object keyed by
+    column: to_jsonb on PostgreSQL, json_object over the model's columns elsewhere."""
+    q = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        return f"to_jsonb({alias})"
+    if connection.vendor != "sqlite":
+        raise NotImplementedError(connection.vendor)
+    parts = []
+    for field in model._meta.concrete_fields:
+        column = f"{alias}.{q(field.column)}"
+        if field.get_internal_type() == "JSONField":
+            column = f"json({column})"
+        parts.append(f"'{field.column}', {column}")
+    return f"json_object({', '.join(parts)})"
 
-    def __init__(self, build: Callable[..., QuerySet], **kinds: type) -> None:
-        for name, kind in kinds.items():
-            if kind not in (str, int):
-                raise TypeError(f"parameter {name!r}: only str and int values can be bound")
-        self._build, self._kinds = build, kinds
-        self._compiled: dict[tuple[str, str], tuple] = {}
 
-    def _stand_ins(self) -> dict[str, Any]:
-        return {name: (f"\x1fprepared:{name}\x1f" if kind is str else -(10**15) - i)
-                for i, (name, kind) in enumerate(self._kinds.items())}
+def json_rows(connection, model, alias: str, where: str) -> str:
+    """SQL for a JSON array of the rows of ``model`` (as ``alias``) matching ``where``."""
+    q = connection.ops.quote_name
+    row = json_row(connection, model, alias)
+    if connection.vendor == "postgresql":
+        return (f"(SELECT COALESCE(jsonb_agg({row}), '[]'::jsonb) "
+                f"FROM {q(model._meta.db_table)} {alias} WHERE {where})")
+    # SQLite: json() so that the array stays JSON, not text, outside the subquery.
+    return (f"json((SELECT json_group_array({row}) "
+            f"FROM {q(model._meta.db_table)} {alias} WHERE {where}))")
 
-    def _compile(self, using: str) -> tuple:
-        connection = connections[using]
-        stand_ins = self._stand_ins()
-        queryset = self._build(**stand_ins).using(using)
-        if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups:
-            raise TypeError("Prepared takes a plain model queryset (no values(), no prefetch)")
-        compiler = queryset.query.get_compiler(using=using, connection=connection)
-        sql, params = compiler.as_sql()
-        name_of = {value: name for name, value in stand_ins.items()}
-        slots = {i: name_of[p] for i, p in enumerate(params)
-                 if isinstance(p, str | int) and p in name_of}
-        unbound = set(stand_ins) - set(slots.values())
-        if unbound:
-            raise ValueError(f"parameters not found in the SQL: {sorted(unbound)}")
-        return queryset, compiler, sql, tuple(params), slots
 
-    def sql(self, using: str = DEFAULT_DB_ALIAS) -> str:
-        return self._entry(using)[2]
+_FROM_JSON: dict[type, list] = {}
 
-    def _entry(self, using: str) -> tuple:
-        key = (using, connections[using].vendor)
-        entry = self._compiled.get(key)
-        if entry is None:
-            entry = self._compiled[key] = self._compile(using)
-        return entry
 
-    def fetch(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[Model]:
-        if set(values) != set(self._kinds):
-            raise TypeError(f"expected values for {sorted(self._kinds)}, got {sorted(values)}")
-        queryset, compiler, sql, params, slots = self._entry(using)
-        bound = list(params)
-        for i, name in slots.items():
-            value = values[name]
-            if not isinstance(value, self._kinds[name]):
-                raise TypeError(f"{name} must be {self._kinds[name].__name__}")
-            bound[i] = value
-        # A private copy of the compiled compiler answers as_sql with the kept SQL; the
-        # queryset's own iterable then executes it and builds the instances.
-        run = copy.copy(compiler)
-        run.connection = connections[using]
-        text = _runnable(run.connection, sql)
-        run.as_sql = lambda *args, **kwargs: (text, bound)
-        clone = queryset._chain()
-        clone.query.get_compiler = lambda *args, **kwargs: run
-        return list(clone)
+def from_json(model, data: dict, *, using: str = DEFAULT_DB_ALIAS) -> Model:
+    """A model instance from a row rendered by json_row, with the values the ORM would have
+    read: aware datetimes, dates, decimals quantized to the field's places, booleans."""
+    plan = _FROM_JSON.get(model)
+    if plan is None:
+        plan = _FROM_JSON[model] = [(f.attname, f.column, _json_reader(f))
+                                    for f in model._meta.concrete_fields]
+    values = []
+    for _attname, column, read in plan:
+        value = data[column]
+        values.append(value if value is None or read is None else read(value))
+    return model.from_db(using, [attname for attname, _c, _r in plan], values)
+
+
+def _json_reader(field) -> Callable[[Any], Any] | None:
+    kind = field.get_internal_type()
+    if kind == "DateTimeField":
+        def read(value: str) -> datetime.datetime:
+            moment = datetime.datetime.fromisoformat(value)
+            # SQLite keeps UTC without an offset (USE_TZ); PostgreSQL writes the offset.
+            return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+        return read
+    if kind == "DateField":
+        return datetime.date.fromisoformat
+    if kind == "TimeField":
+        return datetime.time.fromisoformat
+    if kind == "DecimalField":
+        places = decimal.Decimal(1).scaleb(-field.decimal_places)
+        return lambda value: decimal.Decimal(str(value)).quantize(places)
+    if kind == "BooleanField":
+        return bool
+    if kind in ("JSONField", "CharField", "TextField", "EmailField", "SlugField",
+                "IntegerField", "BigIntegerField", "PositiveIntegerField",
+                "PositiveSmallIntegerField", "SmallIntegerField", "AutoField",
+                "BigAutoField", "ForeignKey", "OneToOneField"):
+        return None
+    return field.to_python
 
 
 _INSERT_SQL: dict[tuple, tuple[str, list]] = {}
@@ -295,4 +303,4 @@ def _family_sql(connection, parent_model, groups) -> tuple[str, list]:
     return f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", plan
 
 
-__all__ = ["Prepared", "fetchall", "insert", "insert_family"]
+__all__ = ["fetchall", "from_json", "insert", "insert_family", "json_row", "json_rows"]

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+import json
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core import statements as sj
 from aftersales.core.choices import DEFAULT_POLICY
 from aftersales.core.errors import NotFound
 from aftersales.core.money import fmt
-from aftersales.core.statements import Prepared
 from aftersales.policy.models import EvaluationLog, Policy, PolicyVersion
 
 
@@ -104,69 +104,106 @@ def _cache(obj, name: str, rows: list) -> None:
     obj._prefetched_objects_cache[name] = qs
 
 
-def _order_shape(number: str) -> QuerySet:
-    """The order with its customer and, per child table, whether it has rows (one statement)."""
+def _order_graph_sql(connection) -> str:
+    """One statement: the order (by number) with its customer, lines, their products,
+    categories and bundles, serials with their lots, and every child table
+    request_from_order reads, each row as JSON (core.statements.json_rows)."""
+    from aftersales.catalog.models import Category, Product
+    from aftersales.parties.models import Customer
     from aftersales.sales import models as sales
 
-    has = {f"has_{name}": Exists(getattr(sales, model).objects.filter(order=OuterRef("pk")))
-           for name, model in _ORDER_CHILDREN}
-    has["has_lines"] = Exists(sales.OrderLine.objects.filter(order=OuterRef("pk")))
-    has["has_serials"] = Exists(sales.SerialNumber.objects.filter(
-        order_line__order=OuterRef("pk")))
-    return (sales.Order.objects.select_related("customer").filter(number=number)
-            .annotate(**has).order_by())
+    q = connection.ops.quote_name
+
+    def col(model, name: str) -> str:
+        return q(model._meta.get_field(name).column)
+
+    def table(model) -> str:
+        return q(model._meta.db_table)
+
+    line_t, line_order = table(sales.OrderLine), col(sales.OrderLine, "order")
+    lines_of_o = f"SELECT {{c}} FROM {line_t} ol WHERE ol.{line_order} = o.{q('id')}"
+    serials_where = (f"x.{col(sales.SerialNumber, 'order_line')} IN "
+                     f"({lines_of_o.format(c='ol.' + q('id'))})")
+    parts = {
+        "order": sj.json_row(connection, sales.Order, "o"),
+        "customer": sj.json_row(connection, Customer, "c"),
+        "lines": sj.json_rows(connection, sales.OrderLine, "x", f"x.{line_order} = o.{q('id')}"),
+        "products": sj.json_rows(connection, Product, "x", f"x.{q('id')} IN ("
+                                 + lines_of_o.format(c="ol." + col(sales.OrderLine, "product"))
+                                 + ")"),
+        "categories": sj.json_rows(connection, Category, "x", (
+            f"x.{q('id')} IN (SELECT p.{col(Product, 'category')} FROM {table(Product)} p "
+            f"WHERE p.{q('id')} IN ("
+            + lines_of_o.format(c="ol." + col(sales.OrderLine, "product")) + "))")),
+        "bundles": sj.json_rows(connection, sales.Bundle, "x", f"x.{q('id')} IN ("
+                                + lines_of_o.format(c="ol." + col(sales.OrderLine, "bundle"))
+                                + ")"),
+        "serials": sj.json_rows(connection, sales.SerialNumber, "x", serials_where),
+        "lots": sj.json_rows(connection, sales.Lot, "x", (
+            f"x.{q('id')} IN (SELECT x.{col(sales.SerialNumber, 'lot')} FROM "
+            f"{table(sales.SerialNumber)} x WHERE {serials_where})")),
+    }
+    for name, model in _ORDER_CHILDREN:
+        model = getattr(sales, model)
+        parts[name] = sj.json_rows(connection, model, "x",
+                                   f"x.{col(model, 'order')} = o.{q('id')}")
+    if connection.vendor == "postgresql":
+        body = ("jsonb_build_object("
+                + ", ".join(f"'{k}', {v}" for k, v in parts.items()) + ")::text")
+    else:
+        body = "json_object(" + ", ".join(f"'{k}', {v}" for k, v in parts.items()) + ")"
+    return (f"SELECT {body} FROM {table(sales.Order)} o INNER JOIN {table(Customer)} c "  # noqa: S608
+            f"ON c.{q('id')} = o.{col(sales.Order, 'customer')} "
+            f"WHERE o.{col(sales.Order, 'number')} = %s")
 
 
-def _lines_shape(order_id: int) -> QuerySet:
-    from aftersales.sales.models import OrderLine
-
-    return OrderLine.objects.select_related("product__category", "bundle").filter(
-        order_id=order_id)
-
-
-def _serials_shape(order_id: int) -> QuerySet:
-    from aftersales.sales.models import SerialNumber
-
-    return SerialNumber.objects.select_related("lot").filter(order_line__order_id=order_id)
-
-
-def _child_shape(model: str) -> Callable[[int], QuerySet]:
-    def shape(order_id: int) -> QuerySet:
-        from aftersales.sales import models as sales
-
-        return getattr(sales, model).objects.filter(order_id=order_id)
-    return shape
-
-
-_ORDER = Prepared(_order_shape, number=str)
-_LINES = Prepared(_lines_shape, order_id=int)
-_SERIALS = Prepared(_serials_shape, order_id=int)
-_CHILDREN = {name: Prepared(_child_shape(model), order_id=int) for name, model in _ORDER_CHILDREN}
+_graph_sql: dict[str, str] = {}
 
 
 def order_request_data_get(*, number: str):
-    """The order (or None) with everything request_from_order reads, in as few statements as
-    its rows need (issue 4 item 11a): the order with its customer and, in the same statement,
-    which child tables have rows; then one query only per child table that has rows (the lines
-    with product, category and bundle; serials with their lot; payments; shipments; …). None
-    per line; order.<children>.all() answer from the cache as after prefetch_related. The
-    statements are compiled once per process (core.statements.Prepared)."""
-    found = _ORDER.fetch(number=number)
-    if not found:
+    """The order (or None) with everything request_from_order reads, in one statement
+    (issue 4 item 11a): its customer, lines with product, category and bundle, serials with
+    their lot, payments, shipments, promotions, invoices and warranty cards. Nothing is read
+    per line; order.<children>.all() answer from the cache as after prefetch_related."""
+    from django.db import connection
+
+    from aftersales.catalog.models import Category, Product
+    from aftersales.parties.models import Customer
+    from aftersales.sales import models as sales
+
+    sql = _graph_sql.get(connection.vendor)
+    if sql is None:
+        sql = _graph_sql[connection.vendor] = _order_graph_sql(connection)
+    rows = sj.fetchall(sql, [number])
+    if not rows:
         return None
-    order = found[0]
-    lines = _LINES.fetch(order_id=order.pk) if order.has_lines else []
-    for line in lines:
-        line.order = order
-    _cache(order, "lines", lines)
+    graph = json.loads(rows[0][0])
+
+    def build(model, key: str) -> list:
+        return [sj.from_json(model, row) for row in graph[key] or []]
+
+    order = sj.from_json(sales.Order, graph["order"])
+    order.customer = sj.from_json(Customer, graph["customer"])
+    categories = {c.pk: c for c in build(Category, "categories")}
+    products = {p.pk: p for p in build(Product, "products")}
+    for product in products.values():
+        product.category = categories.get(product.category_id)
+    bundles = {b.pk: b for b in build(sales.Bundle, "bundles")}
+    lots = {lot.pk: lot for lot in build(sales.Lot, "lots")}
+    lines = sorted(build(sales.OrderLine, "lines"), key=lambda ln: (ln.line_no, ln.pk))
     serials: dict[int, list] = {ln.pk: [] for ln in lines}
-    if order.has_serials:
-        for serial in _SERIALS.fetch(order_id=order.pk):
-            serials[serial.order_line_id].append(serial)
+    for serial in sorted(build(sales.SerialNumber, "serials"), key=lambda s: s.pk):
+        serial.lot = lots.get(serial.lot_id)
+        serials[serial.order_line_id].append(serial)
     for line in lines:
+        line.order, line.product = order, products[line.product_id]
+        line.bundle = bundles.get(line.bundle_id)
         _cache(line, "serials", serials[line.pk])
-    for name, _model in _ORDER_CHILDREN:
-        rows = _CHILDREN[name].fetch(order_id=order.pk) if getattr(order, f"has_{name}") else []
+    _cache(order, "lines", lines)
+    for name, model in _ORDER_CHILDREN:
+        rows = sorted(build(getattr(sales, model), name), key=lambda r: r.pk)
+        if name == "shipments":  # as their Meta.ordering: by shipping time
+            rows.sort(key=lambda r: (r.shipped_at is None, r.shipped_at))
         for row in rows:
             row.order = order
         _cache(order, name, rows)

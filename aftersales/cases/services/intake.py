@@ -247,10 +247,10 @@ def _open(*, kind, channel, actor, order, customer, business_line, lines, verify
         contact_phone=contact_phone or (verify_phone or "") or (customer.phone if customer
                                                                else ""),
         contact_email=contact_email or (customer.email if customer else ""),
-        dealer=order.dealer if order is not None else None,
+        dealer_id=order.dealer_id if order is not None else None,  # ids: nothing more to read
         # S2.6: the outsourced factory that made the goods answers for them (and sees the case).
-        factory=next((cl.order_line.product.factory for cl in case_lines
-                      if cl.order_line.product.factory_id), None),
+        factory_id=next((cl.order_line.product.factory_id for cl in case_lines
+                         if cl.order_line.product.factory_id), None),
         reason=reason, symptom=symptom[:200], defect_category=defect_category[:60],
         description=description, quantity_affected=quantity_affected, priority=priority,
         key_account=customer.key_account if key_account is None and customer else
