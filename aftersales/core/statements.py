@@ -38,7 +38,7 @@ import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model
 
 # raw database connection -> {sql: EXECUTE text}; an entry dies with its connection.
@@ -184,16 +184,9 @@ def _saved(objs: list[Model], pks, using: str) -> None:
         obj._state.adding, obj._state.db = False, using
 
 
-def insert(objs: Iterable[Model], *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """INSERT new rows of one model in one statement; sets their primary keys."""
-    objs = _rows_of_one_model(objs)
-    if not objs:
-        return
-    model = type(objs[0])
-    for obj in objs:  # a foreign key set to an object saved since: take its id (as save() does)
-        obj._prepare_related_fields_for_save(operation_name="insert")
-    connection = connections[using]
-    key = (model, using, connection.vendor, len(objs))
+def _insert_sql(connection, model, count: int, using: str) -> tuple[str, list]:
+    """INSERT … RETURNING pk for ``count`` new rows of ``model``, and its fields in order."""
+    key = (model, using, connection.vendor, count)
     shape = _INSERT_SQL.get(key)
     if shape is None:
         fields = _fields(model)
@@ -202,43 +195,84 @@ def insert(objs: Iterable[Model], *, using: str = DEFAULT_DB_ALIAS) -> None:
         returning, _params = connection.ops.returning_columns([model._meta.pk])
         sql = (f"INSERT INTO {q(model._meta.db_table)} "
                f"({', '.join(q(f.column) for f in fields)}) "
-               f"VALUES {', '.join([row] * len(objs))} {returning}")
+               f"VALUES {', '.join([row] * count)} {returning}")
         shape = _INSERT_SQL[key] = (sql, fields)
-    sql, fields = shape
-    params = _values(objs, fields, connection)
+    return shape
+
+
+def _execute_insert(connection, sql: str, params: list) -> list:
     with connection.cursor() as cursor:
         cursor.execute(_runnable(connection, sql, cursor), params)
-        pks = [row[0] for row in cursor.fetchall()]
-    _saved(objs, pks, using)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def insert(objs: Iterable[Model], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """INSERT new rows of one model in one statement; sets their primary keys."""
+    objs = _rows_of_one_model(objs)
+    if not objs:
+        return
+    for obj in objs:  # a foreign key set to an object saved since: take its id (as save() does)
+        obj._prepare_related_fields_for_save(operation_name="insert")
+    connection = connections[using]
+    sql, fields = _insert_sql(connection, type(objs[0]), len(objs), using)
+    _saved(objs, _execute_insert(connection, sql, _values(objs, fields, connection)), using)
 
 
 def insert_family(parent: Model, *groups: tuple[Iterable[Model], str | None],
                   using: str = DEFAULT_DB_ALIAS) -> None:
     """INSERT a new row and, with it, groups of new rows: ``(rows, "fk")`` whose foreign key
     ``fk`` points at ``parent``, or ``(rows, None)`` for rows that don't. Sets every primary
-    key and each child's foreign key.
+    key and each child's foreign key. All rows or none are written.
 
-    On PostgreSQL it is one statement (data-modifying WITH queries: the children take the
-    parent's id from its RETURNING), so a whole new case is one round trip; elsewhere one
-    INSERT per group. Call it inside a transaction where the rows must stand or fall together.
+    Every value is prepared before the first write; the writes then run in one transaction
+    (the caller's, if one is open), so a write lock is held for the statements alone. On
+    PostgreSQL they are one statement (data-modifying WITH queries: the children take the
+    parent's id from its RETURNING); elsewhere one INSERT per group.
     """
+    _rows_of_one_model([parent])
     groups = [(_rows_of_one_model(rows), fk) for rows, fk in groups]
     groups = [(rows, fk) for rows, fk in groups if rows]
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        insert([parent], using=using)
-        for rows, fk in groups:
-            if fk is not None:
-                for row in rows:
-                    setattr(row, fk, parent)
-            insert(rows, using=using)
-        return
-    _rows_of_one_model([parent])
     parent._prepare_related_fields_for_save(operation_name="insert_family")
     for rows, fk in groups:  # the parent is not saved yet: its key is left to the statement
         others = [f for f in rows[0]._meta.concrete_fields if f.name != fk]
         for row in rows:
             row._prepare_related_fields_for_save(operation_name="insert_family", fields=others)
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        ids = _family_pg(connection, parent, groups, using)
+    else:
+        ids = _family_each(connection, parent, groups, using)
+    _saved([parent], ids[0], using)
+    for i, (rows, fk) in enumerate(groups, start=1):
+        if fk is not None:
+            for row in rows:
+                setattr(row, fk, parent)
+        _saved(rows, ids[i], using)
+
+
+def _family_each(connection, parent: Model, groups: list, using: str) -> list[list]:
+    """One INSERT per group; each child's parent key is put into its prepared values once the
+    parent's insert has returned it."""
+    sql, fields = _insert_sql(connection, type(parent), 1, using)
+    statements = [(sql, _values([parent], fields, connection), None)]
+    for rows, fk in groups:
+        sql, fields = _insert_sql(connection, type(rows[0]), len(rows), using)
+        params = _values(rows, fields, connection)
+        slots = None
+        if fk is not None:
+            at = fields.index(rows[0]._meta.get_field(fk))
+            slots = range(at, len(params), len(fields))
+        statements.append((sql, params, slots))
+    ids: list[list] = []
+    with transaction.atomic(using=using, savepoint=False):
+        for sql, params, slots in statements:
+            for i in slots or ():
+                params[i] = ids[0][0]
+            ids.append(_execute_insert(connection, sql, params))
+    return ids
+
+
+def _family_pg(connection, parent: Model, groups: list, using: str) -> list[list]:
     key = (type(parent), using, tuple((type(rows[0]), fk) for rows, fk in groups))
     shape = _INSERT_SQL.get(key)
     if shape is None:
@@ -247,18 +281,12 @@ def insert_family(parent: Model, *groups: tuple[Iterable[Model], str | None],
     document = [_json_rows([parent], plan[0])]
     document += [_json_rows(rows, fields) for (rows, _fk), fields in zip(groups, plan[1:],
                                                                          strict=True)]
-    with connection.cursor() as cursor:
-        cursor.execute(_runnable(connection, sql, cursor),
-                       [json.dumps(document, default=_json_value, ensure_ascii=False)])
-        ids: dict[int, list] = {}
-        for part, pk in cursor.fetchall():
-            ids.setdefault(part, []).append(pk)
-    _saved([parent], ids[0], using)
-    for i, (rows, fk) in enumerate(groups, start=1):
-        if fk is not None:
-            for row in rows:
-                setattr(row, fk, parent)
-        _saved(rows, ids[i], using)
+    text = json.dumps(document, default=_json_value, ensure_ascii=False)
+    ids: list[list] = [[] for _ in range(len(groups) + 1)]
+    with transaction.atomic(using=using, savepoint=False):
+        for part, pk in fetchall(sql, [text], using=using):
+            ids[part].append(pk)
+    return ids
 
 
 def _json_rows(objs: list[Model], fields: list) -> list[dict]:

@@ -271,10 +271,11 @@ def _open(*, kind, channel, actor, order, customer, business_line, lines, verify
     if evaluate and case.verified_at is not None and kind in EVALUABLE:
         evaluated = _evaluate_new(case, order=order, case_lines=case_lines, version=version,
                                   doc=doc, at=at)
-    # The number is reserved on its own (a short write), every row is built, and only then
-    # does the write transaction start: the case and every row it brings, one statement on
-    # PostgreSQL (core.statements). The write lock (SQLite) is held for the inserts alone.
-    # A write that fails after the reservation leaves a gap in the numbers, never a duplicate.
+    # The number is reserved on its own (a short write), every row is built and its values
+    # prepared, and only then does the write transaction start: the case and every row it
+    # brings, one statement on PostgreSQL (statements.insert_family), so the write lock
+    # (SQLite) is held for the inserts alone. A write that fails after the reservation leaves
+    # a gap in the numbers, never a duplicate.
     case.number = case_number_next(at)
     timeline = [events.event_opened(
         case=case, actor=staff(actor), actor_label=actor_label(actor), save=False, data={
@@ -299,9 +300,8 @@ def _open(*, kind, channel, actor, order, customer, business_line, lines, verify
         % {"number": case.number, "due": _local(case.due_at)})
     for line in case_lines:
         line.case = case
-    with transaction.atomic():
-        statements.insert_family(case, (case_lines, "case"), (timeline, "case"), (log, None),
-                                 (messages, "case"))
+    statements.insert_family(case, (case_lines, "case"), (timeline, "case"), (log, None),
+                             (messages, "case"))
     return case
 
 
