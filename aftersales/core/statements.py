@@ -100,16 +100,16 @@ def json_row(connection, model, alias: str) -> str:
     return f"json_object({', '.join(parts)})"
 
 
-def json_rows(connection, model, alias: str, where: str) -> str:
-    """SQL for a JSON array of the rows of ``model`` (as ``alias``) matching ``where``."""
+def json_rows(connection, model, alias: str, where: str, joins: str = "") -> str:
+    """SQL for a JSON array of the rows of ``model`` (as ``alias``, with ``joins``) matching
+    ``where``. A row reached by several joined rows comes as often."""
     q = connection.ops.quote_name
     row = json_row(connection, model, alias)
+    source = f"{q(model._meta.db_table)} {alias} {joins}".rstrip()
     if connection.vendor == "postgresql":
-        return (f"(SELECT COALESCE(jsonb_agg({row}), '[]'::jsonb) "
-                f"FROM {q(model._meta.db_table)} {alias} WHERE {where})")
+        return f"(SELECT COALESCE(jsonb_agg({row}), '[]'::jsonb) FROM {source} WHERE {where})"
     # SQLite: json() so that the array stays JSON, not text, outside the subquery.
-    return (f"json((SELECT json_group_array({row}) "
-            f"FROM {q(model._meta.db_table)} {alias} WHERE {where}))")
+    return f"json((SELECT json_group_array({row}) FROM {source} WHERE {where}))"
 
 
 _FROM_JSON: dict[type, list] = {}

@@ -107,7 +107,8 @@ def _cache(obj, name: str, rows: list) -> None:
 def _order_graph_sql(connection) -> str:
     """One statement: the order (by number) with its customer, lines, their products,
     categories and bundles, serials with their lots, and every child table
-    request_from_order reads, each row as JSON (core.statements.json_rows)."""
+    request_from_order reads, each row as JSON (core.statements.json_rows). Rows reached
+    through several lines come once per line; the reader keys them by id."""
     from aftersales.catalog.models import Category, Product
     from aftersales.parties.models import Customer
     from aftersales.sales import models as sales
@@ -121,27 +122,29 @@ def _order_graph_sql(connection) -> str:
         return q(model._meta.db_table)
 
     line_t, line_order = table(sales.OrderLine), col(sales.OrderLine, "order")
-    lines_of_o = f"SELECT {{c}} FROM {line_t} ol WHERE ol.{line_order} = o.{q('id')}"
-    serials_where = (f"x.{col(sales.SerialNumber, 'order_line')} IN "
-                     f"({lines_of_o.format(c='ol.' + q('id'))})")
+    of_o = f"ol.{line_order} = o.{q('id')}"
+
+    def via_lines(fk: str) -> str:  # joined through the order's lines (pk lookups)
+        return f"INNER JOIN {line_t} ol ON ol.{col(sales.OrderLine, fk)} = x.{q('id')}"
+
     parts = {
         "order": sj.json_row(connection, sales.Order, "o"),
         "customer": sj.json_row(connection, Customer, "c"),
         "lines": sj.json_rows(connection, sales.OrderLine, "x", f"x.{line_order} = o.{q('id')}"),
-        "products": sj.json_rows(connection, Product, "x", f"x.{q('id')} IN ("
-                                 + lines_of_o.format(c="ol." + col(sales.OrderLine, "product"))
-                                 + ")"),
-        "categories": sj.json_rows(connection, Category, "x", (
-            f"x.{q('id')} IN (SELECT p.{col(Product, 'category')} FROM {table(Product)} p "
-            f"WHERE p.{q('id')} IN ("
-            + lines_of_o.format(c="ol." + col(sales.OrderLine, "product")) + "))")),
-        "bundles": sj.json_rows(connection, sales.Bundle, "x", f"x.{q('id')} IN ("
-                                + lines_of_o.format(c="ol." + col(sales.OrderLine, "bundle"))
-                                + ")"),
-        "serials": sj.json_rows(connection, sales.SerialNumber, "x", serials_where),
-        "lots": sj.json_rows(connection, sales.Lot, "x", (
-            f"x.{q('id')} IN (SELECT x.{col(sales.SerialNumber, 'lot')} FROM "
-            f"{table(sales.SerialNumber)} x WHERE {serials_where})")),
+        "products": sj.json_rows(connection, Product, "x", of_o, via_lines("product")),
+        "categories": sj.json_rows(
+            connection, Category, "x", of_o,
+            f"INNER JOIN {table(Product)} p ON p.{col(Product, 'category')} = x.{q('id')} "
+            f"INNER JOIN {line_t} ol ON ol.{col(sales.OrderLine, 'product')} = p.{q('id')}"),
+        "bundles": sj.json_rows(connection, sales.Bundle, "x", of_o, via_lines("bundle")),
+        "serials": sj.json_rows(
+            connection, sales.SerialNumber, "x", of_o,
+            f"INNER JOIN {line_t} ol ON ol.{q('id')} = x.{col(sales.SerialNumber, 'order_line')}"),
+        "lots": sj.json_rows(
+            connection, sales.Lot, "x", of_o,
+            f"INNER JOIN {table(sales.SerialNumber)} s ON s.{col(sales.SerialNumber, 'lot')} "
+            f"= x.{q('id')} INNER JOIN {line_t} ol ON "
+            f"ol.{q('id')} = s.{col(sales.SerialNumber, 'order_line')}"),
     }
     for name, model in _ORDER_CHILDREN:
         model = getattr(sales, model)
