@@ -172,10 +172,32 @@ def _fields(model) -> list:
             if not f.generated and f is not meta.auto_field]
 
 
+# Fields whose preparation leaves a value of this exact type as it is (to_python and
+# get_prep_value are the identity for it, and no backend adapts it): the common case is
+# passed through without Django's chain of calls; anything else takes that chain.
+_PLAIN = {"CharField": str, "TextField": str, "EmailField": str, "SlugField": str,
+          "IntegerField": int, "BigIntegerField": int, "SmallIntegerField": int,
+          "PositiveIntegerField": int, "PositiveSmallIntegerField": int,
+          "PositiveBigIntegerField": int, "AutoField": int, "BigAutoField": int,
+          "SmallAutoField": int, "BooleanField": bool}
+
+
+def _plain_type(field) -> type | None:
+    if field.is_relation:
+        field = field.target_field
+    return _PLAIN.get(field.get_internal_type())
+
+
 def _values(objs: list[Model], fields: list, connection, skip=None) -> list:
     """Each row's values as Model.save would send them (pre_save, then get_db_prep_save)."""
-    return [field.get_db_prep_save(field.pre_save(obj, True), connection=connection)
-            for obj in objs for field in fields if field is not skip]
+    plan = [(field, _plain_type(field)) for field in fields if field is not skip]
+    out = []
+    for obj in objs:
+        for field, plain in plan:
+            value = field.pre_save(obj, True)
+            out.append(value if value is None or type(value) is plain
+                       else field.get_db_prep_save(value, connection=connection))
+    return out
 
 
 def _saved(objs: list[Model], pks, using: str) -> None:
@@ -283,17 +305,25 @@ def _family_pg(connection, parent: Model, groups: list, using: str) -> list[list
                                                                          strict=True)]
     text = json.dumps(document, default=_json_value, ensure_ascii=False)
     ids: list[list] = [[] for _ in range(len(groups) + 1)]
-    with transaction.atomic(using=using, savepoint=False):
-        for part, pk in fetchall(sql, [text], using=using):
-            ids[part].append(pk)
+    # One statement is atomic on its own: outside a transaction it needs no BEGIN/COMMIT.
+    for part, pk in fetchall(sql, [text], using=using):
+        ids[part].append(pk)
     return ids
 
 
 def _json_rows(objs: list[Model], fields: list) -> list[dict]:
     """{column: value} per row, values as Model.save prepares them (before the driver's
     adaptation, which PostgreSQL does here from the JSON text)."""
-    return [{field.column: field.get_prep_value(field.pre_save(obj, True)) for field in fields}
-            for obj in objs]
+    plan = [(field, field.column, _plain_type(field)) for field in fields]
+    rows = []
+    for obj in objs:
+        row = {}
+        for field, column, plain in plan:
+            value = field.pre_save(obj, True)
+            row[column] = (value if value is None or type(value) is plain
+                           else field.get_prep_value(value))
+        rows.append(row)
+    return rows
 
 
 def _json_value(value):

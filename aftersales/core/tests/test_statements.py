@@ -206,16 +206,29 @@ def test_insert_sets_keys_and_refuses_unsaved_parents(rich_order):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PREPARE is PostgreSQL's")
-def test_statements_are_prepared_once_per_session_and_again_after_reconnecting(transactional_db):
+def test_statements_are_prepared_once_per_session(db):
+    from django.db import connections
+
     sql = "SELECT %s::int + 1, '100%%'"
     assert statements.fetchall(sql, [41]) == [(42, "100%")]
     with transaction.atomic():  # a rolled-back transaction keeps the prepared statement
         assert statements.fetchall(sql, [1]) == [(2, "100%")]
         transaction.set_rollback(True)
     assert statements.fetchall(sql, [2]) == [(3, "100%")]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
-                       ["%$1::int + 1%"])
-        assert cursor.fetchone() == (1,)
-    connection.close()  # a new session knows nothing of the old one's statements
-    assert statements.fetchall(sql, [9]) == [(10, "100%")]
+
+    def prepared(conn) -> int:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements "
+                           "WHERE statement LIKE %s", ["%$1::int + 1%"])
+            return cursor.fetchone()[0]
+
+    assert prepared(connection) == 1
+    other = connections.create_connection("default")  # another session knows none of them
+    try:
+        assert prepared(other) == 0
+        with other.cursor() as cursor:
+            cursor.execute(statements._runnable(other, sql, cursor), [9])
+            assert cursor.fetchall() == [(10, "100%")]
+        assert prepared(other) == 1
+    finally:
+        other.close()
