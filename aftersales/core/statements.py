@@ -1,29 +1,28 @@
-"""Hot statements compiled once per process (issue 4 item 11a).
+"""Hot statements without the ORM's per-call cost (issue 4 item 11a).
 
 Django turns a queryset into SQL anew on every evaluation; on this kind of machine that costs
-about 1 ms per statement — more than the database needs to run it. The few fixed-shape
-statements on the intake path (the order and what the policy reads of it, the rows a new case
-writes) are compiled once per database connection alias and vendor and then run with new
-values:
+about 1 ms per statement, more than the database needs to run it. Intake, the busiest write
+path, reads an order with everything the policy needs and writes a case with all the rows it
+brings; this module does both in as few statements as the database allows, with SQL built
+once per process from the models' own metadata:
 
-- ``json_row``/``json_rows``/``from_json``: several tables' rows in one statement, each
-  row rendered as a JSON object by the database and turned back into a model instance with
-  the values the ORM would have read (one round trip and no ORM compile for a whole graph).
-- ``insert(objs)``: new rows of one model in one ``INSERT … RETURNING`` whose SQL is kept per
-  (model, row count); values go through each field's ``pre_save``/``get_db_prep_save`` as in
-  ``Model.save``. Signals are not sent (like ``bulk_create``). ``insert_family(parent,
-  (children, "fk"), …)`` writes a row with its children: one statement on PostgreSQL.
-
+- ``json_row`` / ``json_rows`` / ``from_json``: several tables' rows in one statement, each
+  row rendered as a JSON object by the database (to_jsonb on PostgreSQL, json_object on
+  SQLite) and turned back into a model instance holding the values the ORM would have read.
+- ``insert(objs)``: new rows of one model in one ``INSERT … RETURNING``. ``insert_family(
+  parent, (children, "fk"), …)``: a row with rows that point at it, all or none, one
+  statement on PostgreSQL. Values are prepared as ``Model.save`` prepares them (``pre_save``,
+  ``get_db_prep_save``); like ``bulk_create``, no signals are sent.
 - ``fetchall(sql, params)``: a fixed hand-written statement.
 
-On PostgreSQL each statement run here is PREPAREd once per database session and run with EXECUTE:
-planning a three-table join costs PostgreSQL ~0.5 ms here, running it ~0.1 ms. (Django leaves
-psycopg's own statement preparation off by default; switching it on for every query would need
-server-side parameter binding, which some ORM queries don't support.) Prepared statements last
-as long as the session and survive a rolled-back transaction; a new connection prepares anew.
+On PostgreSQL every statement run here is PREPAREd once per database session and then run
+with EXECUTE: planning a three-table join costs PostgreSQL ~0.5 ms here, running it ~0.1 ms.
+(Django leaves psycopg's own preparation off; it would need server-side parameter binding
+for every query, which some ORM queries don't support.) A prepared statement lasts as long as
+its session and survives a rolled-back transaction; a new connection prepares anew.
 
-The ORM stays the source of truth for tables, columns and conversions; nothing here names a
-column. Tests compare what these read and write with what the ORM reads and writes.
+Nothing here names a column: tables, columns and conversions come from the models. The tests
+compare what these functions read and write with what the ORM reads and writes.
 """
 
 from __future__ import annotations
