@@ -1,4 +1,7 @@
-"""The timeline (X1): one function per event kind; the only writer of CaseEvent.
+"""The timeline (X1): one function per event kind, the only place a CaseEvent is made.
+
+Each saves its event, or with save=False hands it back unsaved for a caller that inserts it
+with other rows (intake writes the case and its first events together, core.statements).
 
 Every business action writes exactly one event in its own transaction. `data` holds what the
 timeline and the audit report need to show without joining anything else.
@@ -10,7 +13,6 @@ from typing import Any
 from django.utils import timezone
 
 from aftersales.cases.models import Case, CaseEvent, EventKind
-from aftersales.core import statements
 
 SYSTEM = "system"
 CUSTOMER = "customer"
@@ -30,11 +32,6 @@ def _record(*, case: Case, kind: str, actor=None, actor_label: str = "", from_st
     if save:
         event.save(force_insert=True)
     return event
-
-
-def events_save(events: list[CaseEvent]) -> None:
-    """Write events built with save=False in one INSERT (intake that also evaluates)."""
-    statements.insert(events)
 
 
 def event_opened(*, case: Case, actor, actor_label: str = "", data: dict,
