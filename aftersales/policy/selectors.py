@@ -177,10 +177,10 @@ def order_request_data_get(*, number: str):
     sql = _graph_sql.get(connection.vendor)
     if sql is None:
         sql = _graph_sql[connection.vendor] = _order_graph_sql(connection)
-    rows = sj.fetchall(sql, [number])
-    if not rows:
+    found = sj.fetchall(sql, [number])
+    if not found:
         return None
-    graph = json.loads(rows[0][0])
+    graph = json.loads(found[0][0])
 
     def build(model, key: str) -> list:
         return [sj.from_json(model, row) for row in graph[key] or []]
