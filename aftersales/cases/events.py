@@ -119,21 +119,9 @@ def event_fine_waived(*, case: Case, actor, data: dict) -> CaseEvent:
 def events_sla_breached(*, rows: list[tuple[int, str, dict]], at: datetime) -> None:
     """The sweep's events, one per (case id, state, data), inserted in one batch (no model
     instances: a first sweep over a big backlog writes tens of thousands)."""
-    import json
+    from aftersales.core import statements
 
-    from django.db import connection
-
-    if not rows:
-        return
-    ops = connection.ops
-    when = ops.adapt_datetimefield_value(at)
-    table = ops.quote_name(CaseEvent._meta.db_table)
-    columns = ["case_id", "kind", "actor_label", "from_state", "to_state", "data",
-               "customer_visible", "at"]
-    sql = (f"INSERT INTO {table} ({', '.join(ops.quote_name(c) for c in columns)}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [
-            (case_id, EventKind.SLA_BREACHED.value, SYSTEM, state, state,
-             json.dumps(data, ensure_ascii=False), False, when)
-            for case_id, state, data in rows])
+    statements.insert_rows(CaseEvent, [
+        "case_id", "kind", "actor_label", "from_state", "to_state", "data", "customer_visible",
+        "at"], [(case_id, EventKind.SLA_BREACHED.value, SYSTEM, state, state, data, False, at)
+                for case_id, state, data in rows])

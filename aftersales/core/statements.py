@@ -310,6 +310,39 @@ def _family_pg(connection, parent: Model, groups: list, using: str) -> list[list
     return ids
 
 
+def insert_rows(model, columns: list[str], rows: list[tuple], *,
+                ignore_conflicts: bool = False, using: str = DEFAULT_DB_ALIAS) -> None:
+    """INSERT many rows given as tuples of values for ``columns`` (column names, values as the
+    model's fields hold them: aware datetimes, Decimals, dicts for JSON) without building model
+    instances: the SLA sweep writes thousands at once. ``ignore_conflicts`` skips rows that
+    hit a unique constraint. On PostgreSQL the rows travel as one JSON parameter
+    (jsonb_populate_recordset gives them the table's column types): one statement instead of
+    one per row; elsewhere each value is prepared by its field and one INSERT is executed for
+    all rows (executemany)."""
+    if not rows:
+        return
+    connection = connections[using]
+    q = connection.ops.quote_name
+    table = q(model._meta.db_table)
+    cols = ", ".join(q(c) for c in columns)
+    conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            by_column = {f.column: f for f in model._meta.concrete_fields}
+            fields = [by_column[c] for c in columns]
+            prepared = [[v if v is None else f.get_db_prep_save(v, connection=connection)
+                         for f, v in zip(fields, row, strict=True)] for row in rows]
+            cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES "  # noqa: S608
+                               f"({', '.join(['%s'] * len(columns))}){conflict}", prepared)
+            return
+        sql = (f"INSERT INTO {table} ({cols}) SELECT "  # noqa: S608
+               f"{', '.join(f'r.{q(c)}' for c in columns)} "
+               f"FROM jsonb_populate_recordset(NULL::{table}, %s::jsonb) r{conflict}")
+        document = json.dumps([dict(zip(columns, row, strict=True)) for row in rows],
+                              default=_json_value, ensure_ascii=False)
+        cursor.execute(_runnable(connection, sql, cursor), [document])
+
+
 def _json_rows(objs: list[Model], fields: list) -> list[dict]:
     """{column: value} per row, values as Model.save prepares them (before the driver's
     adaptation, which PostgreSQL does here from the JSON text)."""
@@ -360,4 +393,5 @@ def _family_sql(connection, parent_model, groups) -> tuple[str, list]:
     return f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", plan
 
 
-__all__ = ["fetchall", "from_json", "insert", "insert_family", "json_row", "json_rows"]
+__all__ = ["fetchall", "from_json", "insert", "insert_family", "insert_rows", "json_row",
+           "json_rows"]

@@ -19,7 +19,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -44,6 +44,7 @@ from aftersales.cases.services.common import (
     resolve_policy,
     staff,
 )
+from aftersales.core import statements
 from aftersales.core.errors import Conflict, NotFound, ValidationError
 from aftersales.core.money import fmt
 from aftersales.notify.models import Channel, Message
@@ -107,16 +108,9 @@ class _Supervisors:
 
 
 def _insert_ignore(model, columns: list[str], rows: list[tuple]) -> None:
-    """INSERT … ON CONFLICT DO NOTHING for many rows (SQLite and PostgreSQL), without building
-    model instances: the sweep writes tens of thousands of ledger rows at once."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING",
-                           rows)
+    """INSERT … ON CONFLICT DO NOTHING for many rows, without building model instances: the
+    sweep writes tens of thousands of ledger rows at once."""
+    statements.insert_rows(model, columns, rows, ignore_conflicts=True)
 
 
 def _local(value: datetime) -> str:
@@ -172,7 +166,6 @@ def _sweep_end_to_end(at, workflows, supervisors, User, counts, batch) -> None:
 
 
 def _end_to_end_batch(rows, at, workflows, supervisors, User, counts) -> None:
-    dt = connection.ops.adapt_datetimefield_value
     escalations, event_rows, messages = [], [], []
     emails = dict(User.objects.filter(is_active=True).exclude(email="")
                   .values_list("pk", "email"))
@@ -181,8 +174,8 @@ def _end_to_end_batch(rows, at, workflows, supervisors, User, counts) -> None:
         wf = workflows.get(r["policy_version_id"], r["business_line"], r["kind"])
         spec = wf.sla_end_to_end if wf else None
         to = supervisors.for_role(r["department_id"], spec.escalate_to if spec else None)
-        escalations.append((r["pk"], EscalationKind.END_TO_END.value, r["state"], 0, dt(due),
-                            to, r["department_id"], dt(at)))
+        escalations.append((r["pk"], EscalationKind.END_TO_END.value, r["state"], 0, due, to,
+                            r["department_id"], at))
         event_rows.append((r["pk"], r["state"], {
             "clock": "end_to_end", "state": r["state"], "due_at": due.isoformat(),
             "breached": True, "escalated_to": to, "rule": spec.source if spec else "S9.2"}))
@@ -212,12 +205,6 @@ def _sweep_batch(rows, at, workflows, supervisors, User, counts) -> None:
     fines: list[tuple] = []
     messages: list[Message] = []
     event_rows: list[tuple[int, str, dict]] = []
-    ops = connection.ops
-    dt = ops.adapt_datetimefield_value
-
-    def money(value):
-        return ops.adapt_decimalfield_value(value, 12, 2)
-
     emails = dict(User.objects.filter(is_active=True).exclude(email="")
                   .values_list("pk", "email")) if rows else {}
     for r in rows:
@@ -236,7 +223,7 @@ def _sweep_batch(rows, at, workflows, supervisors, User, counts) -> None:
         if escalated_at is None:
             to = supervisors.for_case(r["department_id"], spec.escalate_to if spec else None)
             escalations.append((r["pk"], EscalationKind.STEP.value, r["state"], r["state_seq"],
-                                dt(due), to, r["department_id"], dt(at)))
+                                due, to, r["department_id"], at))
             counts["escalated"] += 1
             data["escalated_to"] = to
             if to and emails.get(to):
@@ -252,11 +239,11 @@ def _sweep_batch(rows, at, workflows, supervisors, User, counts) -> None:
         fine: FineSpec | None = spec.fine if spec else None
         next_check = None
         if fine is not None and fine.per_day_late > 0:
-            amount = money(wf_sla.fine_amount(fine, days_late=1))
+            amount = wf_sla.fine_amount(fine, days_late=1)
             for day in range(1, late + 1):
                 fines.append((r["pk"], r["assignee_id"], r["department_id"], f"{fine.rule}-late",
                               FineKind.LATE, r["state"], r["state_seq"], day, day, False, amount,
-                              dt(due), FineStatus.BOOKED, "", dt(at), ""))
+                              due, FineStatus.BOOKED, "", at, ""))
             data["days_late"] = late
             # Look again when the next day of delay starts.
             next_check = due + timedelta(days=late, microseconds=1)
