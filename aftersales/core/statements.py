@@ -9,10 +9,10 @@ once per process from the models' own metadata:
 - ``json_row`` / ``json_rows`` / ``from_json``: several tables' rows in one statement, each
   row rendered as a JSON object by the database (to_jsonb on PostgreSQL, json_object on
   SQLite) and turned back into a model instance holding the values the ORM would have read.
-- ``insert(objs)``: new rows of one model in one ``INSERT … RETURNING``. ``insert_family(
-  parent, (children, "fk"), …)``: a row with rows that point at it, all or none, one
-  statement on PostgreSQL. Values are prepared as ``Model.save`` prepares them (``pre_save``,
-  ``get_db_prep_save``); like ``bulk_create``, no signals are sent.
+- ``insert_family(parent, (children, "fk"), …)``: a new row with new rows that point at it,
+  all or none, one statement on PostgreSQL. Values are prepared as ``Model.save`` prepares
+  them (``pre_save``, ``get_db_prep_save``); like ``bulk_create``, no signals are sent.
+  ``insert_rows(model, columns, rows)``: many rows from plain tuples (the SLA sweep's ledger).
 - ``fetchall(sql, params)``: a fixed hand-written statement.
 
 On PostgreSQL every statement run here is PREPAREd once per database session and then run
@@ -45,14 +45,13 @@ _SESSIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _PLACEHOLDER = re.compile(r"%([s%])")
 
 
-def _runnable(connection, sql: str, cursor=None) -> str:
+def _runnable(connection, sql: str, cursor) -> str:
     """The text to execute for ``sql`` on this connection: on PostgreSQL an EXECUTE of a
-    statement PREPAREd once per session (prepared here when needed); elsewhere ``sql``."""
+    statement PREPAREd once per session (prepared here, with ``cursor``, when needed);
+    elsewhere ``sql``. The cursor is opened first, so a connection that a failed health check
+    replaced is the one looked up."""
     if connection.vendor != "postgresql":
         return sql
-    if cursor is None:
-        with connection.cursor() as cursor:  # a cursor first: a failed health check reconnects
-            return _runnable(connection, sql, cursor)
     session = _SESSIONS.setdefault(connection.connection, {})
     text = session.get(sql)
     if text is None:
@@ -88,8 +87,8 @@ def json_row(connection, model, alias: str) -> str:
     q = connection.ops.quote_name
     if connection.vendor == "postgresql":
         return f"to_jsonb({alias})"
-    if connection.vendor != "sqlite":
-        raise NotImplementedError(connection.vendor)
+    if connection.vendor != "sqlite":  # the project runs on these two (ARCHITECTURE.md)
+        raise ValueError(f"json_row supports PostgreSQL and SQLite, not {connection.vendor}")
     parts = []
     for field in model._meta.concrete_fields:
         column = f"{alias}.{q(field.column)}"
@@ -161,7 +160,7 @@ def _rows_of_one_model(objs: Iterable[Model]) -> list[Model]:
     if any(type(obj) is not type(objs[0]) for obj in objs):
         raise TypeError("rows of one model only")
     if any(obj.pk is not None for obj in objs):
-        raise ValueError("insert() takes new rows (no primary key set)")
+        raise ValueError("insert_family() takes new rows (no primary key set)")
     return objs
 
 
@@ -225,18 +224,6 @@ def _execute_insert(connection, sql: str, params: list) -> list:
     with connection.cursor() as cursor:
         cursor.execute(_runnable(connection, sql, cursor), params)
         return [row[0] for row in cursor.fetchall()]
-
-
-def insert(objs: Iterable[Model], *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """INSERT new rows of one model in one statement; sets their primary keys."""
-    objs = _rows_of_one_model(objs)
-    if not objs:
-        return
-    for obj in objs:  # a foreign key set to an object saved since: take its id (as save() does)
-        obj._prepare_related_fields_for_save(operation_name="insert")
-    connection = connections[using]
-    sql, fields = _insert_sql(connection, type(objs[0]), len(objs), using)
-    _saved(objs, _execute_insert(connection, sql, _values(objs, fields, connection)), using)
 
 
 def insert_family(parent: Model, *groups: tuple[Iterable[Model], str | None],
@@ -393,5 +380,4 @@ def _family_sql(connection, parent_model, groups) -> tuple[str, list]:
     return f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", plan
 
 
-__all__ = ["fetchall", "from_json", "insert", "insert_family", "insert_rows", "json_row",
-           "json_rows"]
+__all__ = ["fetchall", "from_json", "insert_family", "insert_rows", "json_row", "json_rows"]

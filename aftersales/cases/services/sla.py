@@ -48,7 +48,7 @@ from aftersales.core import statements
 from aftersales.core.errors import Conflict, NotFound, ValidationError
 from aftersales.core.money import fmt
 from aftersales.notify.models import Channel, Message
-from aftersales.notify.services import messages_queue_bulk
+from aftersales.notify.services import message_build, messages_queue_bulk
 from aftersales.workflow import sla as wf_sla
 from aftersales.workflow.definitions import FineSpec, Workflow, workflow_for
 
@@ -111,6 +111,17 @@ def _insert_ignore(model, columns: list[str], rows: list[tuple]) -> None:
     """INSERT … ON CONFLICT DO NOTHING for many rows, without building model instances: the
     sweep writes tens of thousands of ledger rows at once."""
     statements.insert_rows(model, columns, rows, ignore_conflicts=True)
+
+
+def _escalation_message(recipient: str, case_id: int, clock, subject: str,
+                        body: str) -> Message:
+    """The e-mail telling whom a breach is escalated to; deduplicated per case and clock (a
+    state entry, or the end-to-end clock)."""
+    message = message_build(channel=Channel.EMAIL, recipient=recipient, subject=subject,
+                            body=body, topic="sla_escalation",
+                            dedupe_key=f"escalation:{case_id}:{clock}")
+    message.case_id = case_id
+    return message
 
 
 def _local(value: datetime) -> str:
@@ -180,14 +191,12 @@ def _end_to_end_batch(rows, at, workflows, supervisors, User, counts) -> None:
             "clock": "end_to_end", "state": r["state"], "due_at": due.isoformat(),
             "breached": True, "escalated_to": to, "rule": spec.source if spec else "S9.2"}))
         if to and emails.get(to):
-            messages.append(Message(
-                channel=Channel.EMAIL, recipient=emails[to], case_id=r["pk"],
-                topic="sla_escalation", dedupe_key=f"escalation:{r['pk']}:end_to_end",
-                subject=_("[%(number)s] whole case overdue since %(due)s")
-                % {"number": r["number"], "due": _local(due)},
-                body=_("Case %(number)s was to be completed by %(due)s (end-to-end time "
-                       "limit) and is escalated to you.")
-                % {"number": r["number"], "due": _local(due)}))
+            names = {"number": r["number"], "due": _local(due)}
+            messages.append(_escalation_message(
+                emails[to], r["pk"], "end_to_end",
+                _("[%(number)s] whole case overdue since %(due)s") % names,
+                _("Case %(number)s was to be completed by %(due)s (end-to-end time limit) and "
+                  "is escalated to you.") % names))
     ids = [r["pk"] for r in rows]
     counts["end_to_end_escalated"] += Case.objects.filter(
         pk__in=ids, end_to_end_escalated_at__isnull=True).update(end_to_end_escalated_at=at)
@@ -227,14 +236,12 @@ def _sweep_batch(rows, at, workflows, supervisors, User, counts) -> None:
             counts["escalated"] += 1
             data["escalated_to"] = to
             if to and emails.get(to):
-                messages.append(Message(
-                    channel=Channel.EMAIL, recipient=emails[to], case_id=r["pk"],
-                    topic="sla_escalation", dedupe_key=f"escalation:{r['pk']}:{r['state_seq']}",
-                    subject=_("[%(number)s] overdue since %(due)s")
-                    % {"number": r["number"], "due": _local(due)},
-                    body=_("Case %(number)s in state %(state)s was due at %(due)s and is "
-                           "escalated to you.") % {"number": r["number"], "state": r["state"],
-                                                    "due": _local(due)}))
+                names = {"number": r["number"], "state": r["state"], "due": _local(due)}
+                messages.append(_escalation_message(
+                    emails[to], r["pk"], r["state_seq"],
+                    _("[%(number)s] overdue since %(due)s") % names,
+                    _("Case %(number)s in state %(state)s was due at %(due)s and is escalated "
+                      "to you.") % names))
         late = wf_sla.days_late(due, at)
         fine: FineSpec | None = spec.fine if spec else None
         next_check = None

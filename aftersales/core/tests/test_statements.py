@@ -196,13 +196,13 @@ def test_a_family_refuses_rows_that_are_not_new_or_not_its_children(rich_order):
     assert not Order.objects.filter(number="SO-ST-4").exists()
 
 
-def test_insert_sets_keys_and_refuses_unsaved_parents(rich_order):
-    rows = [Shipment(order=rich_order, carrier=f"C{i}") for i in range(3)]
-    statements.insert(rows)
-    assert [Shipment.objects.get(pk=r.pk).carrier for r in rows] == ["C0", "C1", "C2"]
+def test_a_family_refuses_a_row_pointing_at_an_unsaved_object(rich_order):
+    order = Order(number="SO-ST-5", business_line="online_shop", customer=rich_order.customer,
+                  placed_at=datetime(2026, 3, 1, tzinfo=SHANGHAI))
     orphan = Shipment(order=Order(number="SO-UNSAVED"), carrier="X")
     with pytest.raises(ValueError):
-        statements.insert([orphan])
+        statements.insert_family(order, ([orphan], None))
+    assert not Order.objects.filter(number="SO-ST-5").exists()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PREPARE is PostgreSQL's")
