@@ -19,5 +19,6 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "aftersales.core.views.bad_request"
 handler404 = "aftersales.core.views.page_not_found"
 handler500 = "aftersales.core.views.server_error"

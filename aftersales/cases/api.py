@@ -1,10 +1,9 @@
 """REST: /api/v1/cases (issue 4 item 8). Each route is parse → service/selector → schema, and
 declares every error it can answer so the OpenAPI document lists them.
 
-Auth: a staff session (browser; unsafe methods need the CSRF token), or for machine clients an
-API key in the ``X-API-Key`` header (portal.ApiToken: `aftersales apikey USER NAME` issues one;
-only its SHA-256 is stored). Intake retried with the same ``Idempotency-Key`` header returns the
-case created the first time (200 instead of 201).
+Auth (aftersales.api): a staff session (browser; unsafe methods need the CSRF token), or for
+machine clients an API key in the ``X-API-Key`` header. Intake retried with the same
+``Idempotency-Key`` header returns the case created the first time (200 instead of 201).
 """
 
 from __future__ import annotations
@@ -14,12 +13,10 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
-from ninja.security import APIKeyHeader, django_auth
 
 from aftersales.cases import services as s
 from aftersales.cases.models import Case, CaseChannel, Priority
@@ -28,26 +25,7 @@ from aftersales.cases.services.faces import cases_for_list, label, state_label
 from aftersales.core.api import ErrorOut
 from aftersales.core.errors import NotFound, ValidationError
 
-
-class ApiKey(APIKeyHeader):
-    """``X-API-Key: <key>`` → the key's user (an active key of an active user)."""
-
-    param_name = "X-API-Key"
-
-    def authenticate(self, request: HttpRequest, key: str | None):
-        from aftersales.portal.models import ApiToken, hash_key
-
-        if not key:
-            return None
-        token = (ApiToken.objects.select_related("user")
-                 .filter(key_hash=hash_key(key), active=True, user__is_active=True).first())
-        if token is None:
-            return None
-        request.user = token.user
-        return token.user
-
-
-router = Router(tags=["cases"], auth=[ApiKey(), django_auth])
+router = Router(tags=["cases"])  # the API's auth: an API key or a staff session
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
@@ -193,10 +171,6 @@ class QueueFilters(Schema):
     mine: bool = False  # only the caller's queue (states their roles act on)
     page: int = 1
     per_page: int = 25
-
-
-class PingOut(Schema):
-    id: int
 
 
 # ----------------------------------------------------------------------------- shaping
@@ -377,12 +351,3 @@ def case_assign(request: HttpRequest, number: str, payload: AssignIn):
         s.case_assign(case=case, actor=request.user, assignee=assignee,
                       expected_version=payload.expected_version)
     return _fresh(request, number)
-
-
-@router.post("/bench/ping", response={201: PingOut, **ERRORS},
-             summary="Benchmark baseline: insert one row")
-def bench_ping(request: HttpRequest):
-    """The trivial one-row insert the intake benchmark compares against (issue 4 item 11a)."""
-    from aftersales.portal.models import BenchPing
-
-    return Status(201, {"id": BenchPing.objects.create(note=str(timezone.now().microsecond)).pk})

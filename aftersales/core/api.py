@@ -1,25 +1,46 @@
 """API plumbing shared by every router: the error shape and a health check."""
 
-from django.http import HttpRequest
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.docs import DocsBase
 
 from aftersales.core.errors import ApplicationError
+from aftersales.core.middleware import error_body
 
 router = Router(tags=["system"])
 
 
 class ErrorOut(Schema):
+    """Every API error: a stable ``code`` to act on, a ``message`` in the user's language and
+    the offending ``fields`` (dotted paths) with what is wrong with each."""
+
     code: str
     message: str
     fields: dict[str, str] = {}
+    extra: dict[str, Any] | None = None
 
 
 class HealthOut(Schema):
     status: str
     database: str
+
+
+class VendoredSwagger(DocsBase):
+    """The API docs page from the Swagger UI files vendored under core/static/vendor (factory
+    intranets have no CDN) and started by a static script, so the page passes the CSP."""
+
+    settings = {"layout": "BaseLayout", "deepLinking": True}
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        return render(request, "core/api_docs.html", {
+            "api": api, "swagger_settings": settings, "add_csrf": True})
 
 
 def _field_path(loc: list) -> str:
@@ -43,8 +64,32 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def auth_error(request: HttpRequest, exc: AuthenticationError):
-        body = {"code": "unauthorized", "message": _("Please log in."), "fields": {}}
+        body = error_body("unauthorized", _("Please log in or send an API key (X-API-Key)."))
         return api.create_response(request, body, status=401)
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError):
+        # django-ninja's own refusals: an unreadable body (400), a failed CSRF check (403).
+        code, message = _http_error(exc.status_code, str(exc))
+        fields = {"body": message} if code == "malformed_body" else None
+        return api.create_response(request, error_body(code, message, fields),
+                                   status=exc.status_code)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404):
+        body = error_body("not_found", _("There is nothing at this address."))
+        return api.create_response(request, body, status=404)
+
+
+def _http_error(status: int, default: str) -> tuple[str, str]:
+    if status == 400:
+        return "malformed_body", _("The request body is not valid JSON or form data.")
+    if status == 403:
+        return "csrf_failed", _("The CSRF check failed: send the X-CSRFToken header with a "
+                                "session, or use an API key.")
+    if status == 429:
+        return "too_many_requests", _("Too many requests; please wait and try again.")
+    return "error", default
 
 
 @router.get("/health", response=HealthOut, auth=None)

@@ -1,9 +1,31 @@
-"""Money is exact: Decimal yuan, rounded to the fen (0.01) ROUND_HALF_UP, here and only here."""
+"""Money is exact: Decimal yuan, rounded to the fen (0.01) ROUND_HALF_UP, here and only here.
+
+Every amount a person or a client types is checked by amount_parse() (pages, services, the
+policy request) or declared with the ``Amount`` type (API schemas): 0 to 10⁹ yuan with at most
+two decimals, so nothing larger than the 12-digit money columns ever reaches the database.
+"""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Annotated
+
+from django.utils.translation import gettext_lazy as _
+from pydantic import Field
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
+AMOUNT_MAX = Decimal("1000000000.00")  # 10⁹ yuan: above any real case, inside Decimal(12, 2)
+
+# An amount in an API schema: the same bounds as amount_parse(), declared in the OpenAPI document.
+Amount = Annotated[Decimal, Field(ge=0, le=AMOUNT_MAX, max_digits=12, decimal_places=2,
+                                  allow_inf_nan=False)]
+
+
+class AmountError(ValueError):
+    """A value that is not an accepted amount; ``message`` says why, in the user's language."""
+
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = message
 
 
 def to_money(value: object) -> Decimal:
@@ -16,7 +38,32 @@ def to_money(value: object) -> Decimal:
         raise ValueError(f"not an amount: {value!r}") from exc
     if not amount.is_finite():
         raise ValueError(f"not an amount: {value!r}")
-    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+    try:
+        return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:  # more digits than any Decimal context holds (1e30…)
+        raise ValueError(f"not an amount: {value!r}") from exc
+
+
+def amount_parse(value: object, *, maximum: Decimal = AMOUNT_MAX) -> Decimal:
+    """A typed amount: a number or decimal string from 0 to ``maximum`` (10⁹ yuan) with at
+    most two decimals (fen). Raises AmountError with the reason; never rounds silently."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        raise AmountError(_("Must be a decimal amount such as \"12.50\"."))
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        amount = Decimal(str(value).strip().replace(",", "").lstrip("¥"))
+    except (InvalidOperation, ValueError):
+        raise AmountError(_("Must be a decimal amount such as \"12.50\".")) from None
+    if not amount.is_finite():
+        raise AmountError(_("Must be a decimal amount such as \"12.50\"."))
+    if amount < 0:
+        raise AmountError(_("Must not be negative."))
+    if amount > maximum:
+        raise AmountError(_("Must be at most %(max)s yuan.") % {"max": fmt(maximum)})
+    if amount != amount.quantize(FEN, rounding=ROUND_HALF_UP):
+        raise AmountError(_("Must have at most two decimal places (fen)."))
+    return amount.quantize(FEN)
 
 
 def round_fen(amount: Decimal) -> Decimal:

@@ -15,3 +15,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     english = (translation.get_language() or "").startswith("en")
     body = loader.render_to_string("500.html", {"english": english})
     return HttpResponse(body, status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Input the system refuses before any view (a NUL character, an oversized body)."""
+    body = loader.render_to_string("400.html", {}, request)
+    return HttpResponse(body, status=400)

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.security import django_auth
+from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from aftersales.core.api import ErrorOut
@@ -15,7 +15,7 @@ from aftersales.core.errors import PermissionDenied, ValidationError
 from aftersales.policy import selectors, services
 from aftersales.policy.models import EvaluationChannel
 
-router = Router(tags=["policy"], auth=django_auth)
+router = Router(tags=["policy"])  # the API's auth: an API key or a staff session
 
 
 class DecisionOut(Schema):
@@ -85,16 +85,17 @@ _REQUEST_BODY = {
 }
 
 
-@router.post("/evaluate", response={200: DecisionOut, 401: ErrorOut, 422: ErrorOut},
+@router.post("/evaluate",
+             response={200: DecisionOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut,
+                       422: ErrorOut},
              summary="Evaluate a request against the policy in force (S9.7)",
              openapi_extra={"requestBody": _REQUEST_BODY})
 def evaluate(request: HttpRequest):
     """Body: a POLICY-API request. 200: the decision (allowed or not); 422 names the field."""
     try:
         data = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError(_("The request is not valid JSON."), code="invalid",
-                              fields={"body": str(exc)}) from exc
+    except (ValueError, UnicodeDecodeError) as exc:  # answered like every other route's
+        raise HttpError(400, "Cannot parse request body") from exc
     return services.policy_evaluate(data=data, actor=request.user,
                                     channel=EvaluationChannel.API)
 

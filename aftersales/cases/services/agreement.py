@@ -23,7 +23,7 @@ from aftersales.cases.services.common import (
     staff,
 )
 from aftersales.core.errors import Conflict, PermissionDenied, ValidationError
-from aftersales.core.money import fmt, to_money
+from aftersales.core.money import amount_parse, fmt
 from aftersales.workflow.vocabulary import CUSTOMER, Requirement
 
 EVALUABLE = {CaseKind.RETURN, CaseKind.EXCHANGE, CaseKind.REPAIR, CaseKind.REFUND_ONLY}
@@ -146,7 +146,7 @@ def case_adjust(*, case: Case, actor, amount, note: str,
     if case.is_closed:
         raise Conflict(_("The case is closed."), code="case_closed")
     try:
-        amount = to_money(amount)
+        amount = amount_parse(amount)  # 0 to 10⁹ yuan, two decimals
     except ValueError:
         raise ValidationError(_("Not an amount."), fields={"amount": _("not an amount")}) \
             from None

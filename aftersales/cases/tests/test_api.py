@@ -145,13 +145,12 @@ def test_without_credentials_is_401_and_a_revoked_key_too(client, agent, policie
     assert client.get(BASE, HTTP_X_API_KEY=key).status_code == 401
 
 
-def test_assign_and_bench_ping(api, order, make_user):
+def test_assign(api, order, make_user):
     number = api.post("", _intake(order)).json()["number"]
     other = make_user("customer_service")
     r = api.post(f"/{number}/assign", {"assignee": other.username})
     assert r.status_code == 200 and r.json()["assignee"] == other.username
     assert api.post(f"/{number}/assign", {"assignee": "nobody"}).status_code == 404
-    assert api.post("/bench/ping").status_code == 201
     assert CaseEvent.objects.filter(case__number=number, kind="assigned").count() == 1
 
 

@@ -14,16 +14,17 @@ Two optional keys beyond the POLICY-API example are read (the contract allows ad
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import ValidationError
-from aftersales.core.money import round_fen
+from aftersales.core.money import ZERO
 
-BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+from .reader import BEIJING as BEIJING  # periods.py and callers read it from here
+from .reader import QUANTITY_MAX, Reader
 
 KINDS = ("return", "exchange", "repair", "refund_only")
 REASONS = ("no_reason", "quality", "damaged_in_transit", "wrong_item", "missing_part",
@@ -154,158 +155,19 @@ class Request:
         return self.asked_at.date()
 
 
-class _Reader:
-    """Collects every problem with its dotted field path, then raises once."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, Any] = {}
-
-    def fail(self, path: str, message: Any) -> None:
-        self.errors.setdefault(path, message)
-
-    def at(self, prefix: str, key: str, message: Any) -> None:
-        self.fail(f"{prefix}.{key}" if prefix else key, message)
-
-    def obj(self, data: Any, path: str) -> dict:
-        if data is None:
-            return {}
-        if not isinstance(data, dict):
-            self.fail(path, _("Must be an object."))
-            return {}
-        return data
-
-    def array(self, data: Any, path: str) -> list:
-        if data is None:
-            return []
-        if not isinstance(data, list):
-            self.fail(path, _("Must be a list."))
-            return []
-        return data
-
-    def text(self, data: dict, key: str, path: str, *, required: bool = False) -> str | None:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.at(path, key, _("This field is required."))
-            return None
-        if isinstance(value, bool) or not isinstance(value, (str, int)):
-            self.at(path, key, _("Must be a string."))
-            return None
-        return str(value)
-
-    def choice(self, data: dict, key: str, path: str, allowed: tuple[str, ...], *,
-               required: bool = False) -> str | None:
-        value = self.text(data, key, path, required=required)
-        if value is not None and value not in allowed:
-            self.at(path, key, _("Unknown value %(value)r; expected one of: %(allowed)s.")
-                      % {"value": value, "allowed": ", ".join(allowed)})
-            return None
-        return value
-
-    def boolean(self, data: dict, key: str, path: str, default: bool | None = None) -> bool | None:
-        value = data.get(key)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            self.at(path, key, _("Must be true or false."))
-            return default
-        return value
-
-    def amount(self, data: dict, key: str, path: str, *, required: bool = False,
-               default: Decimal | None = None) -> Decimal | None:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.at(path, key, _("This field is required."))
-            return default
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.at(path, key, _("Must be a decimal amount such as \"12.50\"."))
-            return default
-        try:
-            amount = Decimal(str(value).strip())
-        except InvalidOperation:
-            self.at(path, key, _("Must be a decimal amount such as \"12.50\"."))
-            return default
-        if not amount.is_finite():
-            self.at(path, key, _("Must be a decimal amount such as \"12.50\"."))
-            return default
-        if amount < 0:
-            self.at(path, key, _("Must not be negative."))
-            return default
-        if amount != round_fen(amount):
-            self.at(path, key, _("Must have at most two decimal places (fen)."))
-            return default
-        return round_fen(amount)
-
-    def integer(self, data: dict, key: str, path: str, *, default: int | None = None,
-                minimum: int = 0) -> int | None:
-        value = data.get(key)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.at(path, key, _("Must be a whole number."))
-            return default
-        if value < minimum:
-            self.at(path, key, _("Must be at least %(minimum)s.") % {"minimum": minimum})
-            return default
-        return value
-
-    def moment(self, data: dict, key: str, path: str, *, required: bool = False) -> datetime | None:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.at(path, key, _("This field is required."))
-            return None
-        if not isinstance(value, str):
-            self.at(path, key, _("Must be an ISO 8601 date-time string."))
-            return None
-        try:
-            moment = datetime.fromisoformat(value.strip())
-        except ValueError:
-            self.at(path, key, _("Not a valid ISO 8601 date-time: %(value)r.") % {"value": value})
-            return None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=BEIJING)  # naive = Beijing time (POLICY-API)
-        return moment.astimezone(BEIJING)
-
-    def day(self, data: dict, key: str, path: str) -> date | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            self.at(path, key, _("Must be a date string YYYY-MM-DD."))
-            return None
-        value = value.strip()
-        try:
-            if len(value) == 10:
-                return date.fromisoformat(value)
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            self.at(path, key, _("Not a valid date: %(value)r.") % {"value": value})
-            return None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=BEIJING)
-        return moment.astimezone(BEIJING).date()
-
-
-def _line(r: _Reader, i: int, data: Any) -> Line | None:
+def _line(r: Reader, i: int, data: Any) -> Line:
     path = f"order.lines.{i}"
     d = r.obj(data, path)
-    tags = r.array(d.get("tags"), f"{path}.tags")
-    if any(not isinstance(t, str) for t in tags):
-        r.fail(f"{path}.tags", _("Must be a list of strings."))
-        tags = [t for t in tags if isinstance(t, str)]
-    quantity = r.integer(d, "quantity", path, default=1, minimum=1)
     return Line(
         index=i,
         sku=r.text(d, "sku", path) or "",
         name=r.text(d, "name", path) or "",
         category=r.text(d, "category", path) or "",
-        tags=frozenset(tags),
-        unit_price=r.amount(d, "unit_price", path, required=True,
-                            default=Decimal("0.00")),
-        points=r.integer(d, "points", path, default=0),
-        quantity=quantity,
+        tags=frozenset(r.strings(d.get("tags"), f"{path}.tags")),
+        unit_price=r.amount(d, "unit_price", path, required=True, default=ZERO) or ZERO,
+        points=r.integer(d, "points", path, default=0) or 0,
+        quantity=r.integer(d, "quantity", path, default=1, minimum=1,
+                           maximum=QUANTITY_MAX) or 1,
         serial=r.text(d, "serial", path),
         production_date=r.day(d, "production_date", path),
         bundle=r.text(d, "bundle", path),
@@ -314,52 +176,54 @@ def _line(r: _Reader, i: int, data: Any) -> Line | None:
     )
 
 
-def _order(r: _Reader, data: Any) -> Order:
+def _payment(r: Reader, i: int, data: Any) -> Payment:
+    path = f"order.payments.{i}"
+    p = r.obj(data, path)
+    return Payment(
+        method=r.choice(p, "method", path, METHODS, required=True) or "cash",
+        amount=r.amount(p, "amount", path, required=True, default=ZERO) or ZERO,
+        points=r.integer(p, "points", path),
+        paid_at=r.moment(p, "paid_at", path),
+        reference=r.text(p, "reference", path) or r.text(p, "coupon", path),
+    )
+
+
+def _covered_lines(r: Reader, path: str, idx: Any, n_lines: int) -> tuple[int, ...] | None:
+    """The order lines a promotion covers (None: all of them)."""
+    if idx is None:
+        return None
+    if not isinstance(idx, list) or any(isinstance(x, bool) or not isinstance(x, int)
+                                        for x in idx):
+        r.fail(f"{path}.lines", _("Must be a list of line indexes."))
+        return None
+    for x in idx:
+        if not 0 <= x < n_lines:
+            r.fail(f"{path}.lines", _("Line %(index)s does not exist in the order.")
+                   % {"index": x})
+    return tuple(x for x in idx if 0 <= x < n_lines)
+
+
+def _promotion(r: Reader, i: int, data: Any, n_lines: int) -> Promotion:
+    path = f"order.promotions.{i}"
+    p = r.obj(data, path)
+    return Promotion(
+        kind=r.text(p, "kind", path, required=True) or "",
+        threshold=r.amount(p, "threshold", path),
+        discount=r.amount(p, "discount", path, default=ZERO) or ZERO,
+        lines=_covered_lines(r, path, p.get("lines"), n_lines),
+        standard_fee=r.amount(p, "standard_fee", path, default=ZERO) or ZERO,
+    )
+
+
+def _order(r: Reader, data: Any) -> Order:
     d = r.obj(data, "order")
     if data is None:
         r.fail("order", _("This field is required."))
     customer = r.obj(d.get("customer"), "order.customer")
-    payments = []
-    for i, p in enumerate(r.array(d.get("payments"), "order.payments")):
-        path = f"order.payments.{i}"
-        p = r.obj(p, path)
-        payments.append(Payment(
-            method=r.choice(p, "method", path, METHODS, required=True) or "cash",
-            amount=r.amount(p, "amount", path, required=True, default=Decimal("0.00")),
-            points=r.integer(p, "points", path),
-            paid_at=r.moment(p, "paid_at", path),
-            reference=r.text(p, "reference", path)
-            or r.text(p, "coupon", path),
-        ))
     raw_lines = r.array(d.get("lines"), "order.lines")
     if not raw_lines and "order" not in r.errors:
         r.fail("order.lines", _("An order needs at least one line."))
     lines = tuple(_line(r, i, x) for i, x in enumerate(raw_lines))
-    promotions = []
-    for i, p in enumerate(r.array(d.get("promotions"), "order.promotions")):
-        path = f"order.promotions.{i}"
-        p = r.obj(p, path)
-        idx = p.get("lines")
-        covered: tuple[int, ...] | None = None
-        if idx is not None:
-            if not isinstance(idx, list) or any(
-                isinstance(x, bool) or not isinstance(x, int) for x in idx
-            ):
-                r.fail(f"{path}.lines", _("Must be a list of line indexes."))
-            else:
-                for x in idx:
-                    if not 0 <= x < len(lines):
-                        r.fail(f"{path}.lines", _("Line %(index)s does not exist in the order.")
-                               % {"index": x})
-                covered = tuple(x for x in idx if 0 <= x < len(lines))
-        promotions.append(Promotion(
-            kind=r.text(p, "kind", path, required=True) or "",
-            threshold=r.amount(p, "threshold", path),
-            discount=r.amount(p, "discount", path, default=Decimal("0.00")),
-            lines=covered,
-            standard_fee=r.amount(p, "standard_fee", path,
-                                  default=Decimal("0.00")),
-        ))
     return Order(
         number=r.text(d, "number", "order"),
         placed_at=r.moment(d, "placed_at", "order"),
@@ -369,60 +233,54 @@ def _order(r: _Reader, data: Any) -> Order:
         invoice_date=r.day(d, "invoice_date", "order"),
         channel=r.choice(d, "channel", "order", CHANNELS),
         customer_type=r.choice(customer, "type", "order.customer", CUSTOMER_TYPES),
-        key_account=bool(r.boolean(customer, "key_account", "order.customer",
-                                   default=False)),
-        payments=tuple(payments),
-        shipping_fee=r.amount(d, "shipping_fee", "order", default=Decimal("0.00")),
-        promotions=tuple(promotions),
+        key_account=bool(r.boolean(customer, "key_account", "order.customer", default=False)),
+        payments=tuple(_payment(r, i, p)
+                       for i, p in enumerate(r.array(d.get("payments"), "order.payments"))),
+        shipping_fee=r.amount(d, "shipping_fee", "order", default=ZERO) or ZERO,
+        promotions=tuple(_promotion(r, i, p, len(lines)) for i, p in
+                         enumerate(r.array(d.get("promotions"), "order.promotions"))),
         lines=lines,
     )
 
 
-def parse_request(data: Any) -> Request:
-    """Validate a POLICY-API request dict; raise ValidationError naming every bad field."""
-    r = _Reader()
-    if not isinstance(data, dict):
-        raise ValidationError(_("The request must be a JSON object."),
-                              fields={"request": _("Must be an object.")})
-    asked_at = r.moment(data, "asked_at", "", required=True)
-    kind = r.choice(data, "kind", "", KINDS, required=True)
-    reason = r.choice(data, "reason", "", REASONS)
-    order = _order(r, data.get("order"))
-    items = []
-    raw_items = r.array(data.get("items"), "items")
+def _item(r: Reader, i: int, data: Any, order: Order) -> Item | None:
+    """One requested line: which order line (its index), how many, its stated condition."""
+    path = f"items.{i}"
+    it = r.obj(data, path)
+    index = it.get("line")
+    if index is None:
+        r.fail(f"{path}.line", _("This field is required."))
+        return None
+    if isinstance(index, bool) or not isinstance(index, int):
+        r.fail(f"{path}.line", _("Must be a line index (a whole number)."))
+        return None
+    if not 0 <= index < len(order.lines):
+        r.fail(f"{path}.line", _("Line %(index)s does not exist in the order.")
+               % {"index": index})
+        return None
+    line = order.lines[index]
+    quantity = r.integer(it, "quantity", path, default=line.quantity, minimum=1,
+                         maximum=QUANTITY_MAX)
+    if quantity is not None and quantity > line.quantity:
+        r.fail(f"{path}.quantity",
+               _("Quantity %(asked)s is more than the %(bought)s bought on that line.")
+               % {"asked": quantity, "bought": line.quantity})
+    cond_path = f"{path}.condition"
+    cond = r.obj(it.get("condition"), cond_path)
+    condition = {key: value for key in CONDITION_KEYS
+                 if (value := r.boolean(cond, key, cond_path)) is not None}
+    return Item(line=line, quantity=quantity or 1, condition=condition)
+
+
+def _items(r: Reader, data: Any, order: Order) -> tuple[Item, ...]:
+    raw_items = r.array(data, "items")
     if not raw_items and "items" not in r.errors:
         r.fail("items", _("Name at least one order line the request is about."))
-    for i, it in enumerate(raw_items):
-        path = f"items.{i}"
-        it = r.obj(it, path)
-        index = it.get("line")
-        if index is None:
-            r.fail(f"{path}.line", _("This field is required."))
-            continue
-        if isinstance(index, bool) or not isinstance(index, int):
-            r.fail(f"{path}.line", _("Must be a line index (a whole number)."))
-            continue
-        if not 0 <= index < len(order.lines):
-            r.fail(f"{path}.line", _("Line %(index)s does not exist in the order.")
-                   % {"index": index})
-            continue
-        line = order.lines[index]
-        if line is None:
-            continue
-        quantity = r.integer(it, "quantity", path, default=line.quantity, minimum=1)
-        if quantity is not None and quantity > line.quantity:
-            r.fail(f"{path}.quantity",
-                   _("Quantity %(asked)s is more than the %(bought)s bought on that line.")
-                   % {"asked": quantity, "bought": line.quantity})
-        condition: dict[str, bool] = {}
-        cond_path = f"{path}.condition"
-        cond = r.obj(it.get("condition"), cond_path)
-        for key in CONDITION_KEYS:
-            value = r.boolean(cond, key, cond_path)
-            if value is not None:
-                condition[key] = value
-        items.append(Item(line=line, quantity=quantity or 1, condition=condition))
-    history = r.obj(data.get("history"), "history")
+    items = (_item(r, i, it, order) for i, it in enumerate(raw_items))
+    return tuple(item for item in items if item is not None)
+
+
+def _repairs(r: Reader, history: dict[str, Any]) -> tuple[Repair, ...]:
     repairs = []
     for i, rep in enumerate(r.array(history.get("repairs"), "history.repairs")):
         path = f"history.repairs.{i}"
@@ -435,43 +293,46 @@ def parse_request(data: Any) -> Request:
         if returned is not None and returned < sent:
             r.fail(f"{path}.returned_at", _("A repair can't come back before it was sent."))
         repairs.append(Repair(fault=r.text(rep, "fault", path), sent_at=sent,
-                              returned_at=returned,
-                              fixed=r.boolean(rep, "fixed", path)))
-    exchanges = []
-    for i, ex in enumerate(r.array(history.get("exchanges"), "history.exchanges")):
-        at = r.day(r.obj(ex, f"history.exchanges.{i}"), "at", f"history.exchanges.{i}.at")
-        if at is not None:
-            exchanges.append(at)
-    evidence = r.array(data.get("evidence"), "evidence")
-    if any(not isinstance(e, str) for e in evidence):
-        r.fail("evidence", _("Must be a list of strings."))
-        evidence = [e for e in evidence if isinstance(e, str)]
-    exchange_for = []
-    for i, ex in enumerate(r.array(data.get("exchange_for"), "exchange_for")):
+                              returned_at=returned, fixed=r.boolean(rep, "fixed", path)))
+    return tuple(repairs)
+
+
+def _exchanges(r: Reader, history: dict[str, Any]) -> tuple[date, ...]:
+    days = (r.day(r.obj(ex, f"history.exchanges.{i}"), "at", f"history.exchanges.{i}.at")
+            for i, ex in enumerate(r.array(history.get("exchanges"), "history.exchanges")))
+    return tuple(sorted(d for d in days if d is not None))
+
+
+def _exchange_for(r: Reader, data: Any) -> tuple[ExchangeFor, ...]:
+    out = []
+    for i, ex in enumerate(r.array(data, "exchange_for")):
         path = f"exchange_for.{i}"
         ex = r.obj(ex, path)
-        exchange_for.append(ExchangeFor(
+        out.append(ExchangeFor(
             sku=r.text(ex, "sku", path), name=r.text(ex, "name", path),
-            unit_price=r.amount(ex, "unit_price", path, required=True,
-                                default=Decimal("0.00")),
-            points=r.integer(ex, "points", path, default=0),
-            quantity=r.integer(ex, "quantity", path, default=1, minimum=1),
+            unit_price=r.amount(ex, "unit_price", path, required=True, default=ZERO) or ZERO,
+            points=r.integer(ex, "points", path, default=0) or 0,
+            quantity=r.integer(ex, "quantity", path, default=1, minimum=1,
+                               maximum=QUANTITY_MAX) or 1,
             bundle=r.text(ex, "bundle", path),
         ))
+    return tuple(out)
+
+
+def _repair_parts(r: Reader, data: Any) -> tuple[RepairPart, ...]:
     parts = []
-    for i, p in enumerate(r.array(data.get("repair_parts"), "repair_parts")):
+    for i, p in enumerate(r.array(data, "repair_parts")):
         path = f"repair_parts.{i}"
         p = r.obj(p, path)
         part = r.text(p, "part", path, required=True)
         qty = r.amount(p, "quantity", path, default=Decimal(1))
         if part:
-            parts.append(RepairPart(part=part, quantity=qty))
-    card = r.day(history, "warranty_card_returned_at", "history")
-    damage_cause = r.choice(data, "damage_cause", "", DAMAGE_CAUSES)
-    received_at = r.moment(data, "received_at", "")
-    main_part = r.boolean(data, "main_part", "", default=False)
-    policy = r.text(data, "policy", "")
-    policy_version = r.text(data, "policy_version", "")
+            parts.append(RepairPart(part=part, quantity=qty if qty is not None else Decimal(1)))
+    return tuple(parts)
+
+
+def _check_chronology(r: Reader, asked_at: datetime | None, order: Order) -> None:
+    """Nothing about the order may happen after the request, nor delivery before purchase."""
     if asked_at is not None:
         for key in ("placed_at", "paid_at", "signed_at", "installed_at"):
             moment = getattr(order, key)
@@ -481,17 +342,38 @@ def parse_request(data: Any) -> Request:
             r.fail("order.invoice_date", _("Must not be after asked_at."))
     if order.placed_at and order.signed_at and order.signed_at < order.placed_at:
         r.fail("order.signed_at", _("Must not be before placed_at."))
-    if r.errors:
-        first = next(iter(r.errors.items()))
-        raise ValidationError(_("The request is invalid: %(field)s: %(problem)s")
-                              % {"field": first[0], "problem": first[1]}, fields=r.errors)
-    return Request(
-        policy=policy, policy_version=policy_version,
-        asked_at=asked_at, kind=kind, reason=reason, order=order, items=tuple(items),
-        repairs=tuple(repairs), exchanges=tuple(sorted(exchanges)),
-        warranty_card_returned_at=card,
-        evidence=frozenset(evidence),
-        damage_cause=damage_cause,
-        exchange_for=tuple(exchange_for), repair_parts=tuple(parts),
-        received_at=received_at, main_part=bool(main_part),
-    )
+
+
+def parse_request(data: Any) -> Request:
+    """Validate a POLICY-API request dict; raise ValidationError naming every bad field.
+
+    Steps: the request's own keys → the order with its lines → the requested items → the
+    history → what is offered in exchange and the repair parts → dates in order → one raise.
+    """
+    if not isinstance(data, dict):
+        raise ValidationError(_("The request must be a JSON object."),
+                              fields={"request": _("Must be an object.")})
+    r = Reader()
+    asked_at = r.moment(data, "asked_at", "", required=True)
+    kind = r.choice(data, "kind", "", KINDS, required=True)
+    reason = r.choice(data, "reason", "", REASONS)
+    order = _order(r, data.get("order"))
+    items = _items(r, data.get("items"), order)
+    history = r.obj(data.get("history"), "history")
+    rest = {
+        "policy": r.text(data, "policy", ""),
+        "policy_version": r.text(data, "policy_version", ""),
+        "repairs": _repairs(r, history), "exchanges": _exchanges(r, history),
+        "warranty_card_returned_at": r.day(history, "warranty_card_returned_at", "history"),
+        "evidence": frozenset(r.strings(data.get("evidence"), "evidence")),
+        "damage_cause": r.choice(data, "damage_cause", "", DAMAGE_CAUSES),
+        "exchange_for": _exchange_for(r, data.get("exchange_for")),
+        "repair_parts": _repair_parts(r, data.get("repair_parts")),
+        "received_at": r.moment(data, "received_at", ""),
+        "main_part": bool(r.boolean(data, "main_part", "", default=False)),
+    }
+    _check_chronology(r, asked_at, order)
+    r.raise_errors()
+    assert asked_at is not None and kind is not None  # both required: an error otherwise
+    return Request(asked_at=asked_at, kind=kind, reason=reason, order=order, items=items,
+                   **rest)

@@ -42,10 +42,11 @@ def test_invalid_request_is_422_naming_the_field(client, agent, sample_request):
     assert "order.payments.0.amount" in body["fields"]
 
 
-def test_not_json_is_422(client, agent):
+def test_not_json_is_400_like_every_route(client, agent):
     client.force_login(agent)
     response = client.post(URL, "{nope", content_type="application/json")
-    assert response.status_code == 422 and "body" in response.json()["fields"]
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_body" and "body" in response.json()["fields"]
 
 
 def test_anonymous_is_401(db, client, sample_request):
