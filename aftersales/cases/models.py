@@ -198,14 +198,18 @@ class Case(models.Model):
         verbose_name_plural = _("after-sales cases")
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["state", "due_at"], name="case_state_due"),
+            # The queue's parts, one state each, in list order (selectors.queue_parts).
+            models.Index(fields=["state", "due_at", "created_at", "id"],
+                         name="case_state_due_order"),
             models.Index(fields=["assignee", "state"], name="case_assignee_state"),
             models.Index(fields=["department", "state"], name="case_department_state"),
             models.Index(fields=["sla_next_check_at"], name="case_sla_next_check",
                          condition=Q(sla_next_check_at__isnull=False)),
             models.Index(fields=["customer", "created_at"], name="case_customer"),
             models.Index(fields=["order"], name="case_order"),
-            models.Index(fields=["state_category", "due_at"], name="case_category_due"),
+            # The overdue list: running cases by due time, in list order.
+            models.Index(fields=["state_category", "due_at", "created_at", "id"],
+                         name="case_category_due_order"),
             # The lists' order (overdue first, then due soonest), issue 4 item 11b.
             models.Index(fields=["due_at", "created_at", "id"], name="case_due_order"),
             # The sweep's end-to-end look (S9.2): running clocks not yet escalated only.

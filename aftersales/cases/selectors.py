@@ -89,7 +89,8 @@ _scope_cache: dict[tuple, list[tuple[str, str, list[str]]]] = {}
 
 
 def _queue_states(roles: frozenset[str]) -> list[tuple[str, str, list[str]]]:
-    """(business line, workflow key, states) these roles act on, from the policies in force.
+    """(business line, workflow key, states not closed) these roles act on, from the policies
+    in force.
 
     Cached per process until a policy version is added (versions are append-only)."""
     from aftersales.policy.models import PolicyVersion
@@ -111,7 +112,10 @@ def _queue_states(roles: frozenset[str]) -> list[tuple[str, str, list[str]]]:
             continue
         by_workflow: dict[str, set[str]] = {}
         for wf_key, state in queue_states_for_roles(workflows, roles):
-            by_workflow.setdefault(wf_key, set()).add(state)
+            # A queue holds no closed case: leaving their states out spares the queue's
+            # parts (queue_parts) a walk through every closed case.
+            if workflows[wf_key].states[state].category != StateCategory.CLOSED:
+                by_workflow.setdefault(wf_key, set()).add(state)
         out += [(business_line, k, sorted(v)) for k, v in sorted(by_workflow.items())]
     if len(_scope_cache) > 256:
         _scope_cache.clear()
@@ -119,23 +123,22 @@ def _queue_states(roles: frozenset[str]) -> list[tuple[str, str, list[str]]]:
     return out
 
 
-def _queue_scope(user) -> Q:
-    """Cases in states the user's roles act on (from the workflows), or assigned to them."""
+def _queue_roles(user) -> frozenset[str]:
     roles = set(user.role_codes)
     if user.is_superuser:
         roles.add("admin")
-    scope = Q(assignee_id=user.pk)
-    for business_line, wf_key, states in _queue_states(frozenset(roles)):
-        scope |= Q(business_line=business_line, workflow_key=wf_key, state__in=states)
-    return scope
+    return frozenset(roles)
 
 
-def queue_cases(user, *, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
-    """The queryset behind queue_for_user (no paging): overdue first, then by due time."""
-    filters = filters or {}
+# Overdue cases have the earliest due times, so one ascending order puts them first; cases
+# without a due time come last. Served by the indexes case_due_order and case_state_due_order.
+QUEUE_ORDER = [F("due_at").asc(nulls_last=True), "created_at", "pk"]
+
+
+def _queue_base(user, filters: dict[str, Any]) -> QuerySet[Case]:
+    """The user's visible, not closed cases with the queue's filters, before the scope."""
     now = timezone.now()
-    qs = (cases_visible_to(user).filter(_queue_scope(user))
-          .exclude(state_category=StateCategory.CLOSED))
+    qs = cases_visible_to(user).exclude(state_category=StateCategory.CLOSED)
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
     if filters.get("business_line"):
@@ -156,9 +159,36 @@ def queue_cases(user, *, filters: dict[str, Any] | None = None) -> QuerySet[Case
         qs = qs.filter(Q(number=q.upper()) | Q(order__number=q) | Q(contact_phone=q)
                        | Q(customer__phone=q)
                        | Q(pk__in=CaseLine.objects.filter(serial=q).values("case_id")))
-    # Overdue cases have the earliest due times, so one ascending order puts them first.
-    return (qs.select_related("customer", "order", "assignee", "department")
-            .order_by(F("due_at").asc(nulls_last=True), "created_at", "pk"))
+    return qs
+
+
+def queue_parts(user, *, filters: dict[str, Any] | None = None
+                ) -> tuple[QuerySet[Case], list[QuerySet[Case]]]:
+    """(the queue, the same queue as a union of parts that each have an index in QUEUE_ORDER).
+
+    The queue: the user's visible, not closed cases, filtered, that are assigned to the user
+    or in a state the user's roles act on (from the workflows); overdue first, then by due
+    time. The parts, for BranchPaginator, disjoint: the cases assigned to the user, and per
+    workflow state the others in it (of the workflows whose state it is)."""
+    base = _queue_base(user, filters or {})
+    scope = Q(assignee_id=user.pk)
+    pairs: dict[str, Q] = {}
+    for business_line, wf_key, states in _queue_states(_queue_roles(user)):
+        scope |= Q(business_line=business_line, workflow_key=wf_key, state__in=states)
+        for state in states:
+            pair = Q(business_line=business_line, workflow_key=wf_key)
+            pairs[state] = pairs[state] | pair if state in pairs else pair
+    queue = (base.filter(scope).select_related("customer", "order", "assignee", "department")
+             .order_by(*QUEUE_ORDER))
+    mine = base.filter(assignee_id=user.pk)
+    branches = [mine] + [base.filter(pair, state=state).exclude(assignee_id=user.pk)
+                         for state, pair in sorted(pairs.items())]
+    return queue, branches
+
+
+def queue_cases(user, *, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
+    """The queryset behind queue_for_user (no paging): overdue first, then by due time."""
+    return queue_parts(user, filters=filters)[0]
 
 
 def queue_for_user(*, user, filters: dict[str, Any] | None = None, page: int = 1,
@@ -166,11 +196,14 @@ def queue_for_user(*, user, filters: dict[str, Any] | None = None, page: int = 1
     """One page of the user's queue (a Django Page: iterate it, use .paginator for counts).
 
     Fixed number of queries: the count and the page. The count is capped (CappedPaginator:
-    exact up to CAP, then "more than CAP"): counting every match of a million open cases cost
-    the home page more than its whole budget (issue 4 item 11b)."""
-    from aftersales.cases.views.paging import CappedPaginator
+    exact up to CAP, then "more than CAP"), and the page is merged from the queue's indexed
+    parts (BranchPaginator) instead of sorting every open case in scope."""
+    from aftersales.cases.views.paging import BranchPaginator
 
-    paginator = CappedPaginator(queue_cases(user, filters=filters), per_page)
+    queue, branches = queue_parts(user, filters=filters)
+    paginator = BranchPaginator(
+        queue, per_page, branches=branches, order=QUEUE_ORDER,
+        rows=Case.objects.select_related("customer", "order", "assignee", "department"))
     return paginator.get_page(page)
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from aftersales.cases.models import Case, CaseLine, StateCategory
-from aftersales.cases.selectors import cases_visible_to, queue_cases
+from aftersales.cases.selectors import cases_visible_to, queue_parts
 from aftersales.cases.services.common import actor_roles
 from aftersales.workflow.definitions import Workflow
 
@@ -121,33 +121,51 @@ def _apply_filters(qs: QuerySet[Case], filters: dict[str, Any], user) -> QuerySe
     return qs
 
 
+# Columns a list row never shows (large JSON/text): not read, not decoded.
+LIST_DEFERRED = ("decision", "agreed_option", "facts", "evidence", "exchange_for", "description",
+                 "csat_comment", "rejection_reason", "adjustment_note",
+                 "policy_version__document", "policy_version__source_text",
+                 "policy_version__comment", "policy_version__diff_from_previous")
+
+
+def list_rows(qs: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    """The cases (default: all) with everything a list row shows joined (customer, order,
+    assignee) and the lines prefetched; the large columns a row never shows are not read."""
+    qs = Case.objects.all() if qs is None else qs
+    return (qs.select_related("customer", "order", "assignee", "department", "policy_version")
+            .defer(*LIST_DEFERRED).prefetch_related("lines__order_line"))
+
+
+def cases_for_list_parts(user, *, filters: dict[str, Any] | None = None, mine: bool = False,
+                         sort: str = "due") -> tuple[QuerySet[Case], list[QuerySet[Case]] | None]:
+    """(cases_for_list, the same cases as indexed parts for BranchPaginator or None).
+
+    The parts are given for the user's queue in the default order, where sorting every
+    matching case would cost the most (selectors.queue_parts)."""
+    filters = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
+    branches = None
+    if mine:
+        own = {k: v for k, v in filters.items() if k in ("customer", "q")}
+        qs, parts = queue_parts(user, filters={k: v for k, v in filters.items()
+                                               if k not in own})
+        qs = _apply_filters(qs, own, user)
+        if sort not in SORTS or sort == "due":
+            branches = [_apply_filters(part, own, user) for part in parts]
+    else:
+        qs = _apply_filters(cases_visible_to(user), filters, user)
+    # Closed and waiting cases have no due time: NULLS LAST puts them after the running ones,
+    # in the order of the index case_due_order (Case.Meta.indexes).
+    order = SORTS.get(sort, SORTS["due"])
+    return list_rows(qs).order_by(*order), branches
+
+
 def cases_for_list(user, *, filters: dict[str, Any] | None = None, mine: bool = False,
                    sort: str = "due") -> QuerySet[Case]:
     """The list page's rows: the user's queue (mine) or every case they may see, filtered,
     with everything a row shows joined (customer, order, assignee) and the lines prefetched.
 
     The default sort puts overdue cases first, then the soonest due, then the rest."""
-    filters = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
-    if mine:
-        qs = queue_cases(user, filters={k: v for k, v in filters.items()
-                                         if k not in ("customer", "q")})
-        qs = _apply_filters(qs, {k: filters.get(k) for k in ("customer", "q")}, user)
-    else:
-        qs = _apply_filters(cases_visible_to(user), filters, user)
-    # Closed and waiting cases have no due time: NULLS LAST puts them after the running ones,
-    # in the order of the index case_due_order (Case.Meta.indexes).
-    order = SORTS.get(sort, SORTS["due"])
-    return (qs.select_related("customer", "order", "assignee", "department", "policy_version")
-            .defer(*LIST_DEFERRED)
-            .prefetch_related("lines__order_line")
-            .order_by(*order))
-
-
-# Columns a list row never shows (large JSON/text): not read, not decoded.
-LIST_DEFERRED = ("decision", "agreed_option", "facts", "evidence", "exchange_for", "description",
-                 "csat_comment", "rejection_reason", "adjustment_note",
-                 "policy_version__document", "policy_version__source_text",
-                 "policy_version__comment", "policy_version__diff_from_previous")
+    return cases_for_list_parts(user, filters=filters, mine=mine, sort=sort)[0]
 
 
 def first_product(case: Case) -> str:

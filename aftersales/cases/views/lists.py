@@ -24,9 +24,11 @@ from aftersales.cases.services.faces import (
     SORTS,
     assignable_users,
     cases_for_list,
+    cases_for_list_parts,
+    list_rows,
     state_choices,
 )
-from aftersales.cases.views.paging import CAP, CappedPaginator
+from aftersales.cases.views.paging import CAP, BranchPaginator, CappedPaginator
 from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import ApplicationError
 
@@ -42,8 +44,8 @@ def _list(request: HttpRequest, *, mine: bool, title: str, preset: dict | None =
     filters = {**(preset or {}), **_filters(request)}
     sort = request.GET.get("sort", "due")
     sort = sort if sort in SORTS else "due"
-    qs = cases_for_list(request.user, filters=filters, mine=mine, sort=sort)
-    page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = list_paginator(request.user, filters=filters, mine=mine, sort=sort).get_page(
+        request.GET.get("page"))
     base = {k: v for k, v in filters.items()}
     context = {
         "title": title, "mine": mine, "page": page, "filters": filters, "sort": sort,
@@ -58,6 +60,16 @@ def _list(request: HttpRequest, *, mine: bool, title: str, preset: dict | None =
     template = "cases/list.html#results" if request.htmx and not request.htmx.boosted \
         else "cases/list.html"
     return TemplateResponse(request, template, context)
+
+
+def list_paginator(user, *, filters: dict, mine: bool, sort: str) -> CappedPaginator:
+    """The pages of a case list: the user's queue in due order merged from its indexed parts
+    (BranchPaginator), any other list cut from its ordered query; counts capped at CAP."""
+    qs, branches = cases_for_list_parts(user, filters=filters, mine=mine, sort=sort)
+    if branches is None:
+        return CappedPaginator(qs, PER_PAGE)
+    return BranchPaginator(qs, PER_PAGE, branches=branches, rows=list_rows(),
+                           order=SORTS.get(sort, SORTS["due"]))
 
 
 def _can_assign(user) -> bool:
