@@ -1,7 +1,7 @@
 """Case benchmarks (issue 4 item 11).
 
 (a) Intake through the HTTP API — a case with 2 lines, policy evaluation, timeline events and an
-    outbox row — against the trivial one-row insert POST /api/v1/cases/bench/ping, same gunicorn
+    outbox row — against the trivial one-row insert POST /api/v1/bench/ping, same gunicorn
     server (127.0.0.1, 2 sync workers), same auth (X-API-Key), 4 client threads; 8 interleaved
     rounds of each, requests/s and the intake/ping ratio per round, medians reported (target
     >= 0.5), on SQLite and on PostgreSQL.
@@ -44,8 +44,11 @@ ROUNDS = 8
 
 # ----------------------------------------------------------------------------- helpers
 def _env(tmp: str, database_url: str | None) -> dict:
+    # bench.settings: the product plus the ping endpoint the intake is compared with.
     env = dict(os.environ, AFTERSALES_VAR_DIR=tmp, AFTERSALES_DEBUG="0",
-               DJANGO_SETTINGS_MODULE="aftersales.settings", PYTHONUNBUFFERED="1")
+               DJANGO_SETTINGS_MODULE="bench.settings", PYTHONUNBUFFERED="1",
+               PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH"))
+                                          if p))
     env.pop("DATABASE_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -174,7 +177,7 @@ def intake_vs_ping(db: str, database_url: str | None, requests: int) -> list[dic
                     {**auth, "Idempotency-Key": f"bench-{o['number']}"})
 
             def ping(_i):
-                return server.request("POST", "/api/v1/cases/bench/ping", {}, auth)
+                return server.request("POST", "/api/v1/bench/ping", {}, auth)
 
             _loop(ping, 20)  # warm both workers
             _loop(intake, 10)

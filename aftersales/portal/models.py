@@ -1,8 +1,7 @@
-"""Small records of the outward-facing surfaces (portal, machine API clients, benchmark).
+"""Small records of the outward-facing surfaces (portal, machine API clients).
 
 - ApiToken: a machine client's key for /api/v1 (``X-API-Key: <key>``); only its SHA-256 is
   stored, so a leaked database does not leak working keys.
-- BenchPing: the one-row insert of the benchmark's baseline endpoint (issue 4 item 11a).
 """
 
 import hashlib
@@ -41,15 +40,3 @@ class ApiToken(models.Model):
         token = cls.objects.create(user=user, name=name, key_hash=hash_key(key),
                                    prefix=key[:8])
         return token, key
-
-
-class BenchPing(models.Model):
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    note = models.CharField(_("note"), max_length=40, blank=True)
-
-    class Meta:
-        verbose_name = _("benchmark ping")
-        verbose_name_plural = _("benchmark pings")
-
-    def __str__(self) -> str:
-        return f"ping {self.pk}"

@@ -124,3 +124,14 @@ def test_the_error_shape_is_declared_in_the_openapi_document(client):
     schema = doc["components"]["schemas"]["ErrorOut"]
     assert {"code", "message"} <= set(schema["required"])
     assert set(schema["properties"]) >= {"code", "message", "fields"}
+
+
+def test_the_benchmark_endpoint_is_not_in_the_product(web, key):
+    from django.apps import apps
+
+    doc = web.get("/api/v1/openapi.json").json()
+    assert not [p for p in doc["paths"] if "bench" in p or "ping" in p]
+    for path in ("/api/v1/cases/bench/ping", "/api/v1/bench/ping"):
+        r = web.post(path, "{}", content_type="application/json", HTTP_X_API_KEY=key)
+        assert r.status_code in (404, 405)
+    assert not [m for m in apps.get_models() if "ping" in m.__name__.lower()]
