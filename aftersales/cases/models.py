@@ -201,7 +201,9 @@ class Case(models.Model):
             # The queue's parts, one state each, in list order (selectors.queue_parts).
             models.Index(fields=["state", "due_at", "created_at", "id"],
                          name="case_state_due_order"),
-            models.Index(fields=["assignee", "state"], name="case_assignee_state"),
+            # The user's own part of the queue, in list order; also the look-ups by assignee.
+            models.Index(fields=["assignee", "due_at", "created_at", "id"],
+                         name="case_assignee_due_order"),
             models.Index(fields=["department", "state"], name="case_department_state"),
             models.Index(fields=["sla_next_check_at"], name="case_sla_next_check",
                          condition=Q(sla_next_check_at__isnull=False)),

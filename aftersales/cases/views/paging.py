@@ -24,15 +24,27 @@ CAP = 10_000
 class CappedPaginator(Paginator):
     cap = CAP
 
-    @cached_property
-    def count(self) -> int:
+    def count_query(self) -> QuerySet:
+        """The rows the capped count counts: at most cap + 1."""
         # Without ORDER BY the capped count stops after cap + 1 matching rows; the joins that
         # only show a row are left out.
-        return self.object_list.select_related(None).order_by()[:self.cap + 1].count()
+        return self.object_list.select_related(None).order_by()[:self.cap + 1]
+
+    @cached_property
+    def count(self) -> int:
+        return self.count_query().count()
 
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+    def page_rows(self, number) -> QuerySet:
+        """The rows of page `number` (a valid page number), as Paginator.page cuts them."""
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self.object_list[bottom:top]
 
 
 def among_first(branches: list[QuerySet], order: list, n: int) -> Q:
@@ -62,8 +74,9 @@ class BranchPaginator(CappedPaginator):
 
     @cached_property
     def count(self) -> int:
-        if not self.branches:
-            return 0
+        return self.count_query().count() if self.branches else 0
+
+    def count_query(self) -> QuerySet:
         parts = [b.order_by().values("pk") for b in self.branches]
         if connections[parts[0].db].features.supports_slicing_ordering_in_compound:
             # PostgreSQL: each part's first cap + 1 rows in list order, which its index
@@ -73,7 +86,7 @@ class BranchPaginator(CappedPaginator):
                      for b in self.branches]
         first, *rest = parts
         every = first.union(*rest, all=True) if rest else first
-        return every.order_by()[:self.cap + 1].count()
+        return every.order_by()[:self.cap + 1]
 
     def page_rows(self, number) -> QuerySet:
         """The rows of page `number` (a valid page number)."""

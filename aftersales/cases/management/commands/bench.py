@@ -7,6 +7,13 @@
     aftersales bench intake-fixture --orders 200
         A customer-service user with an API key and orders of two lines each, for the HTTP
         intake benchmark. Prints JSON {"key", "orders": [{"number", "phone"}]}.
+    aftersales bench session --role customer_service
+        A signed-in session of the user bench-<role> (made on first use, in the role's
+        department), for an HTTP client. Prints JSON {"cookie", "value", "user"}.
+    aftersales bench plans --role customer_service
+        The query plans of the list pages (count and page query) for that user, and the sort
+        step of each if there is one. Prints JSON {page: {"count": [...], "page": [...],
+        "sorts": [...]}}.
 """
 
 from __future__ import annotations
@@ -42,14 +49,21 @@ class Command(BaseCommand):
         seed.add_argument("--seed", type=int, default=42)
         fixture = sub.add_parser("intake-fixture", help="user, API key and orders for intake")
         fixture.add_argument("--orders", type=int, default=200)
+        for name, text in (("session", "a signed-in session of bench-<role>"),
+                           ("plans", "query plans of the list pages")):
+            sub.add_parser(name, help=text).add_argument("--role", default="customer_service")
 
     def handle(self, *args, action, **opts):
         if action == "seed":
             result = seed_cases(cases=opts["cases"], open_share=opts["open_share"],
                                 due_share=opts["due_share"], orders=opts["orders"],
                                 rng=random.Random(opts["seed"]))
-        else:
+        elif action == "intake-fixture":
             result = intake_fixture(orders=opts["orders"])
+        elif action == "session":
+            result = session(role=opts["role"])
+        else:
+            result = plans(role=opts["role"])
         self.stdout.write(json.dumps(result, ensure_ascii=False))
 
 
@@ -128,6 +142,63 @@ def intake_fixture(*, orders: int) -> dict:
         made = _orders(orders, lines_per_order=2, prefix="BI")
     return {"key": key, "user": user.username,
             "orders": [{"number": o.number, "phone": o.receiver_phone} for o in made]}
+
+
+def bench_user(role: str):
+    """The user bench-<role>, with the role and the role's department (made on first use)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from aftersales.accounts.models import Department
+
+    user, made = get_user_model().objects.get_or_create(
+        username=f"bench-{role}",
+        defaults={"department": Department.objects.filter(code=role).first()
+                  or Department.objects.filter(code="customer_service").first()})
+    if made:
+        user.groups.add(Group.objects.get(name=role))
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def session(*, role: str) -> dict:
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(bench_user(role))
+    cookie = settings.SESSION_COOKIE_NAME
+    return {"cookie": cookie, "value": client.cookies[cookie].value, "user": f"bench-{role}"}
+
+
+# The pages the case benchmark reads: (name, path, queue of the user?, preset filters)
+PAGES = [("queue", "/cases/queue/", True, {}), ("list", "/cases/", False, {}),
+         ("overdue", "/cases/overdue/", False, {"overdue": "1"}), ("home", "/", True, {})]
+
+
+def _sort_steps(plan: str) -> list[str]:
+    """The plan's sort steps: SQLite's "USE TEMP B-TREE", PostgreSQL's Sort nodes."""
+    return [line.strip() for line in plan.splitlines()
+            if "TEMP B-TREE" in line or line.strip().startswith(("Sort ", "->  Sort "))
+            or "Sort  (" in line]
+
+
+def plans(*, role: str) -> dict:
+    """EXPLAIN (ANALYZE on PostgreSQL: how many rows each sort took) of page 2's count and
+    rows, as the pages build them."""
+    from aftersales.cases.views.lists import list_paginator
+
+    user = bench_user(role)
+    analyze = {"analyze": True} if connection.vendor == "postgresql" else {}
+    out = {}
+    for name, _path, mine, preset in PAGES:
+        if name == "home":
+            continue  # the home page's queue is the queue page's first page
+        paginator = list_paginator(user, filters=preset, mine=mine, sort="due")
+        count = paginator.count_query().explain(**analyze)
+        page = paginator.page_rows(2).explain(**analyze)
+        out[name] = {"count": count.splitlines(), "page": page.splitlines(),
+                     "sorts": _sort_steps(count) + _sort_steps(page)}
+    return out
 
 
 def seed_cases(*, cases: int, open_share: float, due_share: float, orders: int,
