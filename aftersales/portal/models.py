@@ -16,6 +16,11 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def new_key() -> str:
+    """A fresh random key (43 URL-safe characters); the caller shows it once, stores its hash."""
+    return secrets.token_urlsafe(32)
+
+
 class ApiToken(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
                              on_delete=models.CASCADE, related_name="api_tokens")
@@ -36,7 +41,7 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
         """A new key for ``user``; the clear key is returned once and never stored."""
-        key = secrets.token_urlsafe(32)
+        key = new_key()
         token = cls.objects.create(user=user, name=name, key_hash=hash_key(key),
                                    prefix=key[:8])
         return token, key
