@@ -5,13 +5,10 @@
     server (127.0.0.1, 2 sync workers), same auth (X-API-Key), 4 client threads; 8 interleaved
     rounds of each, requests/s and the intake/ping ratio per round, medians reported (target
     >= 0.5), on SQLite and on PostgreSQL.
-(b) The queue page (/cases/queue/, a customer-service agent) over N cases in PostgreSQL
-    (1 000 000; --quick 50 000): p95 of the full page render (target <= 100 ms).
-(c) The SLA sweep over the same N cases (95 % open, 1 % of those past due): seconds
-    (target <= 5 s).
+(b) and (c), the queue and list pages and the SLA sweep at a million cases, are in
+    bench_queue.py.
 
     python -m bench --only cases [--quick]
-    AFTERSALES_BENCH_CASES=200000 python -m bench --only cases     # another N for (b)/(c)
 """
 
 from __future__ import annotations
@@ -211,93 +208,9 @@ def intake_vs_ping(db: str, database_url: str | None, requests: int) -> list[dic
         ]
 
 
-# ----------------------------------------------------------------------------- (b), (c)
-def child_queue_and_sweep(samples: int) -> dict:
-    """In a process on the seeded database: p95 of the queue page, then one SLA sweep."""
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from django.db import connection
-    from django.test import Client
-
-    from aftersales.accounts.models import Department
-    from aftersales.cases.models import Case
-    from aftersales.cases.services import sla_sweep
-
-    User = get_user_model()
-    agent = User.objects.create(username="bench-agent", department=Department.objects.filter(
-        code="customer_service").first())
-    agent.groups.add(Group.objects.get(name="customer_service"))
-    client = Client()
-    client.force_login(agent)
-    for _i in range(3):  # warm caches (workflows, policy documents, plans)
-        assert client.get("/cases/queue/").status_code == 200
-    times = []
-    for i in range(samples):
-        page = 1 + (i % 5)
-        started = time.perf_counter()
-        r = client.get(f"/cases/queue/?page={page}")
-        times.append((time.perf_counter() - started) * 1000)
-        assert r.status_code == 200 and b"AS-" in r.content
-    times.sort()
-    home = []
-    for _i in range(max(10, samples // 4)):
-        started = time.perf_counter()
-        assert client.get("/").status_code == 200
-        home.append((time.perf_counter() - started) * 1000)
-    home.sort()
-    open_cases = Case.objects.exclude(state_category="closed").count()
-    started = time.perf_counter()
-    counts = sla_sweep()
-    sweep_s = time.perf_counter() - started
-    started = time.perf_counter()
-    again = sla_sweep()
-    sweep_again_s = time.perf_counter() - started
-    return {"db": connection.vendor, "cases": Case.objects.count(), "open": open_cases,
-            "queue_p50_ms": round(times[len(times) // 2], 1),
-            "queue_p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
-            "home_p95_ms": round(home[int(len(home) * 0.95) - 1], 1),
-            "sweep_s": round(sweep_s, 2), "sweep": counts,
-            "sweep_again_s": round(sweep_again_s, 2), "sweep_again": again}
-
-
-def queue_and_sweep(cases: int, samples: int) -> list[dict]:
-    url = _pg_create()
-    if url is None:
-        return []
-    try:
-        with tempfile.TemporaryDirectory(prefix="as-bench-cases-") as tmp:
-            env = _env(tmp, url)
-            _manage(env, "migrate", "-v0")
-            seeded = json.loads(_manage(env, "bench", "seed", "--cases", str(cases)
-                                        ).strip().splitlines()[-1])
-            proc = subprocess.run([sys.executable, "-m", "bench.bench_cases", "--child",
-                                   "--samples", str(samples)], env=env, cwd=ROOT,
-                                  capture_output=True, text=True, check=False)
-            if proc.returncode:
-                raise RuntimeError(f"bench cases child failed:\n{proc.stderr[-3000:]}")
-            r = json.loads(proc.stdout.strip().splitlines()[-1])
-    finally:
-        _pg_drop()
-    extra = {"db": "postgresql", "cases": r["cases"], "open_cases": r["open"]}
-    return [
-        figure(NAME, "seed_seconds", seeded["seconds"], "s", None, **extra),
-        figure(NAME, "queue_page_p95_ms", r["queue_p95_ms"], "ms", "<= 100", samples=samples,
-               p50_ms=r["queue_p50_ms"], **extra),
-        figure(NAME, "home_page_p95_ms", r["home_p95_ms"], "ms", None, **extra),
-        figure(NAME, "sla_sweep_seconds", r["sweep_s"], "s", "<= 5", swept=r["sweep"],
-               **extra),
-        figure(NAME, "sla_sweep_again_seconds", r["sweep_again_s"], "s", None,
-               swept=r["sweep_again"], **extra),
-    ]
-
-
 def run(quick: bool | None = None) -> list[dict]:
     quick = quick if quick is not None else quick_mode()
     requests = 100 if quick else 400
-    cases = int(os.environ.get("AFTERSALES_BENCH_CASES") or (50_000 if quick else 1_000_000))
     figures = intake_vs_ping("sqlite", None, requests)
     url = _pg_create()
     if url is not None:
@@ -305,7 +218,6 @@ def run(quick: bool | None = None) -> list[dict]:
             figures += intake_vs_ping("postgresql", url, requests)
         finally:
             _pg_drop()
-    figures += queue_and_sweep(cases, 40 if quick else 100)
     return figures
 
 
@@ -313,15 +225,10 @@ def main() -> None:
     import argparse
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("--child", action="store_true")
-    parser.add_argument("--samples", type=int, default=50)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
-    if args.child:
-        print(json.dumps(child_queue_and_sweep(args.samples)))
-    else:
-        for fig in run(quick=args.quick):
-            print(json.dumps(fig, ensure_ascii=False))
+    for fig in run(quick=args.quick):
+        print(json.dumps(fig, ensure_ascii=False))
 
 
 if __name__ == "__main__":

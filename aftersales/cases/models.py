@@ -198,9 +198,11 @@ class Case(models.Model):
         verbose_name_plural = _("after-sales cases")
         ordering = ["-created_at"]
         indexes = [
-            # The queue's parts, one state each, in list order (selectors.queue_parts).
-            models.Index(fields=["state", "due_at", "created_at", "id"],
-                         name="case_state_due_order"),
+            # The queue's parts, one state each, in list order (selectors.queue_parts); the
+            # columns they filter on come last, so counting a part reads the index alone.
+            models.Index(fields=["state", "due_at", "created_at", "id", "business_line",
+                                 "workflow_key", "state_category", "assignee"],
+                         name="case_state_queue"),
             # The user's own part of the queue, in list order; also the look-ups by assignee.
             models.Index(fields=["assignee", "due_at", "created_at", "id"],
                          name="case_assignee_due_order"),

@@ -131,7 +131,7 @@ def _queue_roles(user) -> frozenset[str]:
 
 
 # Overdue cases have the earliest due times, so one ascending order puts them first; cases
-# without a due time come last. Served by the indexes case_due_order and case_state_due_order.
+# without a due time come last. Served by the indexes case_due_order and case_state_queue.
 QUEUE_ORDER = [F("due_at").asc(nulls_last=True), "created_at", "pk"]
 
 

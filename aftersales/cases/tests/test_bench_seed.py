@@ -45,3 +45,20 @@ def test_cases_opened_after_the_seed_continue_its_numbers_and_ids(seeded, polici
         business_line="online_shop", workflow_key="consumer", state="intake",
         state_entered_at=timezone.now(), portal_salt="0" * 32)
     assert later.pk > last.pk
+
+
+def test_a_bench_session_signs_the_agent_in_and_plans_name_each_pages_sort_steps(
+        seeded, client):
+    out = io.StringIO()
+    call_command("bench", "session", "--role", "customer_service", stdout=out)
+    login = json.loads(out.getvalue())
+    client.cookies[login["cookie"]] = login["value"]
+    page = client.get("/cases/queue/")
+    assert page.status_code == 200 and b"AS-" in page.content
+    out = io.StringIO()
+    call_command("bench", "plans", stdout=out)
+    plans = json.loads(out.getvalue())
+    assert set(plans) == {"queue", "list", "overdue"}
+    assert all(plans[p]["count"] and plans[p]["page"] for p in ("queue", "list"))
+    # the queue's page merges its parts' first rows: its one sort is that merge
+    assert plans["queue"]["sorts"]

@@ -5,7 +5,7 @@ million open cases costs more than the whole page may take.
 
 BranchPaginator: a page of a queue whose rows are the union of a few disjoint "branches",
 each served in list order by an index (the cases in one workflow state, by due
-time: case_state_due_order; the cases assigned to the user). Sorting every matching case to
+time: case_state_queue; the cases assigned to the user). Sorting every matching case to
 cut out one page is what made a queue over a million cases slow; instead each branch gives its
 first `offset + page size` rows through its index, and only those are merged and sorted.
 """
