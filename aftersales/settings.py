@@ -2,7 +2,9 @@
 
 Everything a deployment changes comes from the environment:
 DATABASE_URL (default: embedded SQLite under var/), AFTERSALES_SECRET_KEY, AFTERSALES_DEBUG,
-AFTERSALES_ALLOWED_HOSTS, AFTERSALES_VAR_DIR.
+AFTERSALES_ALLOWED_HOSTS, AFTERSALES_VAR_DIR; for HTTPS and abuse limits see "Production" in
+the README (AFTERSALES_HTTPS, AFTERSALES_SSL_REDIRECT, AFTERSALES_HSTS_SECONDS,
+AFTERSALES_PROXY_COUNT, AFTERSALES_SESSION_HOURS, AFTERSALES_LOGIN_FAILURE_LIMIT…).
 """
 
 import os
@@ -10,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -29,6 +32,10 @@ def _secret_key() -> str:
 
 def _env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).lower() in ("1", "true", "yes", "on")
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
 
 
 SECRET_KEY = _secret_key()
@@ -72,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -136,13 +144,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# Repeated wrong logins are throttled (django-axes): 5 failures per username+IP, 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("AFTERSALES_LOGIN_FAILURE_LIMIT", "5"))
+# Wrong logins are throttled by django-axes before any password is hashed (its backend comes
+# first): 5 failures per username from one address, and 30 per address across usernames
+# (password spraying), for 15 minutes. accounts.throttle picks the limit that applies.
+LOGIN_FAILURE_LIMIT = _env_int("AFTERSALES_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = _env_int("AFTERSALES_LOGIN_FAILURE_LIMIT_PER_ADDRESS", 30)
+AXES_FAILURE_LIMIT = "aftersales.accounts.throttle.failure_limit"
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "aftersales.core.ratelimit.client_ip"
+
+# The client's address: REMOTE_ADDR, or behind N reverse proxies (AFTERSALES_PROXY_COUNT) the
+# N-th address from the right of X-Forwarded-For, the one the outermost proxy saw.
+PROXY_COUNT = _env_int("AFTERSALES_PROXY_COUNT", 0)
+
+# Portal order lookups (order number + phone): failed guesses per address and per order
+# number within a window; past either limit every lookup is refused until the window ends.
+PORTAL_LOOKUP_FAILURES_PER_ADDRESS = _env_int("AFTERSALES_PORTAL_FAILURES_PER_ADDRESS", 20)
+PORTAL_LOOKUP_FAILURES_PER_ORDER = _env_int("AFTERSALES_PORTAL_FAILURES_PER_ORDER", 5)
+PORTAL_LOOKUP_WINDOW_SECONDS = _env_int("AFTERSALES_PORTAL_WINDOW_SECONDS", 15 * 60)
+
+# The cache behind the abuse limits: a table in the database, shared by every gunicorn process
+# and host (created at migrate by the core app).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "aftersales_cache",
+    }
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -174,9 +206,43 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("AFTERSALES_FROM_EMAIL", "aftersales@localhost")
 
+# ---------------------------------------------------------------- HTTPS and browser security
+# With DEBUG off the product assumes HTTPS at a reverse proxy (README "Production"): cookies are
+# Secure, HSTS is sent on HTTPS answers, the proxy's X-Forwarded-Proto is trusted. A plain-HTTP
+# demo on the loopback (`make run`) sets AFTERSALES_HTTPS=0.
+HTTPS = _env_bool("AFTERSALES_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # htmx reads it through hx-headers rendered server-side
+CSRF_COOKIE_HTTPONLY = True  # htmx and the API docs get the token rendered into the page
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = _env_int("AFTERSALES_SESSION_HOURS", 9) * 3600  # a working day
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = _env_int("AFTERSALES_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("AFTERSALES_HSTS_SUBDOMAINS", False)
+# The proxy usually redirects http:// to https://; the app can do it too.
+SECURE_SSL_REDIRECT = HTTPS and _env_bool("AFTERSALES_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]  # load balancers probe over plain HTTP
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content Security Policy (Django's own): scripts only from this site's static files (htmx,
+# Swagger UI, each page's script file; no inline script anywhere), nothing from other hosts.
+# Inline styles stay allowed: templates use style attributes and htmx adds its indicator style.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # Money: every amount is a Decimal rounded to the fen (0.01 yuan), ROUND_HALF_UP, in one place:

@@ -26,11 +26,13 @@ from aftersales.cases.models import CaseKind, StateCategory
 from aftersales.cases.selectors import case_get_for_portal, case_timeline, order_find_for_portal
 from aftersales.cases.services.common import case_facts
 from aftersales.cases.services.faces import label, workflow_of
+from aftersales.core import ratelimit
 from aftersales.core.errors import ApplicationError, NotFound, ValidationError
 from aftersales.workflow.engine import role_may
 from aftersales.workflow.vocabulary import CUSTOMER
 
 SESSION = "portal"
+LOOKUP_MAX_LENGTH = 64  # longer than any order number or phone; longer input can't match
 PORTAL_KINDS = [(k, v) for k, v in CaseKind.choices
                 if k in (CaseKind.RETURN, CaseKind.EXCHANGE, CaseKind.REPAIR, CaseKind.REFUND_ONLY)]
 
@@ -53,20 +55,45 @@ def _order_of(draft: dict):
         return None
 
 
+def _lookup_keys(request: HttpRequest, order_number: str) -> tuple[str, str]:
+    return (ratelimit.cache_key("portal-address", ratelimit.client_ip(request) or "unknown"),
+            ratelimit.cache_key("portal-order", order_number.upper()))
+
+
+def _lookup_limited(request: HttpRequest, order_number: str) -> bool:
+    """Too many failed guesses from this address, or for this order number, lately."""
+    by_address, by_order = _lookup_keys(request, order_number)
+    return (ratelimit.limit_reached(by_address, settings.PORTAL_LOOKUP_FAILURES_PER_ADDRESS)
+            or ratelimit.limit_reached(by_order, settings.PORTAL_LOOKUP_FAILURES_PER_ORDER))
+
+
+def _lookup_failed(request: HttpRequest, order_number: str) -> None:
+    for key in _lookup_keys(request, order_number):
+        ratelimit.failure_count(key, settings.PORTAL_LOOKUP_WINDOW_SECONDS)
+
+
 def index(request: HttpRequest) -> TemplateResponse:
-    """Find the order: order number + phone."""
-    error, values = "", {"order_number": "", "phone": ""}
+    """Find the order: order number + phone. Failed guesses are limited per address and per
+    order number (settings.PORTAL_LOOKUP_*): past a limit the lookup is refused with 429."""
+    error, values, status = "", {"order_number": "", "phone": ""}, 200
     if request.method == "POST":
-        values = {k: request.POST.get(k, "").strip() for k in values}
-        try:
-            order = order_find_for_portal(**values)
-        except NotFound as exc:
-            error = str(exc.message)
+        values = {k: request.POST.get(k, "").strip()[:LOOKUP_MAX_LENGTH] for k in values}
+        if _lookup_limited(request, values["order_number"]):
+            minutes = settings.PORTAL_LOOKUP_WINDOW_SECONDS // 60
+            error, status = _("Too many unsuccessful attempts. Please try again in %(minutes)d "
+                              "minutes.") % {"minutes": minutes}, 429
         else:
-            request.session[SESSION] = {**values, "order_id": order.pk,
-                                        "token": uuid.uuid4().hex}
-            return redirect("portal:items")
-    return TemplateResponse(request, "portal/index.html", {"error": error, "values": values})
+            try:
+                order = order_find_for_portal(**values)
+            except NotFound as exc:
+                _lookup_failed(request, values["order_number"])
+                error = str(exc.message)
+            else:
+                request.session[SESSION] = {**values, "order_id": order.pk,
+                                            "token": uuid.uuid4().hex}
+                return redirect("portal:items")
+    return TemplateResponse(request, "portal/index.html", {"error": error, "values": values},
+                            status=status)
 
 
 def items(request: HttpRequest) -> HttpResponse:

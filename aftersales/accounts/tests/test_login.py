@@ -42,7 +42,7 @@ def test_wrong_login_is_refused_without_saying_which_half(client, agent, usernam
 
 def test_after_five_failures_even_the_right_password_is_refused(client, agent):
     # given the failure limit reached for this username from this address
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
         login(client, "zhangsan", "wrong")
     # when the right password comes
     response = login(client, "zhangsan", PASSWORD)
@@ -55,7 +55,7 @@ def test_after_five_failures_even_the_right_password_is_refused(client, agent):
 
 
 def test_four_failures_do_not_lock_the_account(client, agent):
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
         login(client, "zhangsan", "wrong")
     assert login(client, "zhangsan", PASSWORD).status_code == 302
 
