@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
+from aftersales.calendars.errors import CalendarErrorCode
 from aftersales.core.api import ErrorOut
 from aftersales.core.errors import ValidationError
 
@@ -67,7 +68,8 @@ def _out_of_range(field: str) -> ValidationError:
     first, last = _supported_range()
     message = _("Dates must lie between %(first)s and %(last)s, the years the working-day "
                 "calendar supports.") % {"first": first, "last": last}
-    return ValidationError(message, code="date_out_of_range", fields={field: message},
+    return ValidationError(message,
+                           code=CalendarErrorCode.DATE_OUT_OF_RANGE, fields={field: message},
                            extra={"first": first.isoformat(), "last": last.isoformat()})
 
 

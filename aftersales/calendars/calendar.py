@@ -34,6 +34,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.calendars.errors import CalendarErrorCode
 from aftersales.core.errors import ValidationError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -54,7 +55,7 @@ _missing_message_lazy = lazy(_missing_message, str)
 class CalendarYearMissing(ValidationError):
     """A computation needed a year the calendar has no data for (HOL-7: data can't be computed)."""
 
-    code = "calendar_year_missing"
+    code = CalendarErrorCode.CALENDAR_YEAR_MISSING
 
     def __init__(self, year: int, *, field: str | None = None) -> None:
         message = _missing_message_lazy(year)
@@ -235,7 +236,8 @@ class WorkCalendar:
             )
             if h is None:
                 raise ValidationError(
-                    _("No default business hours are configured."), code="business_hours_missing"
+                    _("No default business hours are configured."),
+                    code=CalendarErrorCode.BUSINESS_HOURS_MISSING,
                 )
             return h
         if hasattr(hours_spec, "start"):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.cases.access import portal_token_ok
+from aftersales.cases.errors import CaseErrorCode
 from aftersales.cases.models import (
     Case,
     CaseEvent,
@@ -29,7 +30,7 @@ OPEN = [StateCategory.OPEN, StateCategory.WAITING_CUSTOMER, StateCategory.PAUSED
 
 
 def _not_found() -> NotFound:
-    return NotFound(_("No such case."), code="case_not_found")
+    return NotFound(_("No such case."), code=CaseErrorCode.CASE_NOT_FOUND)
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -81,7 +82,7 @@ def order_find_for_portal(*, order_number: str, phone: str):
              .first())
     if order is None or not phone_matches(order, phone):
         raise NotFound(_("No order with this number matches this phone number."),
-                       code="order_not_found", fields={"order_number": _("not found")})
+                       code=CaseErrorCode.ORDER_NOT_FOUND, fields={"order_number": _("not found")})
     return order
 
 

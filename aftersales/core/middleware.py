@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 
+from aftersales.core.errors import CoreErrorCode
+
 API_PREFIX = "/api/"
 NUL = "\x00"
 
@@ -26,27 +28,28 @@ def is_api(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX)
 
 
-def error_body(code: str, message: Any, fields: dict[str, Any] | None = None) -> dict:
-    return {"code": code, "message": str(message),
+def error_body(code: CoreErrorCode, message: Any, fields: dict[str, Any] | None = None) -> dict:
+    return {"code": str(code), "message": str(message),
             "fields": {k: str(v) for k, v in (fields or {}).items()}}
 
 
-def _status_error(status: int) -> tuple[str, str]:
+def _status_error(status: int) -> tuple[CoreErrorCode, str]:
     """(code, message) for an HTTP status that reached the client without our own body."""
     known = {
-        400: ("bad_request", _("The request is not valid.")),
-        401: ("unauthorized", _("Please log in.")),
-        403: ("forbidden", _("You may not do this.")),
-        404: ("not_found", _("There is nothing at this address.")),
-        405: ("method_not_allowed", _("This address does not accept this method.")),
-        413: ("too_large", _("The request is too large.")),
-        429: ("too_many_requests", _("Too many requests; please wait and try again.")),
+        400: (CoreErrorCode.BAD_REQUEST, _("The request is not valid.")),
+        401: (CoreErrorCode.UNAUTHORIZED, _("Please log in.")),
+        403: (CoreErrorCode.FORBIDDEN, _("You may not do this.")),
+        404: (CoreErrorCode.NOT_FOUND, _("There is nothing at this address.")),
+        405: (CoreErrorCode.METHOD_NOT_ALLOWED, _("This address does not accept this method.")),
+        413: (CoreErrorCode.TOO_LARGE, _("The request is too large.")),
+        429: (CoreErrorCode.TOO_MANY_REQUESTS, _("Too many requests; please wait and try again.")),
     }
     if status in known:
         return known[status]
     if status >= 500:
-        return "server_error", _("Something went wrong on our side; please try again later.")
-    return "error", _("The request could not be handled.")
+        return CoreErrorCode.SERVER_ERROR, _("Something went wrong on our side; please try again "
+                                             "later.")
+    return CoreErrorCode.ERROR, _("The request could not be handled.")
 
 
 def _nul_path(value: Any, path: str) -> str | None:
@@ -99,8 +102,8 @@ def nul_field(request: HttpRequest) -> str | None:
 def nul_refused(request: HttpRequest, field: str) -> HttpResponse:
     message = _("The request contains a NUL character, which is never valid input.")
     if is_api(request):
-        return JsonResponse(error_body("nul_character", message, {field: _("NUL character")}),
-                            status=400)
+        body = error_body(CoreErrorCode.NUL_CHARACTER, message, {field: _("NUL character")})
+        return JsonResponse(body, status=400)
     body = loader.render_to_string("400.html", {"message": message}, request)
     return HttpResponse(body, status=400)
 

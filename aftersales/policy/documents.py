@@ -21,6 +21,7 @@ import yaml
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import ValidationError
+from aftersales.policy.errors import PolicyErrorCode
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 
@@ -63,7 +64,7 @@ def combine_texts(policy_text: str, workflow_text: str | None, *, source: str,
     if not isinstance(parsed, dict):
         raise ValidationError(
             _("%(source)s: the workflow file must be a mapping.") % {"source": workflow_source},
-            code="policy_document", fields={"workflow": _("must be a mapping")},
+            code=PolicyErrorCode.POLICY_DOCUMENT, fields={"workflow": _("must be a mapping")},
         )
     try:
         policy = yaml.load(policy_text, Loader=_Loader)  # noqa: S506 - a safe loader
@@ -73,7 +74,7 @@ def combine_texts(policy_text: str, workflow_text: str | None, *, source: str,
         raise ValidationError(
             _("%(source)s: the workflow is both in the policy file and in %(workflow)s.")
             % {"source": source, "workflow": workflow_source},
-            code="policy_document", fields={"workflow": _("defined twice")},
+            code=PolicyErrorCode.POLICY_DOCUMENT, fields={"workflow": _("defined twice")},
         )
     lines = [ln for ln in workflow_text.splitlines() if ln.strip() not in ("---", "...")]
     if set(parsed) == {"workflow"}:
@@ -89,7 +90,7 @@ def read_directory(path: Path) -> list[PolicyFile]:
     if not path.is_dir():
         raise ValidationError(
             _("Policy directory %(path)s does not exist.") % {"path": path},
-            code="policy_directory", fields={"path": _("not a directory")},
+            code=PolicyErrorCode.POLICY_DIRECTORY, fields={"path": _("not a directory")},
         )
     files = []
     for policy_path in sorted(path.glob("*" + POLICY_SUFFIX)):
@@ -111,7 +112,7 @@ def _yaml_error(exc: yaml.YAMLError, *, source: str) -> ValidationError:
     problem = getattr(exc, "problem", None) or str(exc)
     return ValidationError(
         _("%(where)s: not valid YAML: %(problem)s") % {"where": where, "problem": problem},
-        code="policy_document", fields={"yaml": f"{where}: {problem}"},
+        code=PolicyErrorCode.POLICY_DOCUMENT, fields={"yaml": f"{where}: {problem}"},
     )
 
 
@@ -172,6 +173,6 @@ def effective_date(value: Any, *, source: str) -> date:
         raise ValidationError(
             _("%(source)s: effective_from: not a date (YYYY-MM-DD): %(value)s")
             % {"source": source, "value": value},
-            code="policy_document",
+            code=PolicyErrorCode.POLICY_DOCUMENT,
             fields={"effective_from": _("not a date (YYYY-MM-DD)")},
         ) from exc

@@ -15,6 +15,7 @@ from aftersales.core import statements as sj
 from aftersales.core.choices import DEFAULT_POLICY
 from aftersales.core.errors import NotFound
 from aftersales.core.money import fmt
+from aftersales.policy.errors import PolicyErrorCode
 from aftersales.policy.models import EvaluationLog, Policy, PolicyVersion
 
 
@@ -38,7 +39,8 @@ def policy_list() -> QuerySet[Policy]:
 def policy_get(*, name: str) -> Policy:
     policy = policy_list().filter(name=name).first()
     if policy is None:
-        raise NotFound(_("Unknown policy: %(name)s") % {"name": name}, code="unknown_policy",
+        raise NotFound(_("Unknown policy: %(name)s") % {"name": name},
+                       code=PolicyErrorCode.UNKNOWN_POLICY,
                        fields={"policy": _("no such policy")})
     return policy
 
@@ -50,9 +52,11 @@ def policy_version_get(*, name: str, number: int | None = None) -> PolicyVersion
     if version is None:
         if not Policy.objects.filter(name=name).exists():
             raise NotFound(_("Unknown policy: %(name)s") % {"name": name},
-                           code="unknown_policy", fields={"policy": _("no such policy")})
+                           code=PolicyErrorCode.UNKNOWN_POLICY,
+                           fields={"policy": _("no such policy")})
         raise NotFound(_("Policy %(name)s has no version %(number)s.")
-                       % {"name": name, "number": number}, code="unknown_policy_version",
+                       % {"name": name, "number": number},
+                       code=PolicyErrorCode.UNKNOWN_POLICY_VERSION,
                        fields={"policy_version": _("no such version of this policy")})
     return version
 
@@ -217,7 +221,8 @@ def order_for_request(*, number: str):
     """The order with everything request_from_order reads; NotFound if missing."""
     order = order_request_data_get(number=number)
     if order is None:
-        raise NotFound(_("No order %(number)s.") % {"number": number}, code="unknown_order",
+        raise NotFound(_("No order %(number)s.") % {"number": number},
+                       code=PolicyErrorCode.UNKNOWN_ORDER,
                        fields={"order": _("no such order")})
     return order
 

@@ -47,6 +47,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import NotFound, ValidationError
+from aftersales.workflow.errors import WorkflowErrorCode
 from aftersales.workflow.vocabulary import (
     ACTOR_CODES,
     CASE_KINDS,
@@ -217,7 +218,8 @@ class _Parser:
         message = gettext("%(source)s: %(path)s: %(problem)s") % {
             "source": self.source, "path": path, "problem": problem,
         }
-        return ValidationError(message, code="invalid_workflow", fields={path: problem},
+        return ValidationError(message,
+                               code=WorkflowErrorCode.INVALID_WORKFLOW, fields={path: problem},
                                extra={"source": self.source, "path": path})
 
     def mapping(self, value: Any, path: str) -> Mapping[str, Any]:
@@ -493,7 +495,7 @@ def validate_section(section: Any, *, source: str) -> None:
 def _section_of(document: Mapping[str, Any]) -> Any:
     if "workflow" in document:
         return document["workflow"]
-    raise NotFound(gettext("This policy has no workflow."), code="workflow_missing")
+    raise NotFound(gettext("This policy has no workflow."), code=WorkflowErrorCode.WORKFLOW_MISSING)
 
 
 # Parsed sections by id(); the section object is kept in the entry so its id can't be reused.
@@ -531,5 +533,6 @@ def workflow_for(document: Mapping[str, Any], *, business_line: str, case_kind: 
     raise NotFound(
         gettext("The policy has no workflow for %(kind)s cases of the %(line)s business.")
         % {"kind": case_kind, "line": business_line},
-        code="workflow_missing", extra={"business_line": business_line, "case_kind": case_kind},
+        code=WorkflowErrorCode.WORKFLOW_MISSING,
+        extra={"business_line": business_line, "case_kind": case_kind},
     )

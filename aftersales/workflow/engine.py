@@ -15,13 +15,14 @@ from django.utils.translation import gettext
 
 from aftersales.core.errors import Conflict, PermissionDenied, ValidationError
 from aftersales.workflow.definitions import Transition, Workflow
+from aftersales.workflow.errors import WorkflowErrorCode
 from aftersales.workflow.vocabulary import CUSTOMER, Category, Requirement
 
 
 class InvalidTransition(Conflict):
     """The transition is not possible from the case's state (409)."""
 
-    code = "invalid_transition"
+    code = WorkflowErrorCode.INVALID_TRANSITION
 
     def __init__(self, message: Any, *, from_state: str, to_state: str | None,
                  transition: str) -> None:
@@ -71,21 +72,22 @@ def _check(*, workflow: Workflow, state: str, transition_code: str, roles: set[s
         raise PermissionDenied(
             gettext("Your role may not do “%(action)s”; it is done by: %(roles)s.")
             % {"action": action, "roles": ", ".join(t.roles) or CUSTOMER},
-            code="role_not_allowed", extra={"transition": t.code, "roles": list(t.roles)},
+            code=WorkflowErrorCode.ROLE_NOT_ALLOWED,
+            extra={"transition": t.code, "roles": list(t.roles)},
         )
     have = set(facts) | (workflow.derive_facts(values) if values else set())
     for req in t.requires:
         if req not in have:
             message = gettext("“%(action)s” needs first: %(requirement)s.") % {
                 "action": action, "requirement": _requirement_label(req)}
-            raise ValidationError(message, code="requirement_missing",
+            raise ValidationError(message, code=WorkflowErrorCode.REQUIREMENT_MISSING,
                                   fields={req: message},
                                   extra={"transition": t.code, "requirement": req})
     for fact in t.forbids:
         if fact in have:
             message = gettext("“%(action)s” is not for cases where %(fact)s.") % {
                 "action": action, "fact": _requirement_label(fact)}
-            raise ValidationError(message, code="requirement_forbids",
+            raise ValidationError(message, code=WorkflowErrorCode.REQUIREMENT_FORBIDS,
                                   fields={fact: message},
                                   extra={"transition": t.code, "requirement": fact})
     return t
@@ -106,7 +108,8 @@ def transition_check(*, workflow: Workflow, state: str, transition_code: str,
                roles=set(roles), facts=set(facts), values=values)
     if t.reason_required and reason is not None and not reason.strip():
         message = gettext("Give a reason for “%(action)s”.") % {"action": _label(t.label, t.code)}
-        raise ValidationError(message, code="reason_required", fields={"reason": message})
+        raise ValidationError(message,
+                              code=WorkflowErrorCode.REASON_REQUIRED, fields={"reason": message})
     return t
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 
 from aftersales.core.errors import ValidationError
 from aftersales.workflow.definitions import Workflow
+from aftersales.workflow.errors import WorkflowErrorCode
 from aftersales.workflow.vocabulary import Category
 
 
@@ -33,7 +34,8 @@ def check_graph(wf: Workflow, *, source: str) -> None:
         return ValidationError(
             gettext("%(source)s: %(path)s: %(problem)s")
             % {"source": source, "path": p, "problem": problem},
-            code="invalid_workflow", fields={p: problem}, extra={"source": source, "path": p},
+            code=WorkflowErrorCode.INVALID_WORKFLOW,
+            fields={p: problem}, extra={"source": source, "path": p},
         )
 
     reachable = reachable_states(wf)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from aftersales.core.errors import PermissionDenied, ValidationError
 from aftersales.core.money import round_fen
 from aftersales.workflow.definitions import FineSpec, SlaSpec, Workflow
+from aftersales.workflow.errors import WorkflowErrorCode
 from aftersales.workflow.vocabulary import CLOCK_PAUSED, CLOCK_STOPPED, SlaUnit
 
 _DAY = timedelta(days=1)
@@ -131,11 +132,12 @@ def fine_waiver_check(*, spec: FineSpec, roles: set[str] | frozenset[str],
     if spec.waiver_role not in set(roles):
         raise PermissionDenied(
             gettext("Only %(role)s may waive this fine.") % {"role": spec.waiver_role},
-            code="waiver_not_allowed", extra={"waiver_role": spec.waiver_role},
+            code=WorkflowErrorCode.WAIVER_NOT_ALLOWED, extra={"waiver_role": spec.waiver_role},
         )
     if not (reason or "").strip():
         message = gettext("Give the reason for waiving the fine.")
-        raise ValidationError(message, code="reason_required", fields={"reason": message})
+        raise ValidationError(message,
+                              code=WorkflowErrorCode.REASON_REQUIRED, fields={"reason": message})
 
 
 # ------------------------------------------------------------------------------ case clocks

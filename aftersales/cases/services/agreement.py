@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.roles import SUPERVISOR_ROLES
 from aftersales.cases import events
+from aftersales.cases.errors import CaseErrorCode
 from aftersales.cases.models import AdjustmentStatus, Case, CaseKind
 from aftersales.cases.services.common import (
     actor_label,
@@ -24,6 +25,7 @@ from aftersales.cases.services.common import (
 )
 from aftersales.core.errors import Conflict, PermissionDenied, ValidationError
 from aftersales.core.money import amount_parse, fmt
+from aftersales.workflow.errors import WorkflowErrorCode
 from aftersales.workflow.vocabulary import CUSTOMER, Requirement
 
 EVALUABLE = {CaseKind.RETURN, CaseKind.EXCHANGE, CaseKind.REPAIR, CaseKind.REFUND_ONLY}
@@ -77,10 +79,10 @@ def case_evaluate(*, case: Case, actor, expected_version: int | None = None) -> 
     case = lock_case(case, expected_version=expected_version)
     if case.kind not in EVALUABLE:
         raise ValidationError(_("Only returns, exchanges, repairs and refunds have options."),
-                              code="not_evaluable", fields={"kind": _("no options")})
+                              code=CaseErrorCode.NOT_EVALUABLE, fields={"kind": _("no options")})
     if case.verified_at is None or case.order_id is None:
         raise ValidationError(_("Verify the order and the customer first (S1.2)."),
-                              code="requirement_missing",
+                              code=WorkflowErrorCode.REQUIREMENT_MISSING,
                               fields={"verified_order": _("not verified")})
     decision = policy_evaluate(data=case_policy_request(case), actor=staff(actor),
                                channel=EvaluationChannel.CASE)
@@ -94,7 +96,7 @@ def _option(case: Case, index: int) -> dict:
     options = (case.decision or {}).get("options") or []
     if not case.decision:
         raise ValidationError(_("There are no options yet: evaluate the case first."),
-                              code="requirement_missing",
+                              code=WorkflowErrorCode.REQUIREMENT_MISSING,
                               fields={"option": _("no decision")})
     if not isinstance(index, int) or not 0 <= index < len(options):
         raise ValidationError(_("Choose one of the options offered."),
@@ -112,7 +114,7 @@ def case_accept_option(*, case: Case, actor, option: int,
 
     case = lock_case(case, expected_version=expected_version)
     if case.is_closed:
-        raise Conflict(_("The case is closed."), code="case_closed")
+        raise Conflict(_("The case is closed."), code=CaseErrorCode.CASE_CLOSED)
     chosen = _option(case, option)
     at = now()
     case.agreed_option = {**chosen, "index": option}
@@ -144,7 +146,7 @@ def case_adjust(*, case: Case, actor, amount, note: str,
     authority in the workflow it is agreed at once; above it a supervisor must approve."""
     case = lock_case(case, expected_version=expected_version)
     if case.is_closed:
-        raise Conflict(_("The case is closed."), code="case_closed")
+        raise Conflict(_("The case is closed."), code=CaseErrorCode.CASE_CLOSED)
     try:
         amount = amount_parse(amount)  # 0 to 10⁹ yuan, two decimals
     except ValueError:
@@ -176,16 +178,17 @@ def case_approve_adjustment(*, case: Case, actor, approve: bool = True, note: st
     """A supervisor approves (or refuses) an adjustment above the agent's authority (S1.5)."""
     case = lock_case(case, expected_version=expected_version)
     if case.adjustment_status != AdjustmentStatus.PENDING:
-        raise Conflict(_("No adjustment is waiting for approval."), code="nothing_pending")
+        raise Conflict(_("No adjustment is waiting for approval."),
+                       code=CaseErrorCode.NOTHING_PENDING)
     roles = actor_roles(actor)
     authority = case_workflow(case).max_adjustment(roles)
     if not (roles & SUPERVISOR_ROLES) or (authority and authority < case.adjustment_amount):
         raise PermissionDenied(_("Approving %(amount)s yuan is above your authority.")
                                % {"amount": fmt(case.adjustment_amount)},
-                               code="above_authority")
+                               code=CaseErrorCode.ABOVE_AUTHORITY)
     if staff(actor) is not None and case.adjusted_by_id == actor.pk:
         raise PermissionDenied(_("Someone other than the proposer must approve."),
-                               code="maker_checker")
+                               code=CaseErrorCode.MAKER_CHECKER)
     if not approve and not (note or "").strip():
         raise ValidationError(_("Give the reason for refusing."), fields={"note": _("required")})
     case.adjustment_status = AdjustmentStatus.APPROVED if approve else AdjustmentStatus.REFUSED
@@ -204,7 +207,7 @@ def case_record_fact(*, case: Case, actor, fact: str, value: bool = True, note: 
     the case's current state may record it."""
     case = lock_case(case, expected_version=expected_version)
     if case.is_closed:
-        raise Conflict(_("The case is closed."), code="case_closed")
+        raise Conflict(_("The case is closed."), code=CaseErrorCode.CASE_CLOSED)
     if fact not in Requirement.values and fact not in {
             d.fact for d in case_workflow(case).derived}:
         raise ValidationError(_("Unknown fact."), fields={"fact": _("unknown")})
@@ -216,7 +219,7 @@ def case_record_fact(*, case: Case, actor, fact: str, value: bool = True, note: 
         t.customer and fact in t.requires for t in workflow.transitions_from(case.state))
     if not (roles & set(state.roles)) and not customer_fact:
         raise PermissionDenied(_("Your role does not act on this case now."),
-                               code="role_not_allowed")
+                               code=WorkflowErrorCode.ROLE_NOT_ALLOWED)
     case.facts = {**(case.facts or {}), fact: {
         "value": bool(value), "by": getattr(staff(actor), "pk", None),
         "by_label": actor_label(actor), "at": now().isoformat(), "note": note,

@@ -8,6 +8,7 @@ from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
 from aftersales.cases import events
+from aftersales.cases.errors import CaseErrorCode
 from aftersales.cases.models import Case, StateCategory
 from aftersales.cases.services.common import case_workflow, lock_case, now, save_case, staff
 from aftersales.core.errors import PermissionDenied, ValidationError
@@ -17,7 +18,7 @@ OPEN_CATEGORIES = [StateCategory.OPEN, StateCategory.WAITING_CUSTOMER, StateCate
 
 def _check_assignable(case: Case, assignee) -> None:
     if case.is_closed:
-        raise ValidationError(_("The case is closed."), code="case_closed")
+        raise ValidationError(_("The case is closed."), code=CaseErrorCode.CASE_CLOSED)
     if assignee is None:
         return
     if not assignee.is_active:
@@ -28,7 +29,7 @@ def _check_assignable(case: Case, assignee) -> None:
         raise ValidationError(
             _("%(user)s has no role that works on this case now (%(roles)s).")
             % {"user": assignee, "roles": ", ".join(sorted(roles))},
-            code="assignee_role", fields={"assignee": _("no matching role")})
+            code=CaseErrorCode.ASSIGNEE_ROLE, fields={"assignee": _("no matching role")})
 
 
 def _may_assign(actor) -> None:
@@ -91,5 +92,6 @@ def case_assign_round_robin(*, case: Case, actor=None, department=None,
     assignee = round_robin_pick(department=department, roles=roles)
     if assignee is None:
         raise ValidationError(_("Nobody in %(dept)s works on this state.") % {"dept": department},
-                              code="no_candidate", fields={"department": _("nobody available")})
+                              code=CaseErrorCode.NO_CANDIDATE,
+                              fields={"department": _("nobody available")})
     return _assign(case, actor=actor, assignee=assignee, how="round_robin")

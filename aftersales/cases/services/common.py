@@ -18,6 +18,7 @@ from aftersales.accounts.models import Department
 from aftersales.accounts.roles import ROLE_DEPARTMENT
 from aftersales.calendars.calendar import SHANGHAI, get_calendar
 from aftersales.cases.access import portal_token
+from aftersales.cases.errors import CaseErrorCode
 from aftersales.cases.events import CUSTOMER as CUSTOMER_LABEL
 from aftersales.cases.models import (
     AdjustmentStatus,
@@ -105,7 +106,7 @@ def lock_case(case: Case | int, *, expected_version: int | None = None) -> Case:
         raise Conflict(
             _("This case was changed by %(who)s at %(when)s; reload it and try again.")
             % {"who": who, "when": when},
-            code="stale_case",
+            code=CaseErrorCode.STALE_CASE,
             extra={"changed_by": who, "changed_at": fresh.updated_at.isoformat(),
                    "version": fresh.version},
         )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from aftersales.calendars.calendar import SHANGHAI
 from aftersales.cases import events
 from aftersales.cases.access import new_portal_salt
+from aftersales.cases.errors import CaseErrorCode
 from aftersales.cases.files import sniff
 from aftersales.cases.models import (
     Attachment,
@@ -223,7 +224,8 @@ def _open(*, kind, channel, actor, order, customer, business_line, lines, verify
     if order is None and kind != CaseKind.CONSULT:
         raise ValidationError(
             _("Only an enquiry can be opened without an order; give the order number (S1.2)."),
-            code="order_required", fields={"order": _("required for this kind of case")})
+            code=CaseErrorCode.ORDER_REQUIRED,
+            fields={"order": _("required for this kind of case")})
     if order is not None:
         business_line = order.business_line
         customer = customer or order.customer
@@ -239,7 +241,8 @@ def _open(*, kind, channel, actor, order, customer, business_line, lines, verify
     case_lines = _lines(order, lines)
     if verify_phone is not None and order is not None and not phone_matches(order, verify_phone):
         raise ValidationError(_("The phone number does not match the order."),
-                              code="verification_failed", fields={"phone": _("does not match")})
+                              code=CaseErrorCode.VERIFICATION_FAILED,
+                              fields={"phone": _("does not match")})
     case = Case(
         number="", kind=kind, channel=channel, business_line=business_line,
         customer=customer, order=order,
@@ -335,11 +338,11 @@ def case_verify(*, case: Case, actor, order, phone: str,
     """Verify the order and the caller (S1.2): the order's buyer/receiver phone must match."""
     case = lock_case(case, expected_version=expected_version)
     if case.is_closed:
-        raise ValidationError(_("The case is closed."), code="case_closed")
+        raise ValidationError(_("The case is closed."), code=CaseErrorCode.CASE_CLOSED)
     if order is None or not phone_matches(order, phone):
         # An unknown order and someone else's order get the same answer.
         raise ValidationError(_("No order with this number matches this phone number."),
-                              code="verification_failed",
+                              code=CaseErrorCode.VERIFICATION_FAILED,
                               fields={"order": _("not found for this phone")})
     if case.order_id and case.order_id != order.pk:
         raise ValidationError(_("This case is about another order."),
@@ -362,7 +365,7 @@ def case_confirm_problem(*, case: Case, actor, symptom: str, description: str = 
     """Record the structured problem (S1.3); replaces the case lines when lines are given."""
     case = lock_case(case, expected_version=expected_version)
     if case.is_closed:
-        raise ValidationError(_("The case is closed."), code="case_closed")
+        raise ValidationError(_("The case is closed."), code=CaseErrorCode.CASE_CLOSED)
     if not (symptom or "").strip():
         raise ValidationError(_("Describe the symptom."), fields={"symptom": _("required")})
     if lines is not None:
@@ -417,7 +420,7 @@ def store_attachment(*, case: Case, actor, upload, by_customer: bool = False) ->
         raise ValidationError(
             _("%(name)s is too large: %(size)d MB at most.")
             % {"name": name, "size": max(1, limit // (1024 * 1024))},
-            code="file_too_large", fields={"file": _("too large")})
+            code=CaseErrorCode.FILE_TOO_LARGE, fields={"file": _("too large")})
     upload.seek(0)
     data = upload.read()
     kind = sniff(data[:64])
@@ -425,7 +428,7 @@ def store_attachment(*, case: Case, actor, upload, by_customer: bool = False) ->
         raise ValidationError(
             _("%(name)s is not a photo, video or PDF (JPEG, PNG, GIF, WEBP, HEIC, MP4, MOV, "
               "PDF).") % {"name": name},
-            code="file_type_not_allowed", fields={"file": _("type not allowed")})
+            code=CaseErrorCode.FILE_TYPE_NOT_ALLOWED, fields={"file": _("type not allowed")})
     content_type, att_kind = kind
     att = Attachment(case=case, kind=att_kind, content_type=content_type, size=len(data),
                      sha256=hashlib.sha256(data).hexdigest(), original_name=name,
@@ -455,7 +458,7 @@ def attachment_add(*, case: Case, actor, upload, by_customer: bool = False,
     """Attach a photo, video or PDF to an open case (S1.3); a refused file stores nothing."""
     case = lock_case(case, expected_version=expected_version)
     if case.is_closed:
-        raise ValidationError(_("The case is closed."), code="case_closed")
+        raise ValidationError(_("The case is closed."), code=CaseErrorCode.CASE_CLOSED)
     if staff(actor) is None and not by_customer:
         raise PermissionDenied(_("Sign in to add files."))
     att = store_attachment(case=case, actor=actor, upload=upload, by_customer=by_customer)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import Department
 from aftersales.calendars.calendar import SHANGHAI
 from aftersales.cases import events
+from aftersales.cases.errors import CaseErrorCode
 from aftersales.cases.models import (
     Case,
     Escalation,
@@ -306,7 +307,7 @@ def fine_waive(*, fine: Fine, actor, reason: str) -> Fine:
     and a reason are required."""
     fine = Fine.objects.select_for_update().select_related("case").get(pk=fine.pk)
     if fine.status != FineStatus.BOOKED:
-        raise Conflict(_("This fine is already waived."), code="already_waived")
+        raise Conflict(_("This fine is already waived."), code=CaseErrorCode.ALREADY_WAIVED)
     wf_sla.fine_waiver_check(spec=_fine_spec(fine), roles=actor_roles(actor), reason=reason)
     fine.status, fine.waived_by = FineStatus.WAIVED, staff(actor)
     fine.waiver_reason, fine.waived_at = reason.strip(), now()
@@ -326,7 +327,7 @@ def fine_book_violation(*, case: Case, actor, person, serious: bool = False,
     spec = wf.state(case.state).sla
     if spec is None or spec.fine is None or spec.fine.per_violation <= 0:
         raise ValidationError(_("The policy names no violation fine for this step."),
-                              code="no_fine_rule")
+                              code=CaseErrorCode.NO_FINE_RULE)
     if not (actor_roles(actor) & {spec.fine.waiver_role, "admin"}):
         from aftersales.core.errors import PermissionDenied
 

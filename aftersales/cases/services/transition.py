@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aftersales.cases import events
+from aftersales.cases.errors import CaseErrorCode
 from aftersales.cases.models import Case, StateCategory
 from aftersales.cases.services.common import (
     actor_label,
@@ -24,6 +25,7 @@ from aftersales.cases.services.common import (
 from aftersales.core.errors import Conflict, ValidationError
 from aftersales.workflow.definitions import Transition, Workflow
 from aftersales.workflow.engine import available_transitions, transition_check
+from aftersales.workflow.errors import WorkflowErrorCode
 
 
 def _label(labels, fallback: str) -> str:
@@ -119,7 +121,8 @@ def case_reject(*, case: Case, actor, reason: str,
                 expected_version: int | None = None) -> Case:
     """Reject with a reason (S9.3); the customer may appeal with new evidence."""
     if not (reason or "").strip():
-        raise ValidationError(_("Give the reason for the rejection."), code="reason_required",
+        raise ValidationError(_("Give the reason for the rejection."),
+                              code=WorkflowErrorCode.REASON_REQUIRED,
                               fields={"reason": _("required")})
     case = lock_case(case, expected_version=expected_version)
     workflow = case_workflow(case)
@@ -146,7 +149,8 @@ def case_appeal(*, case: Case, actor, statement: str, uploads: list | None = Non
     case = lock_case(case, expected_version=expected_version)
     if not (statement or "").strip() and not uploads:
         raise ValidationError(_("An appeal needs new evidence: a statement or files."),
-                              code="evidence_required", fields={"statement": _("required")})
+                              code=CaseErrorCode.EVIDENCE_REQUIRED,
+                              fields={"statement": _("required")})
     workflow = case_workflow(case)
     code = _find(workflow, case, actor, prefer=("appeal",))
     at = now()
@@ -196,9 +200,9 @@ def case_rate(*, case: Case, actor, score: int, comment: str = "",
     """The customer's rating (S1.7): 1–5 with a comment, only once, only after closing."""
     case = lock_case(case, expected_version=expected_version)
     if case.rated_at is not None:
-        raise Conflict(_("This case has already been rated."), code="already_rated")
+        raise Conflict(_("This case has already been rated."), code=CaseErrorCode.ALREADY_RATED)
     if case.state_category != StateCategory.CLOSED:
-        raise Conflict(_("A case can be rated once it is closed."), code="not_closed")
+        raise Conflict(_("A case can be rated once it is closed."), code=CaseErrorCode.NOT_CLOSED)
     try:
         score = int(score)
     except (TypeError, ValueError):

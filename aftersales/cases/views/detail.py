@@ -24,6 +24,7 @@ from aftersales.cases.services.common import actor_roles, case_facts
 from aftersales.cases.services.faces import assignable_users, label, may_work, workflow_of
 from aftersales.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationError
 from aftersales.workflow.engine import role_may
+from aftersales.workflow.errors import WorkflowErrorCode
 from aftersales.workflow.vocabulary import Requirement
 
 # Facts a person records by hand; the others follow from what the case holds (common.case_facts)
@@ -137,7 +138,7 @@ def _act(request: HttpRequest, case, action: str, version: int | None):
     if action in needs_work and not may_work(case, user):
         if not (action == "attach" and user.role_codes & SUPERVISOR_ROLES):
             raise PermissionDenied(_("Your role does not act on this case now."),
-                                   code="role_not_allowed")
+                                   code=WorkflowErrorCode.ROLE_NOT_ALLOWED)
     if action == "transition":
         code = p.get("transition", "")
         reason, note = p.get("reason", "").strip(), p.get("note", "").strip()

@@ -57,6 +57,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticError
 
 from aftersales.core.errors import ValidationError
+from aftersales.policy.errors import PolicyErrorCode
 
 from .kinds import RULE_KINDS, Resolution, RuleKind
 from .request import CHANNELS, CUSTOMER_TYPES, KINDS, REASONS, Item, Request
@@ -65,7 +66,7 @@ from .request import CHANNELS, CUSTOMER_TYPES, KINDS, REASONS, Item, Request
 class PolicyDocumentError(ValidationError):
     """A policy document that can't be used; names the file, the path inside it, the problem."""
 
-    code = "policy_document_invalid"
+    code = PolicyErrorCode.POLICY_DOCUMENT_INVALID
 
     def __init__(self, source: str, path: str, problem: Any) -> None:
         self.source, self.path, self.problem = source, path, problem

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.errors import ValidationError
+from aftersales.core.errors import CoreErrorCode, ValidationError
 from aftersales.core.money import to_money
 from aftersales.policy import documents
 from aftersales.policy.models import EvaluationLog, PolicyVersion
@@ -40,7 +40,7 @@ def placed_date(value: Any) -> date | None:
         try:
             moment = datetime.fromisoformat(str(value))
         except ValueError as exc:
-            raise ValidationError(_("The request is not valid."), code="invalid",
+            raise ValidationError(_("The request is not valid."), code=CoreErrorCode.INVALID,
                                   fields={"order.placed_at": _("not a date and time")}) from exc
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=SHANGHAI)
@@ -53,7 +53,7 @@ def _policy_version(value: Any) -> int | str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | str) or (
             isinstance(value, int) and value < 1):
-        raise ValidationError(_("The request is not valid."), code="invalid",
+        raise ValidationError(_("The request is not valid."), code=CoreErrorCode.INVALID,
                               fields={"policy_version": _("not a version number or label")})
     return value
 
@@ -75,7 +75,7 @@ def decide(data: dict, *, version_override: tuple[PolicyVersion, dict] | None = 
     from aftersales.policy import engine
 
     if not isinstance(data, dict):
-        raise ValidationError(_("The request must be a JSON object."), code="invalid",
+        raise ValidationError(_("The request must be a JSON object."), code=CoreErrorCode.INVALID,
                               fields={"body": _("must be a JSON object")})
     request = engine.parse_request(data)
     if version_override is None:

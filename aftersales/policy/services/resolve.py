@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import ValidationError
 from aftersales.policy import documents
+from aftersales.policy.errors import PolicyErrorCode
 from aftersales.policy.models import PolicyVersion
 
 _lock = Lock()
@@ -64,7 +65,7 @@ def _pick(versions: list[PolicyVersion], *, number: int | str | None, at: date |
                 return v
         raise ValidationError(
             _("Policy %(name)s has no version %(number)s.") % {"name": name, "number": number},
-            code="unknown_policy_version",
+            code=PolicyErrorCode.UNKNOWN_POLICY_VERSION,
             fields={"policy_version": _("no such version of this policy")},
         )
     if at is None:
@@ -139,7 +140,7 @@ def _versions(name: str, *, field: str) -> list[PolicyVersion]:
     versions = _listing.get(name)
     if not versions:
         raise ValidationError(
-            _("Unknown policy: %(name)s") % {"name": name}, code="unknown_policy",
+            _("Unknown policy: %(name)s") % {"name": name}, code=PolicyErrorCode.UNKNOWN_POLICY,
             fields={field: _("no such policy")},
         )
     return versions
@@ -159,7 +160,8 @@ def policy_chain(*, name: str, version: int | str | None = None, at: date | None
     while current:
         if current in seen:
             raise ValidationError(_("Policy %(name)s extends itself.") % {"name": current},
-                                  code="policy_document", fields={"extends": _("circular")})
+                                  code=PolicyErrorCode.POLICY_DOCUMENT,
+                                  fields={"extends": _("circular")})
         seen.add(current)
         picked = _pick(_versions(current, field=field), number=number, at=at, name=current)
         doc = version_document(picked, name=current)
@@ -186,7 +188,7 @@ def policy_resolve(*, name: str, version: int | str | None = None, at: date | No
     policy or version raises ValidationError naming "policy" / "policy_version".
     """
     if not isinstance(name, str) or not name:
-        raise ValidationError(_("Which policy?"), code="unknown_policy",
+        raise ValidationError(_("Which policy?"), code=PolicyErrorCode.UNKNOWN_POLICY,
                               fields={"policy": _("required")})
     chain = policy_chain(name=name, version=version, at=at)
     key = tuple(_key(v) for v, _doc in chain)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.core.errors import ApplicationError, ValidationError
 from aftersales.core.money import fmt, to_money
 from aftersales.policy import documents
+from aftersales.policy.errors import PolicyErrorCode
 from aftersales.policy.models import EvaluationLog, Policy
 
 from .evaluation import decide, refund_total
@@ -105,7 +106,8 @@ def policy_simulate(*, name: str, draft_text: str, since: date | None = None,
     policy = Policy.objects.filter(name=name).first()
     if policy is None:
         raise ValidationError(_("Unknown policy: %(name)s") % {"name": name},
-                              code="unknown_policy", fields={"policy": _("no such policy")})
+                              code=PolicyErrorCode.UNKNOWN_POLICY,
+                              fields={"policy": _("no such policy")})
     draft_doc, _merged, _parent = policy_version_check(name=name, text=draft_text,
                                                        source=f"{name} (draft)")
     names = _descendants(policy)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.core.choices import DEFAULT_POLICY
 from aftersales.core.errors import ValidationError
 from aftersales.policy import documents
+from aftersales.policy.errors import PolicyErrorCode
 from aftersales.policy.models import Policy, PolicyVersion, VersionOrigin
 
 from .resolve import clear_cache, policy_resolve
@@ -60,13 +61,14 @@ def policy_version_check(*, name: str, text: str, source: str | None = None,
         doc = documents.parse_text(text, source=source)
     if not isinstance(doc, dict):
         raise ValidationError(_("%(source)s: the policy must be a mapping.") % {"source": source},
-                              code="policy_document", fields={"yaml": _("must be a mapping")})
+                              code=PolicyErrorCode.POLICY_DOCUMENT,
+                              fields={"yaml": _("must be a mapping")})
     doc_name = doc.get("name")
     if doc_name is not None and str(doc_name) != name:
         raise ValidationError(
             _("%(source)s: name: is %(found)s, expected %(name)s")
             % {"source": source, "found": doc_name, "name": name},
-            code="policy_document", fields={"name": _("does not match the policy")},
+            code=PolicyErrorCode.POLICY_DOCUMENT, fields={"name": _("does not match the policy")},
         )
     parent = None
     parent_merged = None
@@ -76,7 +78,7 @@ def policy_version_check(*, name: str, text: str, source: str | None = None,
             raise ValidationError(
                 _("%(source)s: extends: unknown parent policy %(parent)s")
                 % {"source": source, "parent": parent_name},
-                code="policy_document", fields={"extends": _("unknown policy")},
+                code=PolicyErrorCode.POLICY_DOCUMENT, fields={"extends": _("unknown policy")},
             )
         parent_merged = policy_resolve(name=parent.name)[1]
     merged = documents.merge(parent_merged, doc)
@@ -111,7 +113,7 @@ def policy_version_save(*, policy: Policy | str, text: str, effective_from: date
         if doc.get("effective_from") is None:
             raise ValidationError(
                 _("%(source)s: effective_from: missing") % {"source": source},
-                code="policy_document", fields={"effective_from": _("missing")},
+                code=PolicyErrorCode.POLICY_DOCUMENT, fields={"effective_from": _("missing")},
             )
         effective_from = documents.effective_date(doc["effective_from"], source=source)
     if not isinstance(policy, Policy):
@@ -159,7 +161,7 @@ def _parents_first(files: list[documents.PolicyFile], docs: dict[str, dict]
             raise ValidationError(
                 _("%(source)s: extends: circular (%(chain)s)")
                 % {"source": by_name[name].source, "chain": " → ".join(trail + (name,))},
-                code="policy_document", fields={"extends": _("circular")},
+                code=PolicyErrorCode.POLICY_DOCUMENT, fields={"extends": _("circular")},
             )
         parent = docs[name].get("extends")
         if parent:

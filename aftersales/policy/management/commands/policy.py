@@ -11,6 +11,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from aftersales.core.errors import CoreErrorCode
+
 
 class Command(BaseCommand):
     help = "Policies: evaluate a request, load, list, show, diff and simulate versions."
@@ -70,13 +72,13 @@ class Command(BaseCommand):
                 with open(file, encoding="utf-8") as fh:
                     text = fh.read()
         except OSError as exc:
-            raise ValidationError(_("Cannot read the request file."), code="invalid",
+            raise ValidationError(_("Cannot read the request file."), code=CoreErrorCode.INVALID,
                                   fields={"file": exc.strerror or str(exc)}) from exc
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ValidationError(
-                _("The request is not valid JSON."), code="invalid",
+                _("The request is not valid JSON."), code=CoreErrorCode.INVALID,
                 fields={"body": f"line {exc.lineno} column {exc.colno}: {exc.msg}"},
             ) from exc
         decision = policy_evaluate(data=data, actor=None, channel=EvaluationChannel.CLI)
@@ -131,12 +133,12 @@ class Command(BaseCommand):
             with open(draft, encoding="utf-8") as fh:
                 text = fh.read()
         except OSError as exc:
-            raise ValidationError(_("Cannot read the draft file."), code="invalid",
+            raise ValidationError(_("Cannot read the draft file."), code=CoreErrorCode.INVALID,
                                   fields={"draft": exc.strerror or str(exc)}) from exc
         try:
             since_date = date.fromisoformat(since) if since else None
         except ValueError as exc:
-            raise ValidationError(_("Not a date (YYYY-MM-DD)."), code="invalid",
+            raise ValidationError(_("Not a date (YYYY-MM-DD)."), code=CoreErrorCode.INVALID,
                                   fields={"since": _("not a date (YYYY-MM-DD)")}) from exc
         result = policy_simulate(name=policy, draft_text=text, since=since_date).as_dict()
         if as_json:

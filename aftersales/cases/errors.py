@@ -1,0 +1,25 @@
+"""Error codes of the cases app (docs/errors.md): what a client may act on."""
+
+from aftersales.core.errors import ErrorCode
+
+
+class CaseErrorCode(ErrorCode):
+    CASE_NOT_FOUND = "case_not_found"  # no such case, or not yours (404)
+    ORDER_NOT_FOUND = "order_not_found"  # no such order, or not yours (404)
+    ORDER_REQUIRED = "order_required"  # this kind of case needs an order (422)
+    VERIFICATION_FAILED = "verification_failed"  # order number and phone don't match (422)
+    CASE_CLOSED = "case_closed"  # the case is closed; nothing more can be done (409/422)
+    STALE_CASE = "stale_case"  # changed by someone else since you read it: reload (409)
+    NOT_EVALUABLE = "not_evaluable"  # this case kind has no policy decision (422)
+    NOTHING_PENDING = "nothing_pending"  # no adjustment awaits approval (409)
+    ABOVE_AUTHORITY = "above_authority"  # the amount is above your authority (403)
+    MAKER_CHECKER = "maker_checker"  # you can't approve your own request (403)
+    ASSIGNEE_ROLE = "assignee_role"  # that person has no role acting on this state (422)
+    NO_CANDIDATE = "no_candidate"  # nobody can take the case in this state (422)
+    FILE_TOO_LARGE = "file_too_large"  # an attachment above the size limit (422)
+    FILE_TYPE_NOT_ALLOWED = "file_type_not_allowed"  # an attachment of a refused type (422)
+    EVIDENCE_REQUIRED = "evidence_required"  # an appeal needs a statement or files (422)
+    ALREADY_RATED = "already_rated"  # the case has its rating (409)
+    NOT_CLOSED = "not_closed"  # only a closed case can be rated (409)
+    ALREADY_WAIVED = "already_waived"  # the fine is waived already (409)
+    NO_FINE_RULE = "no_fine_rule"  # the state's SLA books no fine (422)
