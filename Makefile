@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
+THREADS ?= 4
 
 .PHONY: run test bench install install-test worker lint clean-db
 
@@ -23,12 +24,16 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# The demo serves plain HTTP on the loopback (AFTERSALES_HTTPS=0: no Secure cookies); gthread
+# workers with threads, so one slow request (a password hash, a big export) stalls no one else.
 run: install
 	$(BIN)/aftersales migrate --noinput
 	$(BIN)/aftersales demo load --if-empty
 	$(BIN)/aftersales demo logins
 	@echo "Aftersales: http://$(HOST):$(PORT)/"
-	$(BIN)/gunicorn aftersales.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --error-logfile -
+	AFTERSALES_HTTPS=$${AFTERSALES_HTTPS:-0} $(BIN)/gunicorn aftersales.wsgi --bind $(HOST):$(PORT) \
+		--workers $(WORKERS) --worker-class gthread --threads $(THREADS) --timeout 60 \
+		--access-logfile - --error-logfile -
 
 worker: install
 	$(BIN)/aftersales worker
