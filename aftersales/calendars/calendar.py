@@ -377,7 +377,13 @@ def _load(region: str, stamp: tuple) -> WorkCalendar:
     from aftersales.calendars.models import BusinessHours, CalendarDay, CalendarYear
 
     year_list = list(CalendarYear.objects.filter(region=region).values_list("year", flat=True))
-    rows = CalendarDay.objects.filter(region=region, date__year__in=year_list).values_list(
+    # A date range, not date__year__in: no per-row year extraction (on SQLite a Python call
+    # per row); _build skips the days of years that are not covered.
+    span = (
+        {"date__gte": date(min(year_list), 1, 1), "date__lt": date(max(year_list) + 1, 1, 1)}
+        if year_list else {"pk__in": []}
+    )
+    rows = CalendarDay.objects.filter(region=region, **span).values_list(
         "date", "is_working", "kind", "holiday_name"
     )
     hours: dict[str | None, Hours] = {}
