@@ -93,16 +93,3 @@ def _setup_rows_after_flush(request):
         from django.core.management.sql import emit_post_migrate_signal
 
         emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
-
-
-@pytest.fixture(autouse=True)
-def _clear_intake_caches():
-    """Each test starts with empty in-process caches: the policy listing is trusted for a few
-    seconds without a database check, and departments are cached by code (issue 4 item 11a);
-    a rolled-back test leaves no signal that would clear them."""
-    from aftersales.cases.services.common import department_cache_clear
-    from aftersales.policy.services.resolve import clear_cache
-
-    clear_cache()
-    department_cache_clear()
-    yield

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core import cache
+
 
 def _sync_roles(sender, **kwargs):
     # Run once per migrate, after the last app, when every model's permissions exist.
@@ -25,3 +27,4 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Setup, not domain logic: departments and role groups exist after every migrate.
         post_migrate.connect(_sync_roles, dispatch_uid="accounts_roles_sync")
+        cache.watch("accounts.Department")  # departments by code

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core import cache
+
 
 def _reseed_after_flush(sender, *, using="default", **kwargs) -> None:
     """Setup, not domain logic: a flushed database (test teardown, `flush`) gets its calendar back.
@@ -29,3 +31,5 @@ class CalendarsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_reseed_after_flush, sender=self, dispatch_uid="calendars_reseed")
+        cache.watch("calendars.CalendarYear", "calendars.CalendarDay",
+                    "calendars.BusinessHours")  # the working-day calendar

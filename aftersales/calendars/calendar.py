@@ -14,16 +14,14 @@ raises CalendarYearMissing (code "calendar_year_missing", extra {"year": Y}); th
 silent Monday-Friday fallback. Natural-day arithmetic (add_days, period_end without rolling,
 end_of_day) needs no calendar data.
 
-Caching: get_calendar() returns a per-process snapshot. The snapshot is re-validated against
-a cheap DB stamp (count and newest change time of years and business hours) at most every
-CALENDAR_CACHE_SECONDS (setting, default 5 s), and is dropped at once in this process by the
-save services (reset_calendar_cache()). Other processes see a change within that interval.
-Tests that write calendar rows directly should call reset_calendar_cache().
+Caching: get_calendar() returns a per-process snapshot kept in aftersales.core.cache: any save
+or delete of a calendar year, day or business-hours row moves the cache stamp in its own
+transaction, and the bulk writers (set-year, seed) call reset_calendar_cache(), so every process
+reads the calendar again after a change is committed, and not before.
 """
 
 from __future__ import annotations
 
-import time as _time
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -35,6 +33,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.calendars.errors import CalendarErrorCode
+from aftersales.core import cache
 from aftersales.core.errors import ValidationError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -131,7 +130,6 @@ class WorkCalendar:
         self.exceptions = exceptions or {}  # date -> (kind, holiday name), non-ordinary days
         self._hours = hours or {}
         self.stamp = stamp
-        self._checked_at = _time.monotonic()
 
     # ----------------------------------------------------------------- coverage
     @property
@@ -318,28 +316,6 @@ class WorkCalendar:
 
 
 # --------------------------------------------------------------------- loading and caching
-_cache: dict[str, WorkCalendar] = {}
-_ttl: list[float] = []
-
-
-def _cache_seconds() -> float:
-    if not _ttl:
-        from django.conf import settings
-
-        _ttl.append(float(getattr(settings, "CALENDAR_CACHE_SECONDS", 5)))
-    return _ttl[0]
-
-
-def _db_stamp(region: str) -> tuple:
-    from django.db.models import Count, Max
-
-    from aftersales.calendars.models import BusinessHours, CalendarYear
-
-    y = CalendarYear.objects.filter(region=region).aggregate(n=Count("id"), t=Max("entered_at"))
-    h = BusinessHours.objects.aggregate(n=Count("id"), t=Max("updated_at"))
-    return (y["n"], y["t"], h["n"], h["t"])
-
-
 def _build(region, years, days, hours, stamp=None) -> WorkCalendar:
     arrays: dict[int, bytearray] = {}
     for year in years:
@@ -373,7 +349,7 @@ def calendar_from_days(
     return _build(region, sorted({d.year for d, *_ in days}), days, hours or {})
 
 
-def _load(region: str, stamp: tuple) -> WorkCalendar:
+def _load(region: str) -> WorkCalendar:
     from aftersales.calendars.models import BusinessHours, CalendarDay, CalendarYear
 
     year_list = list(CalendarYear.objects.filter(region=region).values_list("year", flat=True))
@@ -389,27 +365,15 @@ def _load(region: str, stamp: tuple) -> WorkCalendar:
     hours: dict[str | None, Hours] = {}
     for bh in BusinessHours.objects.select_related("department"):
         hours[bh.department.code if bh.department_id else None] = Hours.of(bh)
-    return _build(region, year_list, rows.iterator(chunk_size=4000), hours, stamp)
+    return _build(region, year_list, rows.iterator(chunk_size=4000), hours)
 
 
 def get_calendar(region: str = "CN") -> WorkCalendar:
-    """The cached calendar snapshot for `region` (fast: a dict lookup on the hot path)."""
-    cal = _cache.get(region)
-    if cal is not None:
-        now = _time.monotonic()
-        if now - cal._checked_at < _cache_seconds():
-            return cal
-        stamp = _db_stamp(region)
-        if stamp == cal.stamp:
-            cal._checked_at = now
-            return cal
-    else:
-        stamp = _db_stamp(region)
-    cal = _load(region, stamp)
-    _cache[region] = cal
-    return cal
+    """The calendar snapshot for `region`, kept in aftersales.core.cache until a calendar year,
+    day or business-hours row changes (CalendarsConfig.ready watches them)."""
+    return cache.memo("calendars.calendar", region, lambda: _load(region))
 
 
 def reset_calendar_cache() -> None:
-    """Drop the snapshots of this process (called by the save services)."""
-    _cache.clear()
+    """Have every process read the calendar again (after writing calendar rows in bulk)."""
+    cache.changed()

@@ -155,8 +155,7 @@ def calendar_year_save(
         [CalendarDay(region=region, date=d, is_working=w, kind=k, holiday_name=n)
          for d, w, k, n in days]
     )
-    reset_calendar_cache()
-    transaction.on_commit(reset_calendar_cache)
+    reset_calendar_cache()  # bulk writes send no signal
     return cy
 
 
@@ -173,6 +172,5 @@ def calendar_seed(*, years: list[int] | None = None, replace: bool = False,
 
     written = seed_years(CalendarYear, CalendarDay, region=region, years=years, replace=replace)
     ensure_default_business_hours(BusinessHours)
-    reset_calendar_cache()
-    transaction.on_commit(reset_calendar_cache)
+    reset_calendar_cache()  # bulk writes send no signal
     return written

@@ -22,6 +22,7 @@ from aftersales.cases.models import (
     FineStatus,
     StateCategory,
 )
+from aftersales.core import cache
 from aftersales.core.choices import DEFAULT_POLICY
 from aftersales.core.errors import NotFound
 
@@ -86,23 +87,17 @@ def order_find_for_portal(*, order_number: str, phone: str):
     return order
 
 
-_scope_cache: dict[tuple, list[tuple[str, str, list[str]]]] = {}
-
-
 def _queue_states(roles: frozenset[str]) -> list[tuple[str, str, list[str]]]:
     """(business line, workflow key, states not closed) these roles act on, from the policies
-    in force.
+    in force (kept in aftersales.core.cache until a policy changes)."""
+    return cache.memo("cases.queue_states", roles, lambda: _read_queue_states(roles))
 
-    Cached per process until a policy version is added (versions are append-only)."""
-    from aftersales.policy.models import PolicyVersion
+
+def _read_queue_states(roles: frozenset[str]) -> list[tuple[str, str, list[str]]]:
     from aftersales.policy.services.resolve import policy_resolve
     from aftersales.workflow.definitions import workflows_from_document
     from aftersales.workflow.engine import queue_states_for_roles
 
-    stamp = PolicyVersion.objects.order_by("-pk").values_list("pk", flat=True).first()
-    key = (roles, stamp)
-    if key in _scope_cache:
-        return _scope_cache[key]
     out = []
     for business_line, name in DEFAULT_POLICY.items():
         try:
@@ -118,9 +113,6 @@ def _queue_states(roles: frozenset[str]) -> list[tuple[str, str, list[str]]]:
             if workflows[wf_key].states[state].category != StateCategory.CLOSED:
                 by_workflow.setdefault(wf_key, set()).add(state)
         out += [(business_line, k, sorted(v)) for k, v in sorted(by_workflow.items())]
-    if len(_scope_cache) > 256:
-        _scope_cache.clear()
-    _scope_cache[key] = out
     return out
 
 

@@ -8,3 +8,16 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class CacheStamp(models.Model):
+    """The one row whose token every in-process cache is valid for (aftersales.core.cache)."""
+
+    token = models.CharField(_("token"), max_length=32)
+
+    class Meta:
+        verbose_name = _("cache stamp")
+        verbose_name_plural = _("cache stamps")
+
+    def __str__(self) -> str:
+        return self.token

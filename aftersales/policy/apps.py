@@ -4,6 +4,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core import cache
+
 
 def load_shipped_policies(sender, *, using="default", verbosity=1, **kwargs) -> None:
     """Setup, not domain logic: a migrated database gets the shipped policies/ (issue 3 item 1).
@@ -39,3 +41,4 @@ class PolicyConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(load_shipped_policies, sender=self,
                              dispatch_uid="policy_load_shipped_policies")
+        cache.watch("policy.Policy", "policy.PolicyVersion")  # versions and documents

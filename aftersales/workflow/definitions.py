@@ -45,6 +45,7 @@ from typing import Any
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core import cache
 from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import NotFound, ValidationError
 from aftersales.workflow.errors import WorkflowErrorCode
@@ -498,12 +499,6 @@ def _section_of(document: Mapping[str, Any]) -> Any:
     raise NotFound(gettext("This policy has no workflow."), code=WorkflowErrorCode.WORKFLOW_MISSING)
 
 
-# Parsed sections by id(); the section object is kept in the entry so its id can't be reused.
-# Policy documents are treated as immutable once loaded.
-_parsed: dict[int, tuple[Any, dict[str, Workflow]]] = {}
-_PARSED_MAX = 64
-
-
 def _source_name(document: Mapping[str, Any]) -> str:
     policy = document.get("policy")
     if isinstance(policy, Mapping) and policy.get("name"):
@@ -513,16 +508,11 @@ def _source_name(document: Mapping[str, Any]) -> str:
 
 def workflows_from_document(document: Mapping[str, Any], *, source: str | None = None
                             ) -> dict[str, Workflow]:
-    """All workflows of a (combined) policy document, by key (parsed once per document)."""
+    """All workflows of a (combined) policy document, by key (parsed once per section object,
+    kept in aftersales.core.cache: policy documents are immutable once loaded)."""
     section = _section_of(document)
-    hit = _parsed.get(id(section))
-    if hit is not None and hit[0] is section:
-        return hit[1]
-    result = parse_section(section, source=source or _source_name(document))
-    if len(_parsed) >= _PARSED_MAX:
-        _parsed.clear()
-    _parsed[id(section)] = (section, result)
-    return result
+    return cache.derived("workflow.parsed", section, lambda: parse_section(
+        section, source=source or _source_name(document)))
 
 
 def workflow_for(document: Mapping[str, Any], *, business_line: str, case_kind: str) -> Workflow:

@@ -4,12 +4,10 @@ of a case, entering a state (the SLA clock, X2), and customer notifications (ite
 from __future__ import annotations
 
 from datetime import datetime
-from time import monotonic
 from typing import Any
 
 from django.conf import settings
 from django.db.models import F, Sum
-from django.db.models.signals import post_delete, post_save
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +25,7 @@ from aftersales.cases.models import (
     EscalationKind,
     StateCategory,
 )
+from aftersales.core import cache
 from aftersales.core.choices import DEFAULT_POLICY
 from aftersales.core.errors import Conflict, NotFound
 from aftersales.notify.models import Channel, Message
@@ -48,36 +47,10 @@ def actor_roles(actor) -> set[str]:
     """The workflow roles of an actor; the customer on the portal is the pseudo-role."""
     if not is_staff_user(actor):
         return {CUSTOMER}
-    if not hasattr(actor, "_role_codes"):  # User.role_codes' cache, filled without an ORM query
-        actor._role_codes = _role_names(actor.pk)
     roles = set(actor.role_codes)
     if actor.is_superuser:
         roles.add("admin")
     return roles
-
-
-def _role_names(user_id: int) -> set[str]:
-    """The user's group names (= role codes) in a fixed statement: the same as
-    User.role_codes without compiling an ORM query on each intake (issue 4 item 11a)."""
-    from django.db import connection
-
-    sql = _ROLE_SQL.get(connection.vendor)
-    if sql is None:
-        from django.contrib.auth import get_user_model
-        from django.contrib.auth.models import Group
-
-        q = connection.ops.quote_name
-        through = get_user_model().groups.through._meta
-        sql = _ROLE_SQL[connection.vendor] = (
-            f"SELECT g.{q('name')} FROM {q(Group._meta.db_table)} g "  # noqa: S608
-            f"INNER JOIN {q(through.db_table)} ug ON ug.{q('group_id')} = g.{q('id')} "
-            f"WHERE ug.{q('user_id')} = %s")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id])
-        return {row[0] for row in cursor.fetchall()}
-
-
-_ROLE_SQL: dict[str, str] = {}
 
 
 def actor_label(actor) -> str:
@@ -199,31 +172,11 @@ def department_for(state: State) -> Department | None:
     return department_by_code(code)
 
 
-# Departments by code, cached in-process (issue 4 item 11a: no lookup per intake). A
-# department saved or deleted in this process clears the cache (signals below); another
-# process's change is seen at most DEPARTMENT_TTL_S later. Tests clear it before each test.
-DEPARTMENT_TTL_S = 30.0
-_departments: dict[str, tuple[float, Department | None]] = {}
-
-
 def department_by_code(code: str) -> Department | None:
-    hit = _departments.get(code)
-    at = monotonic()
-    if hit is not None and at - hit[0] < DEPARTMENT_TTL_S:
-        return hit[1]
-    dept = Department.objects.filter(code=code).first()
-    _departments[code] = (at, dept)
-    return dept
-
-
-def department_cache_clear(**_kwargs) -> None:
-    _departments.clear()
-
-
-post_save.connect(department_cache_clear, sender=Department,
-                  dispatch_uid="cases-department-cache-saved")
-post_delete.connect(department_cache_clear, sender=Department,
-                    dispatch_uid="cases-department-cache-deleted")
+    """The department with this code (kept in aftersales.core.cache: AccountsConfig.ready
+    watches departments)."""
+    return cache.memo("accounts.department", code,
+                      lambda: Department.objects.filter(code=code).first())
 
 
 def enter_state(case: Case, workflow: Workflow, code: str, *, at: datetime,

@@ -15,8 +15,11 @@ from django.utils.translation import get_language
 
 from aftersales.cases.models import Case, CaseLine, StateCategory
 from aftersales.cases.selectors import cases_visible_to, queue_parts
-from aftersales.cases.services.common import actor_roles
-from aftersales.workflow.definitions import Workflow
+from aftersales.cases.services.common import actor_roles, case_workflow
+from aftersales.core import cache
+from aftersales.core.choices import DEFAULT_POLICY
+from aftersales.policy.services.resolve import policy_resolve
+from aftersales.workflow.definitions import Workflow, workflows_from_document
 
 _TRUE = ("1", "true", "yes", "on")
 SORTS = {
@@ -36,28 +39,18 @@ def label(labels, fallback: str = "") -> str:
     return labels.get(key) or labels.get("en") or fallback
 
 
-_workflows: dict[tuple, Workflow | None] = {}
-
-
 def workflow_of(case: Case) -> Workflow | None:
-    """The case's workflow, cached by (policy version, workflow, line, kind): versions never
-    change once saved, so a list of N cases costs one lookup per distinct version."""
-    # With the version row at hand its content hash joins the key: on SQLite a rolled-back
-    # test can reuse a version id for other content (as in policy.services.resolve).
-    loaded = case._state.fields_cache.get("policy_version")
-    key = (case.policy_version_id, loaded.content_hash if loaded is not None else "",
-           case.workflow_key, case.business_line, case.kind)
-    if key not in _workflows:
-        from aftersales.cases.services.common import case_workflow
+    """The case's workflow, kept by (policy version, workflow, line, kind) in
+    aftersales.core.cache: a list of N cases costs one lookup per distinct version."""
 
+    def read() -> Workflow | None:
         try:
-            wf = case_workflow(case)
+            return case_workflow(case)
         except Exception:  # a case whose policy is gone still lists, with its raw state code
-            wf = None
-        if len(_workflows) > 500:
-            _workflows.clear()
-        _workflows[key] = wf
-    return _workflows[key]
+            return None
+
+    key = (case.policy_version_id, case.workflow_key, case.business_line, case.kind)
+    return cache.memo("cases.workflow", key, read)
 
 
 def state_label(case: Case, code: str | None = None) -> str:
@@ -190,34 +183,27 @@ def assignable_users(case: Case | None = None, *, roles: set[str] | None = None)
     return qs.distinct().order_by("username")
 
 
-_state_cache: dict[tuple, list[tuple[str, dict]]] = {}
+def _workflow_states(business_line: str) -> list[tuple[str, dict]]:
+    """(code, {zh, en} label) of the states of the current workflows of a line (or all)."""
+    seen: dict[str, dict] = {}
+    for line, name in DEFAULT_POLICY.items():
+        if business_line and line != business_line:
+            continue
+        try:
+            _v, doc = policy_resolve(name=name)
+        except Exception:  # a policy not loaded yet offers no states
+            continue
+        for wf in workflows_from_document(doc).values():
+            if wf.business_line == line:
+                for code, st in wf.states.items():
+                    seen.setdefault(code, dict(st.label))
+    return sorted(seen.items())
 
 
 def state_choices(business_line: str | None = None) -> list[tuple[str, str]]:
-    """(code, label) of the states of the current workflows, for the list's state filter;
-    computed once per policy change (the newest version id is the stamp, one query)."""
-    from aftersales.core.choices import DEFAULT_POLICY
-    from aftersales.policy.models import PolicyVersion
-    from aftersales.policy.services.resolve import policy_resolve
-    from aftersales.workflow.definitions import workflows_from_document
-
-    stamp = PolicyVersion.objects.order_by("-pk").values_list("pk", flat=True).first()
-    key = (stamp, business_line or "")
-    if key not in _state_cache:
-        seen: dict[str, dict] = {}
-        for line, name in DEFAULT_POLICY.items():
-            if business_line and line != business_line:
-                continue
-            try:
-                _v, doc = policy_resolve(name=name)
-            except Exception:  # a policy not loaded yet offers no states
-                continue
-            for wf in workflows_from_document(doc).values():
-                if wf.business_line == line:
-                    for code, st in wf.states.items():
-                        seen.setdefault(code, dict(st.label))
-        if len(_state_cache) > 64:
-            _state_cache.clear()
-        _state_cache[key] = sorted(seen.items())
-    return sorted(((code, label(labels, code)) for code, labels in _state_cache[key]),
+    """(code, label) of the states of the current workflows, for the list's state filter
+    (kept in aftersales.core.cache until a policy changes)."""
+    states = cache.memo("cases.state_choices", business_line or "",
+                        lambda: _workflow_states(business_line or ""))
+    return sorted(((code, label(labels, code)) for code, labels in states),
                   key=lambda item: item[1])

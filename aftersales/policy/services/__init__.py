@@ -1,7 +1,7 @@
 """Policy business actions (STYLE.md: services, one transaction each)."""
 
 from .evaluation import decide, policy_evaluate, refund_total
-from .resolve import clear_cache, policy_chain, policy_resolve
+from .resolve import policy_chain, policy_resolve
 from .simulation import SimulationResult, policy_simulate
 from .versions import (
     default_policy_dir,
@@ -11,7 +11,7 @@ from .versions import (
 )
 
 __all__ = [
-    "SimulationResult", "clear_cache", "decide", "default_policy_dir", "policies_load_directory",
+    "SimulationResult", "decide", "default_policy_dir", "policies_load_directory",
     "policy_chain", "policy_evaluate", "policy_resolve", "policy_simulate",
     "policy_version_check", "policy_version_save", "refund_total",
 ]

@@ -1,41 +1,24 @@
 """Which version applies (S9.7) and its merged document, cached in-process.
 
-Versions never change once saved, so a parsed document is cached by (version id, content
-hash) and a merged document by the chain of those keys; the hash keeps a reused id (SQLite
-after a rollback) from ever returning another version's document.
+The listing of versions, each version's document, each merged chain and its compiled form are
+kept in aftersales.core.cache: saving or deleting a policy or a version moves the cache stamp
+(PolicyConfig.ready watches both models), so every process reads them again after such a
+change and never before. A document is also keyed by its content hash, so a reused id (SQLite
+after a rollback) can never return another version's document.
 """
 
 from __future__ import annotations
 
-import time
 from datetime import date
-from threading import Lock
 from typing import Any
 
-from django.db import connection
-from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core import cache
 from aftersales.core.errors import ValidationError
-from aftersales.policy import documents
+from aftersales.policy import documents, engine
 from aftersales.policy.errors import PolicyErrorCode
 from aftersales.policy.models import PolicyVersion
-
-_lock = Lock()
-_docs: dict[tuple[int, str], dict] = {}
-_merged: dict[tuple[tuple[int, str], ...], dict] = {}
-_compiled: dict[tuple[tuple[int, str], ...], Any] = {}
-_MAX_ENTRIES = 2000
-
-
-def clear_cache() -> None:
-    with _lock:
-        _docs.clear()
-        _merged.clear()
-        _compiled.clear()
-        _listing.clear()
-        _listing_stamp[0] = None
-        _stamp_checked[0] = None
 
 
 def _key(version: PolicyVersion) -> tuple[int, str]:
@@ -45,15 +28,8 @@ def _key(version: PolicyVersion) -> tuple[int, str]:
 def version_document(version: PolicyVersion, *, name: str = "") -> dict:
     """The version's own (unmerged) document: the stored JSON (no YAML parse on the hot path;
     it was validated when saved)."""
-    key = _key(version)
-    doc = _docs.get(key)
-    if doc is None:
-        doc = PolicyVersion.objects.values_list("document", flat=True).get(pk=version.pk)
-        with _lock:
-            if len(_docs) > _MAX_ENTRIES:
-                _docs.clear()
-            _docs[key] = doc
-    return doc
+    return cache.memo("policy.document", _key(version), lambda: PolicyVersion.objects
+                      .values_list("document", flat=True).get(pk=version.pk))
 
 
 def _pick(versions: list[PolicyVersion], *, number: int | str | None, at: date | None,
@@ -77,67 +53,21 @@ def _pick(versions: list[PolicyVersion], *, number: int | str | None, at: date |
     return max(in_force, key=lambda v: (v.effective_from, v.number))
 
 
-_listing: dict[str, list[PolicyVersion]] = {}
-_listing_stamp: list = [None]
-# When the stamp was last read (time.monotonic()): within STAMP_TTL_S the listing is trusted
-# without asking the database (issue 4 item 11a: one round trip less per intake). A version
-# saved or deleted in this process clears it at once (signals below); another process's new
-# version is seen at most STAMP_TTL_S later. Tests clear the cache before each test
-# (conftest.py), as a rolled-back version sends no signal.
-STAMP_TTL_S = 2.0
-_stamp_checked: list = [None]
-
-
-def _stamp() -> tuple:
-    """Changes whenever a version is added or removed (also after a rolled-back test): count,
-    newest id and newest creation time. One small raw query instead of an ORM query per policy.
-    """
-    table = PolicyVersion._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), MAX(id), MAX(created_at) FROM {table}")  # noqa: S608
-        return tuple(cursor.fetchone())
-
-
-def _refresh_listing() -> None:
-    """Every policy's versions (without their documents), re-read only when the stamp moved;
-    the stamp itself is read at most every STAMP_TTL_S seconds."""
-    checked = _stamp_checked[0]
-    started = time.monotonic()
-    if (checked is not None and _listing_stamp[0] is not None
-            and started - checked < STAMP_TTL_S):
-        return
-    stamp = _stamp()
-    if stamp != _listing_stamp[0]:
-        listing: dict[str, list[PolicyVersion]] = {}
-        for row in (PolicyVersion.objects.order_by()
-                    .values_list("id", "policy_id", "number", "label", "effective_from",
-                                 "content_hash", "policy__name")):
-            pk, policy_id, number, label, effective_from, content_hash, policy_name = row
-            listing.setdefault(policy_name, []).append(PolicyVersion(
-                id=pk, policy_id=policy_id, number=number, label=label,
-                effective_from=effective_from, content_hash=content_hash))
-        with _lock:
-            _listing.clear()
-            _listing.update(listing)
-            _listing_stamp[0] = stamp
-    _stamp_checked[0] = started
-
-
-def _versions_changed(**_kwargs) -> None:
-    """A version or policy was saved or deleted here: re-read the stamp on the next resolve
-    (cache invalidation only, no domain logic)."""
-    _stamp_checked[0] = None
-
-
-for _model in ("Policy", "PolicyVersion"):
-    post_save.connect(_versions_changed, sender=f"policy.{_model}",
-                      dispatch_uid=f"policy-resolve-{_model}-saved")
-    post_delete.connect(_versions_changed, sender=f"policy.{_model}",
-                        dispatch_uid=f"policy-resolve-{_model}-deleted")
+def _listing() -> dict[str, list[PolicyVersion]]:
+    """Every policy's versions (without their documents), by policy name."""
+    listing: dict[str, list[PolicyVersion]] = {}
+    for row in (PolicyVersion.objects.order_by()
+                .values_list("id", "policy_id", "number", "label", "effective_from",
+                             "content_hash", "policy__name")):
+        pk, policy_id, number, label, effective_from, content_hash, policy_name = row
+        listing.setdefault(policy_name, []).append(PolicyVersion(
+            id=pk, policy_id=policy_id, number=number, label=label,
+            effective_from=effective_from, content_hash=content_hash))
+    return listing
 
 
 def _versions(name: str, *, field: str) -> list[PolicyVersion]:
-    versions = _listing.get(name)
+    versions = cache.memo("policy.listing", None, _listing).get(name)
     if not versions:
         raise ValidationError(
             _("Unknown policy: %(name)s") % {"name": name}, code=PolicyErrorCode.UNKNOWN_POLICY,
@@ -153,7 +83,6 @@ def policy_chain(*, name: str, version: int | str | None = None, at: date | None
     ``version`` pins the named policy's version (an explicit ``policy_version`` wins, S9.7);
     its parents are taken at the same date.
     """
-    _refresh_listing()
     chain: list[tuple[PolicyVersion, dict]] = []
     seen: set[str] = set()
     current, number, field = name, version, "policy"
@@ -192,29 +121,14 @@ def policy_resolve(*, name: str, version: int | str | None = None, at: date | No
                               fields={"policy": _("required")})
     chain = policy_chain(name=name, version=version, at=at)
     key = tuple(_key(v) for v, _doc in chain)
-    merged = _merged.get(key)
-    if merged is None:
-        merged = merge_chain([doc for _v, doc in chain])
-        with _lock:
-            if len(_merged) > _MAX_ENTRIES:
-                _merged.clear()
-            _merged[key] = merged
+    merged = cache.memo("policy.merged", key, lambda: merge_chain([doc for _v, doc in chain]))
     return chain[-1][0], merged
 
 
 def compiled(version: PolicyVersion, merged: dict) -> Any:
-    """The engine's compiled form of a merged document when it offers one, else the document."""
-    from aftersales.policy import engine
-
-    compile_document = getattr(engine, "compile_document", None)
-    if compile_document is None:
-        return merged
-    key = (id(merged),)
-    hit = _compiled.get(key)
-    if hit is None or hit[0] is not merged:
-        hit = (merged, compile_document(merged))
-        with _lock:
-            if len(_compiled) > _MAX_ENTRIES:
-                _compiled.clear()
-            _compiled[key] = hit
+    """The engine's compiled form of a merged document (compiled once per document)."""
+    hit = cache.memo("policy.compiled", id(merged),
+                     lambda: (merged, engine.compile_document(merged)))
+    if hit[0] is not merged:  # the id of a document that is gone, reused by this one
+        hit = (merged, engine.compile_document(merged))
     return hit[1]

@@ -17,7 +17,7 @@ from aftersales.policy import documents
 from aftersales.policy.errors import PolicyErrorCode
 from aftersales.policy.models import Policy, PolicyVersion, VersionOrigin
 
-from .resolve import clear_cache, policy_resolve
+from .resolve import policy_resolve
 
 
 def default_policy_dir() -> Path:
@@ -143,8 +143,6 @@ def policy_version_save(*, policy: Policy | str, text: str, effective_from: date
         changed.append("title")
     if changed:
         policy.save(update_fields=changed)
-    transaction.on_commit(clear_cache)
-    clear_cache()
     return version
 
 
