@@ -1,8 +1,20 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished
 from django.utils.translation import gettext_lazy as _
+
+
+def _uncommitted_files_remove(sender, **kwargs):
+    # Plumbing, not domain logic: files written by a request whose transaction rolled back.
+    from aftersales.cases.services.attachments import attachment_files_uncommitted_remove
+
+    attachment_files_uncommitted_remove()
 
 
 class CasesConfig(AppConfig):
     name = "aftersales.cases"
     label = "cases"
     verbose_name = _("After-sales cases")
+
+    def ready(self) -> None:
+        request_finished.connect(_uncommitted_files_remove,
+                                 dispatch_uid="cases_uncommitted_files_remove")

@@ -18,6 +18,7 @@ class CaseErrorCode(ErrorCode):
     NO_CANDIDATE = "no_candidate"  # nobody can take the case in this state (422)
     FILE_TOO_LARGE = "file_too_large"  # an attachment above the size limit (422)
     FILE_TYPE_NOT_ALLOWED = "file_type_not_allowed"  # an attachment of a refused type (422)
+    TOO_MANY_FILES = "too_many_files"  # more files than a step or a case may hold (422)
     EVIDENCE_REQUIRED = "evidence_required"  # an appeal needs a statement or files (422)
     ALREADY_RATED = "already_rated"  # the case has its rating (409)
     NOT_CLOSED = "not_closed"  # only a closed case can be rated (409)

@@ -21,10 +21,15 @@ from django.views.decorators.http import require_POST
 
 from aftersales.cases import services as s
 from aftersales.cases.access import portal_token
-from aftersales.cases.files import sniff
 from aftersales.cases.models import CaseKind, StateCategory
 from aftersales.cases.selectors import case_get_for_portal, case_timeline, order_find_for_portal
-from aftersales.cases.services.common import case_facts
+from aftersales.cases.services.attachments import (
+    attachment_check,
+    attachment_limits,
+    attachment_limits_for_business_line,
+    attachments_check_count,
+)
+from aftersales.cases.services.common import case_document, case_facts
 from aftersales.cases.services.faces import label, workflow_of
 from aftersales.core import ratelimit
 from aftersales.core.errors import ApplicationError, NotFound, ValidationError
@@ -128,19 +133,12 @@ def items(request: HttpRequest) -> HttpResponse:
         "kind": draft.get("kind", CaseKind.RETURN), "error": error, "step": 1})
 
 
-def _check_files(files) -> None:
-    """Bad files are refused before anything is stored (issue 4 "Bad input")."""
-    limit = int(getattr(settings, "CASE_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+def _check_files(files, *, limits, existing: int = 0) -> None:
+    """Bad files are refused before anything is stored: more than the policy allows in one
+    step or on the case, too large, or not a photo, video or PDF by their bytes."""
+    attachments_check_count(limits=limits, count=len(files), existing=existing)
     for f in files:
-        if f.size > limit:
-            raise ValidationError(_("%(name)s is too large: %(size)d MB at most.")
-                                  % {"name": f.name, "size": max(1, limit // (1024 * 1024))},
-                                  fields={"photos": _("too large")})
-        head = f.read(64)
-        f.seek(0)
-        if sniff(head) is None:
-            raise ValidationError(_("%(name)s is not a photo, video or PDF.") % {"name": f.name},
-                                  fields={"photos": _("type not allowed")})
+        attachment_check(f, limits=limits)
 
 
 def problem(request: HttpRequest) -> HttpResponse:
@@ -154,7 +152,7 @@ def problem(request: HttpRequest) -> HttpResponse:
         values = {k: request.POST.get(k, "").strip() for k in values}
         files = request.FILES.getlist("photos")
         try:
-            _check_files(files)
+            _check_files(files, limits=attachment_limits_for_business_line(order.business_line))
             if not values["description"]:
                 raise ValidationError(_("Tell us in a sentence what is wrong."),
                                       fields={"description": _("required")})
@@ -291,7 +289,8 @@ def appeal(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number)
     files = request.FILES.getlist("files")
     try:
-        _check_files(files)
+        _check_files(files, limits=attachment_limits(case_document(case)),
+                     existing=case.attachments.count())
         s.case_appeal(case=case, actor=None, statement=request.POST.get("statement", ""),
                       uploads=files)
     except ApplicationError as exc:

@@ -14,8 +14,8 @@ from aftersales.cases.services.assignment import (
     case_assign_round_robin,
     cases_assign_bulk,
 )
+from aftersales.cases.services.attachments import attachment_add
 from aftersales.cases.services.intake import (
-    attachment_add,
     case_confirm_problem,
     case_open,
     case_verify,

@@ -1,14 +1,11 @@
-"""Intake from any channel (S1.1), verification (S1.2), problem confirmation (S1.3) and
-attachments. One transaction and one timeline event per action."""
+"""Intake from any channel (S1.1), verification (S1.2), problem confirmation (S1.3); files are
+in services/attachments.py. One transaction and one timeline event per action."""
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from typing import Any
 
-from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,9 +15,7 @@ from aftersales.calendars.calendar import SHANGHAI
 from aftersales.cases import events
 from aftersales.cases.access import new_portal_salt
 from aftersales.cases.errors import CaseErrorCode
-from aftersales.cases.files import sniff
 from aftersales.cases.models import (
-    Attachment,
     Case,
     CaseKind,
     CaseLine,
@@ -47,7 +42,7 @@ from aftersales.cases.services.common import (
 )
 from aftersales.core import statements
 from aftersales.core.choices import BusinessLine
-from aftersales.core.errors import PermissionDenied, ValidationError
+from aftersales.core.errors import ValidationError
 from aftersales.policy import documents
 from aftersales.policy.models import EvaluationChannel
 from aftersales.policy.services.evaluation import evaluation_log_build
@@ -391,85 +386,5 @@ def case_confirm_problem(*, case: Case, actor, symptom: str, description: str = 
     return case
 
 
-def _max_upload_bytes(case: Case) -> int:
-    try:
-        doc_limit = (case_workflow_document_limits(case) or {}).get("max_bytes")
-    except Exception:  # a policy without the key uses the setting
-        doc_limit = None
-    return int(doc_limit or getattr(settings, "CASE_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
-
-
-def case_workflow_document_limits(case: Case) -> dict | None:
-    from aftersales.cases.services.common import case_document
-
-    return (case_document(case).get("attachments") or None)
-
-
-def store_attachment(*, case: Case, actor, upload, by_customer: bool = False) -> Attachment:
-    """Check and store one file on a locked case (no event; callers record theirs).
-
-    The type is read from the bytes and the size is limited (policy `attachments.max_bytes`,
-    else the CASE_ATTACHMENT_MAX_BYTES setting); a refused file stores nothing."""
-    limit = _max_upload_bytes(case)
-    size = getattr(upload, "size", None)
-    if size is None:
-        upload.seek(0, 2)
-        size = upload.tell()
-    name = str(getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][-200:]
-    if size > limit:
-        raise ValidationError(
-            _("%(name)s is too large: %(size)d MB at most.")
-            % {"name": name, "size": max(1, limit // (1024 * 1024))},
-            code=CaseErrorCode.FILE_TOO_LARGE, fields={"file": _("too large")})
-    upload.seek(0)
-    data = upload.read()
-    kind = sniff(data[:64])
-    if kind is None:
-        raise ValidationError(
-            _("%(name)s is not a photo, video or PDF (JPEG, PNG, GIF, WEBP, HEIC, MP4, MOV, "
-              "PDF).") % {"name": name},
-            code=CaseErrorCode.FILE_TYPE_NOT_ALLOWED, fields={"file": _("type not allowed")})
-    content_type, att_kind = kind
-    att = Attachment(case=case, kind=att_kind, content_type=content_type, size=len(data),
-                     sha256=hashlib.sha256(data).hexdigest(), original_name=name,
-                     uploaded_by=staff(actor), by_customer=by_customer)
-    att.file.save(f"{case.number}-{att.sha256[:12]}.{EXTENSIONS[content_type]}",
-                  ContentFile(data), save=False)
-    try:
-        att.save(force_insert=True)
-    except Exception:
-        att.file.delete(save=False)
-        raise
-    evidence = set(case.evidence or [])
-    if att_kind != "document":  # a PDF's meaning (invoice, report…) is stated by the agent
-        evidence.add("photos" if att_kind == "photo" else "video")
-    case.evidence = sorted(evidence)
-    return att
-
-
-EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp",
-              "image/heic": "heic", "image/heif": "heif", "video/mp4": "mp4",
-              "video/quicktime": "mov", "application/pdf": "pdf"}
-
-
-@transaction.atomic
-def attachment_add(*, case: Case, actor, upload, by_customer: bool = False,
-                   expected_version: int | None = None) -> Attachment:
-    """Attach a photo, video or PDF to an open case (S1.3); a refused file stores nothing."""
-    case = lock_case(case, expected_version=expected_version)
-    if case.is_closed:
-        raise ValidationError(_("The case is closed."), code=CaseErrorCode.CASE_CLOSED)
-    if staff(actor) is None and not by_customer:
-        raise PermissionDenied(_("Sign in to add files."))
-    att = store_attachment(case=case, actor=actor, upload=upload, by_customer=by_customer)
-    save_case(case, ["evidence"], actor)
-    events.event_attachment_added(case=case, actor=staff(actor),
-                                  actor_label=actor_label(actor), data={
-                                      "attachment": att.pk, "name": att.original_name,
-                                      "kind": att.kind, "content_type": att.content_type,
-                                      "size": att.size})
-    return att
-
-
-__all__ = ["case_open", "case_verify", "case_confirm_problem", "attachment_add",
-           "store_attachment", "case_number_next", "phone_matches"]
+__all__ = ["case_open", "case_verify", "case_confirm_problem", "case_number_next",
+           "phone_matches"]

@@ -144,7 +144,7 @@ def case_reject(*, case: Case, actor, reason: str,
 def case_appeal(*, case: Case, actor, statement: str, uploads: list | None = None,
                 expected_version: int | None = None) -> Case:
     """Appeal a rejection with new evidence (S9.3): the case goes back to a supervisor."""
-    from aftersales.cases.services.intake import store_attachment
+    from aftersales.cases.services.attachments import store_attachment
 
     case = lock_case(case, expected_version=expected_version)
     if not (statement or "").strip() and not uploads:

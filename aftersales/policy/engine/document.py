@@ -10,6 +10,7 @@ Document format (policies/<name>.yaml)::
     settings:                           # deep-merged with the parent's
       day_count: legal                  # legal (CC-203 holiday roll) | natural (platforms)
       agent_max_goodwill: "50.00"       # S1.5 agent authority (read by the cases app)
+      attachments: {max_files_per_request: 10, max_files_per_case: 50}  # files (cases app)
     rules:                              # ordered; reasons appear in this order per phase
       - id: S4.2-window                 # seed/law id, suffixed when a requirement has several
         kind: window                    # a key of RULE_KINDS
@@ -101,11 +102,21 @@ class AppliesTo(BaseModel):
     resolutions: list[Resolution] | None = None
 
 
+class AttachmentLimits(BaseModel):
+    """settings.attachments: files of one step and of one case (read by the cases app)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    max_bytes: int | None = Field(default=None, gt=0)  # one file; None: the server's setting
+    max_files_per_request: int = Field(default=10, ge=1)
+    max_files_per_case: int = Field(default=50, ge=1)
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
     day_count: Literal["legal", "natural"] = "legal"
     agent_max_goodwill: Decimal = Field(default=Decimal("0"), ge=0)
     default_shipping_paid_by: Literal["customer", "company"] = "customer"
+    attachments: AttachmentLimits = AttachmentLimits()
 
 
 class RuleDoc(BaseModel):

@@ -1,9 +1,10 @@
 """`aftersales worker`: the background process (ARCHITECTURE.md "Background work").
 
 It runs django-tasks-db's task loop and, every --sweep-every seconds, the SLA sweep (X2, S3.4)
-and the outbox delivery (issue 4 item 9). SIGTERM/SIGINT finish the current task or sweep and
-exit cleanly. `--once` does one sweep, one delivery pass and the tasks that are ready, prints
-the counts as JSON and exits (for tests and cron).
+and the outbox delivery; once an hour it removes orphaned upload files (a day old, no row).
+SIGTERM/SIGINT finish the current task or sweep and exit cleanly. `--once` does one sweep, one
+delivery pass and the tasks that are ready, prints the counts as JSON and exits (for tests and
+cron).
 """
 
 import json
@@ -18,12 +19,23 @@ from django_tasks_db.management.commands.db_worker import Worker
 log = logging.getLogger("aftersales.worker")
 
 
+# Orphaned upload files are looked for once an hour: the walk reads every file's name.
+ORPHAN_SWEEP_SECONDS = 3600.0
+_orphans_due = [0.0]
+
+
 def maintenance_pass() -> dict:
-    """One SLA sweep and one outbox delivery pass; returns their counts."""
+    """One SLA sweep and one outbox delivery pass, and when due the removal of upload files
+    that no attachment row names; returns their counts."""
+    from aftersales.cases.services.attachments import attachment_orphans_remove
     from aftersales.cases.services.sla import sla_sweep
     from aftersales.notify.services import message_deliver_due
 
-    return {"sla": sla_sweep(), "outbox": message_deliver_due(limit=500)}
+    counts = {"sla": sla_sweep(), "outbox": message_deliver_due(limit=500)}
+    if time.monotonic() >= _orphans_due[0]:
+        counts["orphan_files"] = attachment_orphans_remove()
+        _orphans_due[0] = time.monotonic() + ORPHAN_SWEEP_SECONDS
+    return counts
 
 
 class Command(BaseCommand):
