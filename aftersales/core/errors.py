@@ -57,7 +57,7 @@ def error_codes() -> dict[str, type[ErrorCode]]:
 
 class ApplicationError(Exception):
     status = 400
-    code: str = CoreErrorCode.ERROR
+    code: ErrorCode = CoreErrorCode.ERROR
 
     def __init__(
         self,
@@ -89,23 +89,23 @@ class ValidationError(ApplicationError):
     """Input that can't be accepted; names the field(s)."""
 
     status = 422
-    code = CoreErrorCode.INVALID
+    code: ErrorCode = CoreErrorCode.INVALID
 
 
 class NotFound(ApplicationError):
     """Missing, or not yours: both are answered the same way."""
 
     status = 404
-    code = CoreErrorCode.NOT_FOUND
+    code: ErrorCode = CoreErrorCode.NOT_FOUND
 
 
 class PermissionDenied(ApplicationError):
     status = 403
-    code = CoreErrorCode.FORBIDDEN
+    code: ErrorCode = CoreErrorCode.FORBIDDEN
 
 
 class Conflict(ApplicationError):
     """A lost race or a state that no longer allows the action."""
 
     status = 409
-    code = CoreErrorCode.CONFLICT
+    code: ErrorCode = CoreErrorCode.CONFLICT

@@ -6,7 +6,7 @@ two decimals, so nothing larger than the 12-digit money columns ever reaches the
 """
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.utils.translation import gettext_lazy as _
 from pydantic import Field
@@ -23,7 +23,7 @@ Amount = Annotated[Decimal, Field(ge=0, le=AMOUNT_MAX, max_digits=12, decimal_pl
 class AmountError(ValueError):
     """A value that is not an accepted amount; ``message`` says why, in the user's language."""
 
-    def __init__(self, message) -> None:
+    def __init__(self, message: Any) -> None:
         super().__init__(str(message))
         self.message = message
 

@@ -270,7 +270,7 @@ class _Parser:
     def role(self, value: Any, path: str) -> str:
         if value not in ROLE_CODES:
             raise self.fail(path, gettext("unknown role %(value)r") % {"value": value})
-        return value
+        return str(value)
 
     def notify(self, value: Any, path: str) -> bool:
         """``notify: customer`` (a customer-visible step) or ``none``/absent (internal)."""

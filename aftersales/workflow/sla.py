@@ -32,7 +32,7 @@ from aftersales.workflow.vocabulary import CLOCK_PAUSED, CLOCK_STOPPED, SlaUnit
 _DAY = timedelta(days=1)
 
 
-def _calendar(calendar: Any):
+def _calendar(calendar: Any) -> Any:
     if calendar is not None:
         return calendar
     from aftersales.calendars.calendar import get_calendar
@@ -63,7 +63,8 @@ def due_at(*, start: datetime, spec: SlaSpec, urgent: bool = False, calendar: An
         return start + timedelta(microseconds=int(s.amount * 3_600_000_000))
     cal = _calendar(calendar)
     if s.unit == SlaUnit.BUSINESS_HOURS:
-        return cal.add_business_hours(start, s.amount, hours_spec)
+        due: datetime = cal.add_business_hours(start, s.amount, hours_spec)
+        return due
     from aftersales.calendars.calendar import SHANGHAI, WorkCalendar
 
     day = start.astimezone(SHANGHAI).date()

@@ -19,7 +19,7 @@ KIND_TO_RESOLUTION = {"return": "return", "exchange": "exchange", "repair": "rep
 ZERO = Decimal("0.00")
 
 
-class _Facts(dict):
+class _Facts(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "?"
 

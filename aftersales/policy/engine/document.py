@@ -57,6 +57,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticError
 
+from aftersales.core import cache
 from aftersales.core.errors import ValidationError
 from aftersales.policy.errors import PolicyErrorCode
 
@@ -149,7 +150,7 @@ class DocumentModel(BaseModel):
     workflow: Any = None  # validated by the workflow app (h6), skipped here
 
 
-def _path(loc: tuple, prefix: str = "") -> str:
+def _path(loc: tuple[Any, ...], prefix: str = "") -> str:
     out = prefix
     for part in loc:
         if isinstance(part, int):
@@ -252,6 +253,10 @@ class CompiledRule:
     fail_message: dict[str, str] | None
 
 
+# For one (kind, reason): the eligibility and the terms rules, each with "needs more checks".
+RuleGroups = tuple[tuple[tuple[CompiledRule, bool], ...], ...]
+
+
 @dataclass(frozen=True)
 class CompiledPolicy:
     name: str
@@ -259,12 +264,13 @@ class CompiledPolicy:
     settings: Settings
     eligibility: tuple[CompiledRule, ...]
     terms: tuple[CompiledRule, ...]
-    document: dict = field(repr=False, compare=False)
+    document: dict[str, Any] = field(repr=False, compare=False)
     # (request kind, reason) → (eligibility, terms) rules whose kinds/reasons filters match,
     # each with a flag "needs the remaining checks" (channels, customer, lines)
-    index: dict = field(default_factory=dict, repr=False, compare=False)
+    index: dict[tuple[str, str], RuleGroups] = field(default_factory=dict, repr=False,
+                                                      compare=False)
 
-    def rules_for(self, kind: str, reason: str | None):
+    def rules_for(self, kind: str, reason: str | None) -> RuleGroups:
         return self.index[(kind, reason or "other")]
 
 
@@ -318,7 +324,7 @@ def _check_partial(doc: Any, source: str) -> None:
         raise PolicyDocumentError(source, "settings", _("Must be a mapping."))
 
 
-def validate_document(doc: dict, *, source: str, partial: bool | None = None) -> None:
+def validate_document(doc: dict[str, Any], *, source: str, partial: bool | None = None) -> None:
     """Raise PolicyDocumentError for an unusable document. A document that still names a
     parent (``extends``) is checked structurally unless partial=False; merge, then validate."""
     if partial is None:
@@ -329,10 +335,10 @@ def validate_document(doc: dict, *, source: str, partial: bool | None = None) ->
     _parse({k: v for k, v in doc.items() if k != "_merged"}, source)
 
 
-def load_document(text: str, *, source: str) -> dict:
+def load_document(text: str, *, source: str) -> dict[str, Any]:
     """Parse YAML text and validate it (structurally, if it extends a parent)."""
     try:
-        doc = yaml.safe_load(text)
+        doc: dict[str, Any] | None = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
@@ -354,7 +360,7 @@ def _deep_merge(base: Any, patch: Any) -> Any:
     return copy.deepcopy(patch)
 
 
-def merge_documents(parent: dict, child: dict) -> dict:
+def merge_documents(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     """The child's overrides applied to the parent (semantics in the module docstring)."""
     out: dict[str, Any] = {k: copy.deepcopy(v) for k, v in parent.items()
                            if k not in ("rules", "settings", "_merged")}
@@ -385,18 +391,18 @@ def merge_documents(parent: dict, child: dict) -> dict:
 
 
 # ---------------------------------------------------------------------------- compile
-_CACHE: dict[int, tuple[dict, CompiledPolicy]] = {}
+def compile_document(doc: dict[str, Any], *, source: str | None = None) -> CompiledPolicy:
+    """Validate and precompile a merged document, once per document object (kept in
+    aftersales.core.cache; documents are treated as frozen)."""
+    return cache.derived("policy.compiled", doc, lambda: _compile(doc, source=source))
 
 
-def compile_document(doc: dict, *, source: str | None = None) -> CompiledPolicy:
-    """Validate and precompile a merged document; cached by identity (treat docs as frozen)."""
-    hit = _CACHE.get(id(doc))
-    if hit is not None and hit[0] is doc:
-        return hit[1]
+def _compile(doc: dict[str, Any], *, source: str | None) -> CompiledPolicy:
     src = source or f"policy {doc.get('name', '?') if isinstance(doc, dict) else '?'}"
     model, parsed = _parse({k: v for k, v in doc.items() if k != "_merged"}
                            if isinstance(doc, dict) else doc, src)
-    eligibility, terms = [], []
+    eligibility: list[CompiledRule] = []
+    terms: list[CompiledRule] = []
     for rule, params in parsed:
         if not rule.enabled:
             continue
@@ -407,7 +413,7 @@ def compile_document(doc: dict, *, source: str | None = None) -> CompiledPolicy:
             message=rule.message.model_dump() if rule.message else None,
             fail_message=rule.fail_message.model_dump() if rule.fail_message else None)
         (eligibility if kind.phase == "eligibility" else terms).append(compiled)
-    index = {}
+    index: dict[tuple[str, str], RuleGroups] = {}
     for k in KINDS:
         for r in REASONS:
             index[(k, r)] = tuple(
@@ -417,7 +423,4 @@ def compile_document(doc: dict, *, source: str | None = None) -> CompiledPolicy:
     policy = CompiledPolicy(name=model.name, version=model.version, settings=model.settings,
                             eligibility=tuple(eligibility), terms=tuple(terms), document=doc,
                             index=index)
-    if len(_CACHE) > 256:
-        _CACHE.clear()
-    _CACHE[id(doc)] = (doc, policy)
     return policy

@@ -17,8 +17,8 @@ from .document import (
 from .request import Request, parse_request
 
 
-def evaluate(request: Request | dict, document: dict | CompiledPolicy, *, calendar: Any,
-             version_label: str | None = None) -> dict[str, Any]:
+def evaluate(request: Request | dict[str, Any], document: dict[str, Any] | CompiledPolicy, *,
+             calendar: Any, version_label: str | None = None) -> dict[str, Any]:
     """The decision for one request under one (merged) policy document.
 
     Eligibility rules run in order and offer/block resolutions; every offered, unblocked
@@ -68,7 +68,7 @@ def evaluate(request: Request | dict, document: dict | CompiledPolicy, *, calend
 
 
 # ---------------------------------------------------------------------------- files
-def load_policy_file(path: str | Path, *, _seen: tuple[str, ...] = ()) -> dict:
+def load_policy_file(path: str | Path, *, _seen: tuple[str, ...] = ()) -> dict[str, Any]:
     """Load policies/<name>.yaml, resolving ``extends`` from sibling files; returns the merged,
     fully validated document. (The database-backed loader lives in the policy app.)"""
     path = Path(path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar as _stdcal
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from .request import BEIJING, Request
 
@@ -25,7 +26,7 @@ def add_months(d: date, n: int) -> date:
     return date(year, month, min(d.day, _stdcal.monthrange(year, month)[1]))
 
 
-def last_day(event: date, length: int, unit: str, calendar, roll: bool) -> date:
+def last_day(event: date, length: int, unit: str, calendar: Any, roll: bool) -> date:
     """The last day (inclusive, until 24:00) of a period of `length` `unit` after `event`."""
     if unit == "days":
         end = event + timedelta(days=length)
@@ -91,7 +92,8 @@ def event_date(req: Request, event: str) -> date | None:
     return m.date() if isinstance(m, datetime) else m
 
 
-def deadline_text(base: datetime | date, unit: str, n: int, roll: bool, calendar) -> str:
+def deadline_text(base: datetime | date, unit: str, n: int, roll: bool, calendar: Any
+                  ) -> str:
     """base + n units as the public ISO text (Beijing time; day periods end 23:59:59)."""
     if unit == "hours":
         start = base if isinstance(base, datetime) else datetime.combine(base, time(), BEIJING)

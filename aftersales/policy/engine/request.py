@@ -360,7 +360,7 @@ def parse_request(data: Any) -> Request:
     order = _order(r, data.get("order"))
     items = _items(r, data.get("items"), order)
     history = r.obj(data.get("history"), "history")
-    rest = {
+    rest: dict[str, Any] = {
         "policy": r.text(data, "policy", ""),
         "policy_version": r.text(data, "policy_version", ""),
         "repairs": _repairs(r, history), "exchanges": _exchanges(r, history),

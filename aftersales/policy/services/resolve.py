@@ -127,8 +127,4 @@ def policy_resolve(*, name: str, version: int | str | None = None, at: date | No
 
 def compiled(version: PolicyVersion, merged: dict) -> Any:
     """The engine's compiled form of a merged document (compiled once per document)."""
-    hit = cache.memo("policy.compiled", id(merged),
-                     lambda: (merged, engine.compile_document(merged)))
-    if hit[0] is not merged:  # the id of a document that is gone, reused by this one
-        hit = (merged, engine.compile_document(merged))
-    return hit[1]
+    return engine.compile_document(merged)

@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..document import CompiledRule
+
 Resolution = Literal["return", "exchange", "repair", "paid_repair", "refund_only"]
 Payer = Literal["customer", "company"]
+
+
+# What a rule kind does: record reasons and offer/block resolutions through ``ctx``.
+Apply = Callable[["Context", "CompiledRule"], None]
 
 
 class Params(BaseModel):
@@ -27,7 +35,7 @@ class RuleKind:
     name: str
     phase: str
     params: type[Params]
-    apply: Callable[[Any, Any], None]
+    apply: Apply
     messages: dict[str, dict[str, str]]
     doc: str
 
@@ -36,10 +44,10 @@ RULE_KINDS: dict[str, RuleKind] = {}
 
 
 def rule_kind(name: str, *, phase: str, params: type[Params],
-              passed: tuple[str, str], failed: tuple[str, str]):
+              passed: tuple[str, str], failed: tuple[str, str]) -> Callable[[Apply], Apply]:
     """Register apply() as the rule kind `name`; passed/failed are (zh, en) default messages."""
 
-    def register(fn: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+    def register(fn: Apply) -> Apply:
         RULE_KINDS[name] = RuleKind(
             name=name, phase=phase, params=params, apply=fn,
             messages={"pass": {"zh": passed[0], "en": passed[1]},

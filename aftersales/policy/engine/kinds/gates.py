@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from ..periods import EVENTS, event_date, last_day
 from . import Params, Resolution, rule_kind
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..document import CompiledRule
+    from ..request import Item
+
 
 Event = Literal[EVENTS]  # type: ignore[valid-type]
 
@@ -18,7 +25,7 @@ UNIT_ZH = {"days": "日", "working_days": "个工作日", "months": "个月", "h
 UNIT_EN = {"days": "days", "working_days": "working days", "months": "months", "hours": "hours"}
 
 
-def _names(items) -> str:
+def _names(items: Iterable[Item]) -> str:
     return "、".join(dict.fromkeys(i.line.name or i.line.sku for i in items))
 
 
@@ -41,7 +48,7 @@ class WindowParams(Params):
             "asked on {asked}, after the {length} {unit} from {event} on {start} ended on "
             "{last}{roll}"),
 )
-def window(ctx, rule) -> None:
+def window(ctx: Context, rule: CompiledRule) -> None:
     """A request must come within `length` `unit` after the first known event of `from`
     (CC-201: counting starts the next day). roll: next_working_day (CC-203), none, or
     setting (settings.day_count: legal rolls, natural doesn't)."""
@@ -90,7 +97,7 @@ class ExclusionParams(Params):
     passed=("所申请商品不属于排除范围", "no requested item is excluded"),
     failed=("{names}不适用（{what}）", "{names} excluded ({what})"),
 )
-def exclusion(ctx, rule) -> None:
+def exclusion(ctx: Context, rule: CompiledRule) -> None:
     """Items whose tag, category, sku or product name is listed are excluded (B7-6, B7-7, S4.2)."""
     p = rule.params
     tags, cats, skus, names = set(p.tags), set(p.categories), set(p.skus), set(p.names)
@@ -134,7 +141,7 @@ class ConditionParams(Params):
     passed=("商品状态符合要求（{checked}）", "condition as required ({checked})"),
     failed=("{names}状态不符：{bad_zh}", "{names} not in the required condition: {bad}"),
 )
-def condition(ctx, rule) -> None:
+def condition(ctx: Context, rule: CompiledRule) -> None:
     """The 完好 test: each requested item's stated condition must match `require` (B7-8/9,
     S4.2, S9.1). Facts not stated are checked on receipt (if_unknown: pass) or refuse."""
     p = rule.params
@@ -176,7 +183,7 @@ class PointsDifferenceParams(Params):
     passed=("换货积分差{diff}，不超过{max}", "points difference {diff} is at most {max}"),
     failed=("换货积分差{diff}，超过{max}", "points difference {diff} is more than {max}"),
 )
-def points_difference(ctx, rule) -> None:
+def points_difference(ctx: Context, rule: CompiledRule) -> None:
     """|points of the new goods - points of the returned goods| <= max_difference (S4.2)."""
     p = rule.params
     old = sum(i.line.points * i.quantity for i in ctx.items_for(rule))
@@ -203,7 +210,7 @@ class QuantityLimitParams(Params):
     failed=("{what}每单限{max}件，本次{count}件",
             "at most {max} of {what} per order; asked {count}"),
 )
-def quantity_limit(ctx, rule) -> None:
+def quantity_limit(ctx: Context, rule: CompiledRule) -> None:
     """At most max_quantity units of the named products per order (S4.2 三七葡萄籽胶囊 2 瓶)."""
     p = rule.params
     names, skus = set(p.names), set(p.skus)
@@ -230,7 +237,7 @@ class EvidenceParams(Params):
     passed=("已提供所需证明：{have}", "required evidence provided: {have}"),
     failed=("缺少证明：{missing}", "evidence missing: {missing}"),
 )
-def evidence(ctx, rule) -> None:
+def evidence(ctx: Context, rule: CompiledRule) -> None:
     """The request must carry every listed evidence (S4.5, S7.3; "order_number" is met by a
     known order number, S4.4). on_missing: block removes the
     resolutions; flag keeps them and lists evidence_required on the options."""
@@ -260,7 +267,7 @@ class CauseParams(Params):
     passed=("原因在保障范围内", "the cause is covered"),
     failed=("{why}，不在免费保障范围内，可收费维修", "{why_en}: not covered; paid repair offered"),
 )
-def cause(ctx, rule) -> None:
+def cause(ctx: Context, rule: CompiledRule) -> None:
     """Causes that void free remedies (SB-X1..X5, S8.2 human cause) or reasons a policy doesn't
     cover (S2.2: only quality-caused returns): block the free resolutions, offer paid repair."""
     p = rule.params
@@ -293,7 +300,7 @@ class WarrantyCardParams(Params):
     failed=("三包回执卡未在售出后{days}日内（{last}前）寄回，公司不认可三包",
             "warranty card not returned within {days} days of sale (by {last}); no company 三包"),
 )
-def warranty_card(ctx, rule) -> None:
+def warranty_card(ctx: Context, rule: CompiledRule) -> None:
     """The dealer must return the warranty card within `days` of the sale, else the company
     does not recognise 三包 for the unit (S10.4); still in time → passes."""
     p = rule.params
@@ -333,7 +340,7 @@ class GrantParams(Params):
     passed=("符合条件（{why}），可{offer_zh}", "condition met ({why}): {offer} offered"),
     failed=("不符合{offer_zh}的附加条件", "no extra condition for {offer} met"),
 )
-def grant(ctx, rule) -> None:
+def grant(ctx: Context, rule: CompiledRule) -> None:
     """Offer resolutions when any evidence or reason listed is present (S4.6: a frightening
     fault with a complaint, an injury, damage in transit)."""
     p = rule.params

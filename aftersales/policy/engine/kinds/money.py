@@ -4,8 +4,9 @@ the original payment methods by fen and never exceed what each method paid."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,6 +14,12 @@ from aftersales.core.money import allocate, fmt, round_fen
 
 from ..request import MONEY_METHODS
 from . import Params, Resolution, rule_kind
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..document import CompiledRule
+    from ..request import Item, Request
+
 
 ZERO = Decimal("0.00")
 
@@ -29,7 +36,8 @@ class RefundParams(Params):
         "in_kind": "B7-15"}
 
 
-def refund_value(req, items, p: RefundParams, company_pays: bool):
+def refund_value(req: Request, items: Sequence[Item], p: RefundParams, company_pays: bool
+                 ) -> tuple[Decimal, Decimal, list[tuple[str, str, str]]]:
     """(value in yuan before the split, amount the customer owes, [(cite key, zh, en)])."""
     lines = req.order.lines
     returned: dict[int, int] = {}
@@ -65,6 +73,7 @@ def refund_value(req, items, p: RefundParams, company_pays: bool):
         else:
             adj = -promo.discount
             if kept > 0:
+                assert promo.threshold is not None  # else the goods kept keep the discount
                 notes.append(("reprice", f"退货后保留商品{fmt(kept)}不满{fmt(promo.threshold)}，"
                               f"失去满减{fmt(promo.discount)}，按原价结算",
                               f"kept goods {fmt(kept)} fall below {fmt(promo.threshold)}: the "
@@ -105,14 +114,15 @@ def refund_value(req, items, p: RefundParams, company_pays: bool):
     return round_fen(value), round_fen(owed), notes
 
 
-def is_full_return(req, items) -> bool:
+def is_full_return(req: Request, items: Sequence[Item]) -> bool:
     returned: dict[int, int] = {}
     for it in items:
         returned[it.line.index] = returned.get(it.line.index, 0) + it.quantity
     return all(returned.get(ln.index, 0) == ln.quantity for ln in req.order.lines if not ln.gift)
 
 
-def split(req, value: Decimal, *, whole_coupons: bool = True):
+def split(req: Request, value: Decimal, *, whole_coupons: bool = True
+          ) -> tuple[Decimal, list[tuple[str, Decimal]], int, list[str]]:
     """Split value over the payments in proportion to what each paid (B7-14, PAY-1); money
     methods give by_method, points come back in kind (B7-15). A coupon can't be split: it is
     restored when whole_coupons (the whole order comes back), else its share is forfeited."""
@@ -145,7 +155,7 @@ def split(req, value: Decimal, *, whole_coupons: bool = True):
             "refund {total} to the original methods ({methods}){in_kind}"),
     failed=("退款为0", "nothing to refund"),
 )
-def refund(ctx, rule) -> None:
+def refund(ctx: Context, rule: CompiledRule) -> None:
     """The money back for return/refund_only options: amounts actually paid (PAY-2, B7-17 with
     threshold discounts re-priced or prorated), minus kept gifts (B7-12) and lost free shipping
     when the customer pays shipping (B7-18), split over the original methods (B7-14)."""
@@ -190,7 +200,7 @@ class ExchangeDifferenceParams(Params):
             "exchange difference: old {old}, new {new}: {result}"),
     failed=("不适用", "not applicable"),
 )
-def exchange_difference(ctx, rule) -> None:
+def exchange_difference(ctx: Context, rule: CompiledRule) -> None:
     """多不退少补 (S4.2): dearer new goods → the customer pays the difference; cheaper → nothing
     back unless refund_lower; inside a bundle an equal-points equal-price swap costs nothing."""
     p = rule.params
@@ -248,7 +258,7 @@ class RepairQuoteParams(Params):
     failed=("收费维修需先报价并经客户确认{missing_zh}",
             "paid repair: a quote must be made and confirmed first{missing}"),
 )
-def repair_quote(ctx, rule) -> None:
+def repair_quote(ctx: Context, rule: CompiledRule) -> None:
     """Price the requested repair_parts from the policy's parts list (S4.1, with units) plus
     labour; unknown parts or no parts → quote_required (S8.2: quoted first, confirmed)."""
     p = rule.params

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Literal
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..periods import add_months, event_date, last_day
 from . import Params, Resolution, rule_kind
 from .gates import EVENT_ZH, RES_ZH, UNIT_EN, UNIT_ZH, Event
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..document import CompiledRule
+    from ..request import Request
 
 
 class Anchor(BaseModel):
@@ -46,14 +51,14 @@ class LadderParams(Params):
 
     @field_validator("anchors", mode="before")
     @classmethod
-    def _anchors(cls, value):
+    def _anchors(cls, value: Any) -> Any:
         """An anchor may be written as the bare event name."""
         if isinstance(value, list):
             return [{"event": a} if isinstance(a, str) else a for a in value]
         return value
 
 
-def _repair_days(req, since, until) -> int:
+def _repair_days(req: Request, since: date, until: date) -> int:
     total = 0
     for rep in req.repairs:
         if rep.sent_at < since:
@@ -69,13 +74,13 @@ def _repair_days(req, since, until) -> int:
     failed=("不知道{event_zh}日期，按保修期外处理", "the {event} date is not known; treated as "
             "out of the period"),
 )
-def ladder(ctx, rule) -> None:
+def ladder(ctx: Context, rule: CompiledRule) -> None:
     """Remedies by the item's age (SB-9/10 7/15 days, warranty months, TL-18 from delivery or
     installation, restart after exchange SB-14, repair time excluded SB-8). The first step
     whose period still runs sets the offered resolutions; past every step, `beyond` does."""
     p = rule.params
     req = ctx.req
-    start = anchor = None
+    start, anchor = None, p.anchors[0]
     for anchor in p.anchors:
         start = event_date(req, anchor.event)
         if start is not None:
@@ -153,7 +158,7 @@ class RepairCountParams(Params):
     failed=("{what}{count}次，未达到{threshold}次", "{what_en} {count} times, fewer than "
             "{threshold}"),
 )
-def repair_count(ctx, rule) -> None:
+def repair_count(ctx: Context, rule: CompiledRule) -> None:
     """After `threshold` repairs (of the same fault when same_fault; SB-11 leaves it open, S4.6
     and NJ10 say same) or exchanges (PH-13), offer more remedies - within the period only."""
     p = rule.params
@@ -203,7 +208,7 @@ class RepairDurationParams(Params):
             "a repair took {longest} {unit}, more than {max}: {offer} offered"),
     failed=("维修未超过{max}{unit_zh}", "no repair took more than {max} {unit}"),
 )
-def repair_duration(ctx, rule) -> None:
+def repair_duration(ctx: Context, rule: CompiledRule) -> None:
     """A repair (finished, or still open at asked_at) longer than max_length offers more
     remedies (SB-12 90 days for parts, NJ10 30 working days)."""
     p = rule.params

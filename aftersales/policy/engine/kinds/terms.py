@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..periods import deadline_text, event_moment
 from . import Params, Payer, Resolution, rule_kind
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..document import CompiledRule
+
 from .gates import EVENT_ZH, RES_ZH, UNIT_EN, UNIT_ZH, Event
 
 
@@ -30,7 +35,7 @@ class ShippingParams(Params):
     passed=("运费承担：{summary_zh}", "shipping paid by: {summary}"),
     failed=("不适用", "not applicable"),
 )
-def shipping(ctx, rule) -> None:
+def shipping(ctx: Context, rule: CompiledRule) -> None:
     """Who pays shipping, by resolution, reason and warranty status; first matching case wins
     (XF-24 seller pays on quality, XF-25/B7-18 customer on no-reason, S4.2, S4.4, S9.4)."""
     p = rule.params
@@ -69,7 +74,7 @@ class DeadlineSpec(BaseModel):
     id: str | None = None
 
     @model_validator(mode="after")
-    def _one_length(self):
+    def _one_length(self) -> DeadlineSpec:
         given = [k for k in ("days", "working_days", "months", "hours") if getattr(self, k)
                  is not None]
         if len(given) != 1:
@@ -127,7 +132,7 @@ class DeadlinesParams(Params):
     passed=("时限：{summary_zh}", "deadlines: {summary}"),
     failed=("不适用", "not applicable"),
 )
-def deadlines(ctx, rule) -> None:
+def deadlines(ctx: Context, rule: CompiledRule) -> None:
     """Due times computed on the working-day calendar (X2): e.g. decide_by 3 working days
     (S9.3), refund_by 7 working days after receipt capped by 15 working days end to end
     (S9.5, S9.2), B7-13 7 days after receipt. A spec whose event is not known yet (received)
@@ -175,7 +180,7 @@ class PreferParams(Params):
     passed=("优先方案：{first_zh}", "preferred: {first}"),
     failed=("不适用", "not applicable"),
 )
-def prefer(ctx, rule) -> None:
+def prefer(ctx: Context, rule: CompiledRule) -> None:
     """Order the options (S2.3: local repair preferred) and annotate them (e.g. site: local,
     cost_charged_to: responsible_factory)."""
     p = rule.params
@@ -208,7 +213,7 @@ class RouteParams(Params):
     passed=("处理部门：{route}（数量{quantity}）", "handled by: {route} (quantity {quantity})"),
     failed=("不适用", "not applicable"),
 )
-def route(ctx, rule) -> None:
+def route(ctx: Context, rule: CompiledRule) -> None:
     """Who handles the units: key accounts/products to R&D (S8.3, S8.5), by lot quantity
     ≤200 after-sales repair, >200 production (S11.1). First matching case wins."""
     p = rule.params
