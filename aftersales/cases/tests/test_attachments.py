@@ -128,6 +128,6 @@ def test_the_worker_runs_the_orphan_job(db, media, capsys, monkeypatch):
 
     monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections",
                         lambda: None)
-    monkeypatch.setattr("aftersales.core.management.commands.worker._orphans_due", [0.0])
+    monkeypatch.setattr("aftersales.cases.management.commands.worker._orphans_due", [0.0])
     call_command("worker", "--once")
     assert '"orphan_files": 0' in capsys.readouterr().out

@@ -1,10 +1,10 @@
-"""`aftersales worker`: the background process (ARCHITECTURE.md "Background work").
+"""`aftersales worker`: the background process (docs/architecture.md "Background work").
 
-It runs django-tasks-db's task loop and, every --sweep-every seconds, the SLA sweep (X2, S3.4)
-and the outbox delivery; once an hour it removes orphaned upload files (a day old, no row).
-SIGTERM/SIGINT finish the current task or sweep and exit cleanly. `--once` does one sweep, one
-delivery pass and the tasks that are ready, prints the counts as JSON and exits (for tests and
-cron).
+It lives in the cases app, next to the SLA sweep it runs. It runs django-tasks-db's task loop
+and, every --sweep-every seconds, the SLA sweep (X2, S3.4) and the outbox delivery; once an
+hour it removes orphaned upload files (a day old, no row). SIGTERM/SIGINT finish the current
+task or sweep and exit cleanly. `--once` does one sweep, one delivery pass and the tasks that
+are ready, prints the counts as JSON and exits (for tests and cron).
 """
 
 import json
@@ -16,6 +16,11 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Worker
 
+from aftersales.cases.services.attachments import attachment_orphans_remove
+from aftersales.cases.services.sla import sla_sweep
+from aftersales.core import cache
+from aftersales.notify.services import message_deliver_due
+
 log = logging.getLogger("aftersales.worker")
 
 
@@ -26,15 +31,13 @@ _orphans_due = [0.0]
 
 def maintenance_pass() -> dict:
     """One SLA sweep and one outbox delivery pass, and when due the removal of upload files
-    that no attachment row names; returns their counts."""
-    from aftersales.cases.services.attachments import attachment_orphans_remove
-    from aftersales.cases.services.sla import sla_sweep
-    from aftersales.notify.services import message_deliver_due
-
-    counts = {"sla": sla_sweep(), "outbox": message_deliver_due(limit=500)}
-    if time.monotonic() >= _orphans_due[0]:
-        counts["orphan_files"] = attachment_orphans_remove()
-        _orphans_due[0] = time.monotonic() + ORPHAN_SWEEP_SECONDS
+    that no attachment row names; returns their counts. The pass is one cache scope: the
+    policies and the calendar it reads are checked once, not once per case."""
+    with cache.scope():
+        counts = {"sla": sla_sweep(), "outbox": message_deliver_due(limit=500)}
+        if time.monotonic() >= _orphans_due[0]:
+            counts["orphan_files"] = attachment_orphans_remove()
+            _orphans_due[0] = time.monotonic() + ORPHAN_SWEEP_SECONDS
     return counts
 
 
