@@ -174,7 +174,8 @@ def queue_parts(user, *, filters: dict[str, Any] | None = None
     queue = (base.filter(scope).select_related("customer", "order", "assignee", "department")
              .order_by(*QUEUE_ORDER))
     mine = base.filter(assignee_id=user.pk)
-    branches = [mine] + [base.filter(pair, state=state).exclude(assignee_id=user.pk)
+    others = ~Q(assignee_id=user.pk)
+    branches = [mine] + [base.filter(pair & Q(state=state) & others)
                          for state, pair in sorted(pairs.items())]
     return queue, branches
 

@@ -47,9 +47,9 @@ class CappedPaginator(Paginator):
         return self.object_list[bottom:top]
 
 
-def among_first(branches: list[QuerySet], order: list, n: int) -> Q:
-    """"pk is one of the first n rows, in `order`, of one of the branches"."""
-    firsts = [b.order_by(*order).values("pk")[:n] for b in branches]
+def among_first(ordered: list[QuerySet], n: int) -> Q:
+    """"pk is one of the first n rows of one of the branches" (each branch ordered, pks)."""
+    firsts = [b[:n] for b in ordered]
     if connections[firsts[0].db].features.supports_slicing_ordering_in_compound:
         # PostgreSQL: one semi-join on the branches' UNION ALL.
         return Q(pk__in=firsts[0].union(*firsts[1:], all=True)) if len(firsts) > 1 \
@@ -71,6 +71,7 @@ class BranchPaginator(CappedPaginator):
                  rows: QuerySet, order: list, **kwargs) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.branches, self.rows, self.order = branches, rows, order
+        self.ordered = [b.order_by(*order).values("pk") for b in branches]
 
     @cached_property
     def count(self) -> int:
@@ -82,8 +83,7 @@ class BranchPaginator(CappedPaginator):
             # PostgreSQL: each part's first cap + 1 rows in list order, which its index
             # serves (unordered, the planner would scan the table or build a bitmap of every
             # case in the state).
-            parts = [b.order_by(*self.order).values("pk")[:self.cap + 1]
-                     for b in self.branches]
+            parts = [b[:self.cap + 1] for b in self.ordered]
         first, *rest = parts
         every = first.union(*rest, all=True) if rest else first
         return every.order_by()[:self.cap + 1]
@@ -96,7 +96,7 @@ class BranchPaginator(CappedPaginator):
             top = self.count
         if not self.branches or top <= bottom:
             return self.rows.none()
-        return self.rows.filter(among_first(self.branches, self.order, top)).order_by(
+        return self.rows.filter(among_first(self.ordered, top)).order_by(
             *self.order)[bottom:top]
 
     def page(self, number):
