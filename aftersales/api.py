@@ -15,12 +15,12 @@ from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import APIKeyHeader, django_auth
 
+from aftersales.accounts.models import ApiToken, hash_key
 from aftersales.calendars.api import router as calendars_router
 from aftersales.cases.api import router as cases_router
 from aftersales.core.api import VendoredSwagger, install_error_handlers
 from aftersales.core.api import router as core_router
 from aftersales.policy.api import router as policy_router
-from aftersales.portal.models import ApiToken, hash_key
 
 # last_used_at is written at most this often per key: a busy client costs one UPDATE a minute.
 LAST_USED_RESOLUTION = timedelta(minutes=1)

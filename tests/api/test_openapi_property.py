@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from aftersales.accounts.models import ApiToken
 from aftersales.api import api
-from aftersales.portal.models import ApiToken
 
 MAX_EXAMPLES = 12
 

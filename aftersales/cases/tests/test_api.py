@@ -6,9 +6,9 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from aftersales.accounts.models import ApiToken
 from aftersales.cases.models import Attachment, Case, CaseEvent
 from aftersales.cases.tests import factories as f
-from aftersales.portal.models import ApiToken
 
 BASE = "/api/v1/cases"
 

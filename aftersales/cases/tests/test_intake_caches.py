@@ -7,14 +7,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from aftersales.accounts.models import Department
+from aftersales.accounts.models import ApiToken, Department
 from aftersales.cases.models import Case
 from aftersales.cases.services.common import actor_roles, department_by_code
 from aftersales.cases.tests import factories as f
 from aftersales.core import cache
 from aftersales.policy.models import PolicyVersion
 from aftersales.policy.services.resolve import policy_resolve
-from aftersales.portal.models import ApiToken
 
 
 def _tables(ctx) -> list[str]:

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from aftersales.accounts.models import ApiToken
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.policy.tests.samples import SAMPLE_REQUEST
-from aftersales.portal.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_last_use_is_recorded_at_most_once_a_minute(client, agent):
 def test_the_admin_creates_a_working_key_and_shows_it_once(client, agent):
     admin = UserFactory(username="root", is_staff=True, is_superuser=True)
     client.force_login(admin)
-    add = reverse("admin:portal_apitoken_add")
+    add = reverse("admin:accounts_apitoken_add")
     keys = []
     for name in ("erp", "wms"):  # a second key is not a unique-hash clash
         page = client.post(add, {"user": agent.pk, "name": name})
@@ -90,5 +90,5 @@ def test_the_admin_creates_a_working_key_and_shows_it_once(client, agent):
     # the change page shows the prefix, never the key
     token = ApiToken.objects.get(name="erp")
     client.force_login(admin)
-    change = client.get(reverse("admin:portal_apitoken_change", args=[token.pk]))
+    change = client.get(reverse("admin:accounts_apitoken_change", args=[token.pk]))
     assert token.prefix in change.content.decode() and keys[0] not in change.content.decode()

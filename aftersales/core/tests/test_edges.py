@@ -6,8 +6,8 @@ import json
 import pytest
 from django.test import Client
 
+from aftersales.accounts.models import ApiToken
 from aftersales.accounts.tests.factories import UserFactory
-from aftersales.portal.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 

@@ -131,8 +131,7 @@ def intake_fixture(*, orders: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from aftersales.accounts.models import Department
-    from aftersales.portal.models import ApiToken
+    from aftersales.accounts.models import ApiToken, Department
 
     with transaction.atomic():
         user = get_user_model().objects.create(

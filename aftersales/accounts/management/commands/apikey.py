@@ -6,7 +6,7 @@ The key is printed once; only its SHA-256 is stored. `--revoke PREFIX` deactivat
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from aftersales.portal.models import ApiToken
+from aftersales.accounts.models import ApiToken
 
 
 class Command(BaseCommand):
