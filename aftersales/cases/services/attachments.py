@@ -127,11 +127,9 @@ def attachment_files_uncommitted_remove() -> int:
         return 0
     names = _pending_names()
     removed = 0
-    while names:
-        name = names.pop()
-        if not Attachment.objects.filter(file=name).exists():  # a later write may own it
-            default_storage.delete(name)
-            removed += 1
+    while names:  # no name is shared: the storage gives a second file of that name a suffix
+        default_storage.delete(names.pop())
+        removed += 1
     return removed
 
 
