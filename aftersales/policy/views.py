@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aftersales.core.errors import ApplicationError
+from aftersales.core.labels import pick_label
 from aftersales.policy import selectors, services
 from aftersales.policy.forms import EvaluateForm, PolicyEditForm
 from aftersales.policy.models import EvaluationChannel
@@ -48,7 +49,6 @@ DEADLINE_LABELS = {
 
 def decision_display(decision: dict) -> dict:
     """The decision with each reason's message in the UI language and labelled codes."""
-    lang = "zh" if (get_language() or "").startswith("zh") else "en"
     options = []
     for option in decision.get("options") or []:
         deadlines = [(DEADLINE_LABELS.get(k, k), v)
@@ -62,7 +62,7 @@ def decision_display(decision: dict) -> dict:
     for reason in decision.get("reasons") or []:
         message = reason.get("message") or {}
         if isinstance(message, dict):
-            text = message.get(lang) or message.get("en") or message.get("zh") or ""
+            text = pick_label(message)
         else:
             text = str(message)
         reasons.append({**reason, "text": text})

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext
 
 from aftersales.core.errors import Conflict, PermissionDenied, ValidationError
+from aftersales.core.labels import pick_label
 from aftersales.workflow.definitions import Transition, Workflow
 from aftersales.workflow.errors import WorkflowErrorCode
 from aftersales.workflow.vocabulary import CUSTOMER, Category, Requirement
@@ -33,14 +34,6 @@ class InvalidTransition(Conflict):
         self.transition = transition
 
 
-def _label(labels: Mapping[str, str], fallback: str) -> str:
-    from django.utils.translation import get_language
-
-    lang = (get_language() or "en").lower()
-    key = "zh" if lang.startswith("zh") else "en"
-    return labels.get(key) or labels.get("en") or fallback
-
-
 def _requirement_label(code: str) -> str:
     try:
         return str(Requirement(code).label)
@@ -57,9 +50,9 @@ def _check(*, workflow: Workflow, state: str, transition_code: str, roles: set[s
            facts: set[str], values: Mapping[str, Any] | None) -> Transition:
     current = workflow.state(state)
     t = workflow.transition(transition_code)
-    state_label = _label(current.label, state)
+    state_label = pick_label(current.label, state)
     if t is None or state not in t.source:
-        action = _label(t.label, transition_code) if t else transition_code
+        action = pick_label(t.label, transition_code) if t else transition_code
         if current.category == Category.CLOSED:
             message = gettext("A closed case can't be moved: “%(action)s” is not possible.")
         else:
@@ -67,7 +60,7 @@ def _check(*, workflow: Workflow, state: str, transition_code: str, roles: set[s
         raise InvalidTransition(message % {"action": action, "state": state_label},
                                 from_state=state, to_state=t.target if t else None,
                                 transition=transition_code)
-    action = _label(t.label, t.code)
+    action = pick_label(t.label, t.code)
     if not role_may(t, roles):
         raise PermissionDenied(
             gettext("Your role may not do “%(action)s”; it is done by: %(roles)s.")
@@ -107,7 +100,8 @@ def transition_check(*, workflow: Workflow, state: str, transition_code: str,
     t = _check(workflow=workflow, state=state, transition_code=transition_code,
                roles=set(roles), facts=set(facts), values=values)
     if t.reason_required and reason is not None and not reason.strip():
-        message = gettext("Give a reason for “%(action)s”.") % {"action": _label(t.label, t.code)}
+        message = gettext("Give a reason for “%(action)s”.") % {
+            "action": pick_label(t.label, t.code)}
         raise ValidationError(message,
                               code=WorkflowErrorCode.REASON_REQUIRED, fields={"reason": message})
     return t

@@ -11,13 +11,13 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from aftersales.cases.models import Case, CaseLine, StateCategory
 from aftersales.cases.selectors import cases_visible_to, queue_parts
 from aftersales.cases.services.common import actor_roles, case_workflow
 from aftersales.core import cache
 from aftersales.core.choices import DEFAULT_POLICY
+from aftersales.core.labels import pick_label
 from aftersales.policy.services.resolve import policy_resolve
 from aftersales.workflow.definitions import Workflow, workflows_from_document
 
@@ -31,12 +31,7 @@ SORTS = {
 }
 
 
-def label(labels, fallback: str = "") -> str:
-    """A {zh, en} label in the page's language."""
-    if not labels:
-        return fallback
-    key = "zh" if (get_language() or "en").lower().startswith("zh") else "en"
-    return labels.get(key) or labels.get("en") or fallback
+label = pick_label  # a {zh, en} label in the page's language
 
 
 def workflow_of(case: Case) -> Workflow | None:

@@ -23,16 +23,10 @@ from aftersales.cases.services.common import (
     staff,
 )
 from aftersales.core.errors import Conflict, ValidationError
+from aftersales.core.labels import pick_label
 from aftersales.workflow.definitions import Transition, Workflow
 from aftersales.workflow.engine import available_transitions, transition_check
 from aftersales.workflow.errors import WorkflowErrorCode
-
-
-def _label(labels, fallback: str) -> str:
-    from django.utils.translation import get_language
-
-    key = "zh" if (get_language() or "en").lower().startswith("zh") else "en"
-    return (labels or {}).get(key) or (labels or {}).get("en") or fallback
 
 
 def apply_transition(case: Case, *, workflow: Workflow, code: str, actor,
@@ -96,9 +90,9 @@ def case_transition(*, case: Case, actor, transition: str, reason: str | None = 
     if t.notify_customer:  # only customer-visible steps are told (item 9; `notify` in data)
         state = workflow.state(case.state)
         notify_customer(case, topic="case_transitioned",
-                        subject=_label(state.label, case.state),
+                        subject=pick_label(state.label, case.state),
                         body=_("Your case %(number)s is now: %(state)s.")
-                        % {"number": case.number, "state": _label(state.label, case.state)})
+                        % {"number": case.number, "state": pick_label(state.label, case.state)})
     return case
 
 

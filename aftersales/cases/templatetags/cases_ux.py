@@ -10,6 +10,7 @@ from django import template
 
 from aftersales.cases.models import CaseKind
 from aftersales.cases.services import faces
+from aftersales.core import labels
 
 register = template.Library()
 
@@ -34,9 +35,7 @@ def product(case) -> str:
     return faces.first_product(case)
 
 
-@register.filter
-def pick_label(labels, fallback="") -> str:
-    return faces.label(labels, fallback)
+register.filter("pick_label", labels.pick_label)
 
 
 @register.filter
