@@ -66,7 +66,7 @@ from aftersales.workflow.vocabulary import (
 
 __all__ = [
     "FineSpec", "SlaSpec", "State", "Transition", "DerivedFact", "Workflow",
-    "workflows_from_document", "workflow_for", "parse_section", "validate_section",
+    "workflows_from_document", "workflow_for", "parse_section",
     "Category", "Requirement", "SlaUnit", "CUSTOMER", "CASE_KINDS",
 ]
 
@@ -483,14 +483,6 @@ class _Parser:
 def parse_section(section: Any, *, source: str = "policy") -> dict[str, Workflow]:
     """Parse and validate the ``workflow`` section of a policy document."""
     return _Parser(source).section(section)
-
-
-def validate_section(section: Any, *, source: str) -> None:
-    """Section validator for aftersales.policy.documents (raises ValidationError)."""
-    from aftersales.workflow.graph import check_graph
-
-    for wf in parse_section(section, source=source).values():
-        check_graph(wf, source=source)
 
 
 def _section_of(document: Mapping[str, Any]) -> Any:

@@ -1,13 +1,15 @@
-"""Structural checks of a workflow graph (run by the policy section validator)."""
+"""Structural checks of a workflow graph, and the validator of a policy's workflow section
+(parse, then check each graph)."""
 
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
 from django.utils.translation import gettext
 
 from aftersales.core.errors import ValidationError
-from aftersales.workflow.definitions import Workflow
+from aftersales.workflow.definitions import Workflow, parse_section
 from aftersales.workflow.errors import WorkflowErrorCode
 from aftersales.workflow.vocabulary import Category
 
@@ -48,3 +50,9 @@ def check_graph(wf: Workflow, *, source: str) -> None:
             raise fail(f"states.{code}", gettext("a state that is not closed needs a way out"))
     if not any(wf.states[c].category == Category.CLOSED for c in reachable):
         raise fail("states", gettext("no closed state can be reached"))
+
+
+def validate_section(section: Any, *, source: str) -> None:
+    """Section validator for aftersales.policy.documents (raises ValidationError)."""
+    for wf in parse_section(section, source=source).values():
+        check_graph(wf, source=source)

@@ -9,12 +9,11 @@ from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import NotFound
 from aftersales.workflow.definitions import (
     CASE_KINDS,
-    validate_section,
     workflow_for,
     workflows_from_document,
 )
 from aftersales.workflow.engine import transition_check
-from aftersales.workflow.graph import reachable_states
+from aftersales.workflow.graph import reachable_states, validate_section
 from aftersales.workflow.vocabulary import Category, SlaUnit
 
 from .conftest import SHIPPED, load_section

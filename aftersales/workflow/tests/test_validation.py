@@ -6,7 +6,8 @@ import pytest
 from django.utils import translation
 
 from aftersales.core.errors import ValidationError
-from aftersales.workflow.definitions import parse_section, validate_section
+from aftersales.workflow.definitions import parse_section
+from aftersales.workflow.graph import validate_section
 
 BASE = {
     "fines": {"late": {"per_day_late": 50, "per_violation": 50, "serious_multiplier": 2,
