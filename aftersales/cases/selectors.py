@@ -22,9 +22,12 @@ from aftersales.cases.models import (
     FineStatus,
     StateCategory,
 )
+from aftersales.cases.paging import BranchPaginator
 from aftersales.core import cache
 from aftersales.core.choices import DEFAULT_POLICY
 from aftersales.core.errors import NotFound
+from aftersales.sales.models import Order
+from aftersales.sales.selectors import phone_matches
 
 OPEN = [StateCategory.OPEN, StateCategory.WAITING_CUSTOMER, StateCategory.PAUSED,
         StateCategory.RESOLVED]
@@ -75,9 +78,6 @@ def case_get_for_portal(*, number: str, token: str) -> Case:
 def order_find_for_portal(*, order_number: str, phone: str):
     """The order whose buyer/receiver phone matches; someone else's order is answered exactly
     like an unknown one (issue 4 "Bad input")."""
-    from aftersales.cases.services.intake import phone_matches
-    from aftersales.sales.models import Order
-
     order = (Order.objects.select_related("customer")
              .prefetch_related("lines__product").filter(number=str(order_number or "").strip())
              .first())
@@ -192,8 +192,6 @@ def queue_for_user(*, user, filters: dict[str, Any] | None = None, page: int = 1
     Fixed number of queries: the count and the page. The count is capped (CappedPaginator:
     exact up to CAP, then "more than CAP"), and the page is merged from the queue's indexed
     parts (BranchPaginator) instead of sorting every open case in scope."""
-    from aftersales.cases.views.paging import BranchPaginator
-
     queue, branches = queue_parts(user, filters=filters)
     paginator = BranchPaginator(
         queue, per_page, branches=branches, order=QUEUE_ORDER,

@@ -29,3 +29,18 @@ def orders_visible_to(user) -> QuerySet[Order]:
     if not user.role_codes:
         return qs.none()
     return qs
+
+
+def phone_digits(phone: str) -> str:
+    """The digits of a phone number, without China's +86 prefix."""
+    digits = "".join(ch for ch in str(phone or "") if ch.isdigit())
+    return digits[-11:] if digits.startswith("86") and len(digits) == 13 else digits
+
+
+def phone_matches(order: Order, phone: str) -> bool:
+    """S1.2 identity: the phone given is the buyer's or the receiver's on the order."""
+    given = phone_digits(phone)
+    if len(given) < 6:
+        return False
+    known = {phone_digits(order.receiver_phone), phone_digits(order.customer.phone)}
+    return given in known - {""}

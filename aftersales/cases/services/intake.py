@@ -46,21 +46,8 @@ from aftersales.core.errors import ValidationError
 from aftersales.policy import documents
 from aftersales.policy.models import EvaluationChannel
 from aftersales.policy.services.evaluation import evaluation_log_build
+from aftersales.sales.selectors import phone_digits, phone_matches
 from aftersales.workflow.definitions import workflow_for
-
-
-def phone_digits(phone: str) -> str:
-    digits = "".join(ch for ch in str(phone or "") if ch.isdigit())
-    return digits[-11:] if digits.startswith("86") and len(digits) == 13 else digits
-
-
-def phone_matches(order, phone: str) -> bool:
-    """S1.2 identity: the phone given is the buyer's or the receiver's on the order."""
-    given = phone_digits(phone)
-    if len(given) < 6:
-        return False
-    known = {phone_digits(order.receiver_phone), phone_digits(order.customer.phone)}
-    return given in known - {""}
 
 
 def case_number_next(at=None) -> str:

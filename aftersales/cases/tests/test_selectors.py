@@ -56,7 +56,7 @@ def test_the_home_queue_counts_only_up_to_the_cap(policies, clock, agent, client
                                                  monkeypatch):
     """Issue 4 item 11b: the home page's queue count stops at the cap (a million open cases
     are not counted on every page view) and says "more than" beyond it."""
-    from aftersales.cases.views.paging import CappedPaginator
+    from aftersales.cases.paging import CappedPaginator
 
     monkeypatch.setattr(CappedPaginator, "cap", 2)
     for _i in range(3):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aftersales.cases.models import Case, CaseKind
+from aftersales.cases.paging import CAP, BranchPaginator, CappedPaginator
 from aftersales.cases.services import case_assign_round_robin, cases_assign_bulk
 from aftersales.cases.services.faces import (
     SORTS,
@@ -28,7 +29,6 @@ from aftersales.cases.services.faces import (
     list_rows,
     state_choices,
 )
-from aftersales.cases.views.paging import CAP, BranchPaginator, CappedPaginator
 from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import ApplicationError
 
