@@ -24,6 +24,17 @@ class CaseKind(models.TextChoices):
     REFUND_ONLY = "refund_only", _("Refund only")  # 仅退款
 
 
+# The reasons a customer gives at intake (the policy request's ``reason``), as the intake page
+# and the portal offer them.
+INTAKE_REASONS = [("quality", _("Quality problem")),
+                  ("no_reason", _("No reason (7 days)")),
+                  ("damaged_in_transit", _("Damaged in transit")),
+                  ("wrong_item", _("Wrong item")),
+                  ("missing_part", _("Missing part")),
+                  ("not_as_described", _("Not as described")),
+                  ("other", _("Other"))]
+
+
 class CaseChannel(models.TextChoices):
     PHONE = "phone", _("Phone")
     CHAT = "chat", _("Online chat")

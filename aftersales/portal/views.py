@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from aftersales.cases import services as s
 from aftersales.cases.access import portal_token
-from aftersales.cases.models import CaseKind, StateCategory
+from aftersales.cases.models import INTAKE_REASONS, CaseKind, StateCategory
 from aftersales.cases.selectors import case_get_for_portal, case_timeline, order_find_for_portal
 from aftersales.cases.services.attachments import (
     attachment_check,
@@ -43,9 +43,7 @@ PORTAL_KINDS = [(k, v) for k, v in CaseKind.choices
 
 
 def _reasons():
-    from aftersales.cases.views.intake import REASONS as staff_reasons
-
-    return staff_reasons
+    return INTAKE_REASONS
 
 
 def _draft(request: HttpRequest) -> dict:

@@ -19,19 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.roles import SUPERVISOR_ROLES, Role
-from aftersales.cases.models import CaseChannel, CaseKind, FineStatus, Priority
+from aftersales.cases.models import INTAKE_REASONS, CaseChannel, CaseKind, FineStatus, Priority
 from aftersales.cases.selectors import fines_ledger
 from aftersales.cases.services import case_open
 from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import ApplicationError
 
-REASONS = [("quality", gettext_lazy("Quality problem")),
-           ("no_reason", gettext_lazy("No reason (7 days)")),
-           ("damaged_in_transit", gettext_lazy("Damaged in transit")),
-           ("wrong_item", gettext_lazy("Wrong item")),
-           ("missing_part", gettext_lazy("Missing part")),
-           ("not_as_described", gettext_lazy("Not as described")),
-           ("other", gettext_lazy("Other"))]
+REASONS = INTAKE_REASONS
 
 
 class IntakeForm(forms.Form):
