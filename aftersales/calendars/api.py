@@ -18,7 +18,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
+from aftersales.calendars.calendar import SHANGHAI, CalendarYearMissing, get_calendar
 from aftersales.calendars.errors import CalendarErrorCode
+from aftersales.calendars.models import CalendarDay, CalendarYear, DayKind
+from aftersales.calendars.selectors import business_hours_department_check, calendar_year_schedule
+from aftersales.calendars.services import MAX_YEAR, MIN_YEAR
 from aftersales.core.api import ErrorOut
 from aftersales.core.errors import ValidationError
 
@@ -59,8 +63,6 @@ class YearOut(Schema):
 
 
 def _supported_range() -> tuple[date, date]:
-    from aftersales.calendars.services import MAX_YEAR, MIN_YEAR
-
     return date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)
 
 
@@ -89,8 +91,6 @@ def _one_count(working_days, days, business_hours) -> str:
 
 
 def _start_instant(from_: date | None, at: datetime | None) -> datetime:
-    from aftersales.calendars.calendar import SHANGHAI
-
     if at is None and from_ is None:
         raise ValidationError(_("Give the start instant 'at'."),
                               fields={"at": _("This field is required.")})
@@ -100,8 +100,6 @@ def _start_instant(from_: date | None, at: datetime | None) -> datetime:
 
 
 def _add_business_hours(cal, start: datetime, hours: Decimal, department: str | None):
-    from aftersales.calendars.selectors import business_hours_department_check
-
     first, last = _supported_range()
     if not hours.is_finite() or not 0 <= hours <= (last - first).days * 24:
         msg = _("Must be a number of hours from 0 to %(max)s.") % {
@@ -141,8 +139,6 @@ def calendar_add(
 ):
     """Dates outside the supported years (2000–2100) are 422 ``date_out_of_range``; a year
     inside them without schedule data is 422 ``calendar_year_missing``."""
-    from aftersales.calendars.calendar import CalendarYearMissing, get_calendar
-
     given = _one_count(working_days, days, business_hours)
     cal = get_calendar()
     try:
@@ -164,10 +160,6 @@ def calendar_add(
     summary="A year's holidays and adjusted working days",
 )
 def calendar_year(request: HttpRequest, year: int):
-    from aftersales.calendars.calendar import CalendarYearMissing
-    from aftersales.calendars.models import CalendarDay, CalendarYear, DayKind
-    from aftersales.calendars.selectors import calendar_year_schedule
-
     first, last = _supported_range()
     if not first.year <= year <= last.year:
         raise _out_of_range("year")

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import yaml
 from django.utils.translation import gettext as _
 
 from aftersales.core.errors import ValidationError
@@ -73,8 +74,6 @@ def load_schedule_file(path: str | Path) -> dict:
         if path.suffix.lower() == ".json":
             data = json.loads(text)
         else:
-            import yaml
-
             data = yaml.safe_load(text)
     except (ValueError, Exception) as exc:  # yaml.YAMLError, json.JSONDecodeError
         raise ValidationError(

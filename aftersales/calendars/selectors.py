@@ -7,8 +7,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Max, Min, Q
+from django.utils.translation import gettext as _
 
+from aftersales.accounts.models import Department
 from aftersales.calendars.models import CalendarDay, CalendarYear, DayKind
+from aftersales.core.errors import ValidationError
 
 
 def calendar_can_edit(user: Any) -> bool:
@@ -84,10 +87,6 @@ def business_hours_department_check(code: str | None) -> None:
     """Raise ValidationError (field "department") if `code` names no department."""
     if not code:
         return
-    from django.utils.translation import gettext as _
-
-    from aftersales.accounts.models import Department
-    from aftersales.core.errors import ValidationError
 
     if not Department.objects.filter(code=code).exists():
         msg = _("There is no department with the code %(code)s.") % {"code": code}

@@ -10,6 +10,8 @@ finance (later issues) hang their records off Case through a ForeignKey.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.choices import BusinessLine
@@ -243,8 +245,6 @@ class Case(models.Model):
         return self.number
 
     def get_absolute_url(self) -> str:
-        from django.urls import NoReverseMatch, reverse
-
         try:
             return reverse("cases:detail", kwargs={"number": self.number})
         except NoReverseMatch:  # the pages are added by the web engineer
@@ -256,16 +256,12 @@ class Case(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        from django.utils import timezone
-
         return bool(self.due_at and self.sla_paused_at is None and self.due_at < timezone.now()
                     and self.state_category == StateCategory.OPEN)
 
     @property
     def is_end_to_end_overdue(self) -> bool:
         """S9.2: the whole process past its end-to-end due time (clock not paused)."""
-        from django.utils import timezone
-
         return bool(self.end_to_end_due_at and self.end_to_end_paused_at is None
                     and self.end_to_end_due_at < timezone.now()
                     and self.state_category == StateCategory.OPEN)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -102,8 +103,6 @@ def _http_error(status: int, default: str) -> tuple[CoreErrorCode, str]:
 
 @router.get("/health", response=HealthOut, auth=None)
 def health(request: HttpRequest):
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return {"status": "ok", "database": connection.vendor}

@@ -15,6 +15,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from django.utils.module_loading import autodiscover_modules
+
 
 class ErrorCode(StrEnum):
     """Base of every app's error code enumeration (no members of its own)."""
@@ -42,8 +44,6 @@ class CoreErrorCode(ErrorCode):
 def error_codes() -> dict[str, type[ErrorCode]]:
     """Every declared code → its enumeration: this module's and each installed app's
     ``errors.py`` (imported here if nothing has imported it yet)."""
-    from django.utils.module_loading import autodiscover_modules
-
     autodiscover_modules("errors")
     found: dict[str, type[ErrorCode]] = {}
     todo: list[type[ErrorCode]] = [ErrorCode]

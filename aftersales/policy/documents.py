@@ -21,6 +21,7 @@ import yaml
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import ValidationError
+from aftersales.policy import engine
 from aftersales.policy.errors import PolicyErrorCode
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
@@ -130,8 +131,6 @@ def jsonable(doc: Any) -> Any:
 def parse_text(text: str, *, source: str) -> dict:
     """Load one version's YAML text and check it as the engine's load_document does, but with
     libyaml (the shipped policies load several times faster); raises PolicyDocumentError."""
-    from aftersales.policy import engine
-
     try:
         doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError:
@@ -144,8 +143,6 @@ def parse_text(text: str, *, source: str) -> dict:
 
 def validate_merged(merged: dict, *, source: str) -> None:
     """The engine's checks, then every registered section validator (e.g. "workflow")."""
-    from aftersales.policy import engine
-
     validators = section_validators()
     engine_part = {k: v for k, v in merged.items() if k not in validators}
     engine.validate_document(engine_part, source=source)
@@ -157,8 +154,6 @@ def validate_merged(merged: dict, *, source: str) -> None:
 def merge(parent: dict | None, child: dict) -> dict:
     if parent is None:
         return child
-    from aftersales.policy import engine
-
     return engine.merge_documents(parent, child)
 
 

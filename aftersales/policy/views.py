@@ -1,6 +1,7 @@
 """Policy pages (staff): list, versions with diffs, the YAML editor (with validation and the
 simulation of item 7 before saving), and the agent's evaluate page."""
 
+import difflib
 from datetime import timedelta
 
 from django.contrib import messages
@@ -156,8 +157,6 @@ def policy_edit(request, name: str):
 
 
 def _draft_diff(latest, text: str, name: str) -> str:
-    import difflib
-
     return "".join(difflib.unified_diff(
         latest.source_text.splitlines(keepends=True), text.splitlines(keepends=True),
         fromfile=f"{name} v{latest.number}", tofile=f"{name} (draft)"))

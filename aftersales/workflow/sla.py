@@ -23,6 +23,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from aftersales.calendars.calendar import SHANGHAI, WorkCalendar, get_calendar
 from aftersales.core.errors import PermissionDenied, ValidationError
 from aftersales.core.money import round_fen
 from aftersales.workflow.definitions import FineSpec, SlaSpec, Workflow
@@ -35,8 +36,6 @@ _DAY = timedelta(days=1)
 def _calendar(calendar: Any) -> Any:
     if calendar is not None:
         return calendar
-    from aftersales.calendars.calendar import get_calendar
-
     return get_calendar()
 
 
@@ -65,8 +64,6 @@ def due_at(*, start: datetime, spec: SlaSpec, urgent: bool = False, calendar: An
     if s.unit == SlaUnit.BUSINESS_HOURS:
         due: datetime = cal.add_business_hours(start, s.amount, hours_spec)
         return due
-    from aftersales.calendars.calendar import SHANGHAI, WorkCalendar
-
     day = start.astimezone(SHANGHAI).date()
     n = int(s.amount)
     if s.unit == SlaUnit.DAYS:
@@ -97,8 +94,6 @@ def paused_extension(*, due: datetime, paused_at: datetime, resumed_at: datetime
     if s.unit == SlaUnit.BUSINESS_HOURS:
         paused = cal.business_hours_between(paused_at, resumed_at, hours_spec)
         return cal.add_business_hours(due, paused, hours_spec) if paused > 0 else due
-    from aftersales.calendars.calendar import SHANGHAI, WorkCalendar
-
     a = paused_at.astimezone(SHANGHAI).date()
     b = resumed_at.astimezone(SHANGHAI).date()
     due_day = due.astimezone(SHANGHAI).date()

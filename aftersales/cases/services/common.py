@@ -30,8 +30,9 @@ from aftersales.core.choices import DEFAULT_POLICY
 from aftersales.core.errors import Conflict, NotFound
 from aftersales.notify.models import Channel, Message
 from aftersales.notify.services import message_build, message_queue
+from aftersales.policy.services.resolve import policy_resolve
 from aftersales.workflow import sla
-from aftersales.workflow.definitions import State, Workflow, workflow_for
+from aftersales.workflow.definitions import State, Workflow, workflow_for, workflows_from_document
 from aftersales.workflow.vocabulary import CUSTOMER
 
 
@@ -105,8 +106,6 @@ def policy_name_for(business_line: str) -> str:
 
 def resolve_policy(*, business_line: str, at_date=None, version=None):
     """(PolicyVersion, merged document): a case keeps the version it was opened under (S9.7)."""
-    from aftersales.policy.services.resolve import policy_resolve
-
     if version is not None:
         return policy_resolve(name=version.policy.name, version=version.number)
     return policy_resolve(name=policy_name_for(business_line), at=at_date)
@@ -125,8 +124,6 @@ def case_document(case: Case) -> dict:
 def case_workflow(case: Case) -> Workflow:
     doc = case_document(case)
     if case.workflow_key:
-        from aftersales.workflow.definitions import workflows_from_document
-
         wf = workflows_from_document(doc).get(case.workflow_key)
         if wf is not None:
             return wf

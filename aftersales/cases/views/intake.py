@@ -24,6 +24,7 @@ from aftersales.cases.selectors import fines_ledger
 from aftersales.cases.services import case_open
 from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import ApplicationError
+from aftersales.sales.models import Order
 
 REASONS = INTAKE_REASONS
 
@@ -49,8 +50,6 @@ class IntakeForm(forms.Form):
 
 
 def _order(number: str):
-    from aftersales.sales.models import Order
-
     number = (number or "").strip()
     if not number:
         return None
@@ -60,8 +59,6 @@ def _order(number: str):
 
 def lookup_orders(text: str, *, user) -> list:
     """Orders matching an order number, or the recent orders of a phone number."""
-    from aftersales.sales.models import Order
-
     text = (text or "").strip()
     if len(text) < 3:
         return []
