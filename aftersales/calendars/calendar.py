@@ -33,6 +33,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.calendars.errors import CalendarErrorCode
+from aftersales.calendars.models import BusinessHours, CalendarDay, CalendarYear
 from aftersales.core import cache
 from aftersales.core.errors import ValidationError
 
@@ -350,8 +351,6 @@ def calendar_from_days(
 
 
 def _load(region: str) -> WorkCalendar:
-    from aftersales.calendars.models import BusinessHours, CalendarDay, CalendarYear
-
     year_list = list(CalendarYear.objects.filter(region=region).values_list("year", flat=True))
     # A date range, not date__year__in: no per-row year extraction (on SQLite a Python call
     # per row); _build skips the days of years that are not covered.

@@ -7,6 +7,8 @@ Chinese, like the names an administrator types from the State Council notice.
 
 from datetime import date, time, timedelta
 
+import chinese_calendar as cc
+
 # The company default seeded on a fresh database (an administrator may change the row).
 DEFAULT_BUSINESS_HOURS = {
     "start": time(9), "end": time(18), "lunch_start": time(12), "lunch_end": time(13),
@@ -25,15 +27,11 @@ CC_NAMES_ZH = {
 
 
 def chinesecalendar_years() -> list[int]:
-    import chinese_calendar as cc
-
     return sorted({d.year for d in cc.holidays} | {d.year for d in cc.workdays})
 
 
 def chinesecalendar_days(year: int) -> list[tuple[date, bool, str, str]]:
     """(date, is_working, kind, holiday name) for every day of `year`."""
-    import chinese_calendar as cc
-
     out = []
     d = date(year, 1, 1)
     end = date(year + 1, 1, 1)

@@ -15,7 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.calendars.calendar import reset_calendar_cache
-from aftersales.calendars.models import CalendarDay, CalendarSource, CalendarYear, DayKind
+from aftersales.calendars.models import (
+    BusinessHours,
+    CalendarDay,
+    CalendarSource,
+    CalendarYear,
+    DayKind,
+)
+from aftersales.calendars.seed import ensure_default_business_hours, seed_years
 from aftersales.calendars.selectors import calendar_can_edit
 from aftersales.core.errors import PermissionDenied, ValidationError
 
@@ -167,9 +174,6 @@ def calendar_seed(*, years: list[int] | None = None, replace: bool = False,
     Also restores the company-default business hours if the row is missing (e.g. after a
     test flush). Tests using transactional_db/live_server may call this in a fixture.
     """
-    from aftersales.calendars.models import BusinessHours
-    from aftersales.calendars.seed import ensure_default_business_hours, seed_years
-
     written = seed_years(CalendarYear, CalendarDay, region=region, years=years, replace=replace)
     ensure_default_business_hours(BusinessHours)
     reset_calendar_cache()  # bulk writes send no signal

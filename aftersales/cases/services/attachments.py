@@ -33,6 +33,7 @@ from aftersales.cases.services.common import (
     actor_label,
     case_document,
     lock_case,
+    resolve_policy,
     save_case,
     staff,
 )
@@ -60,8 +61,6 @@ def attachment_limits(document: dict[str, Any]) -> AttachmentLimits:
 
 def attachment_limits_for_business_line(business_line: str) -> AttachmentLimits:
     """The limits in force for new cases of a business line (before a case exists)."""
-    from aftersales.cases.services.common import resolve_policy
-
     _version, document = resolve_policy(business_line=business_line)
     return attachment_limits(document)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -166,8 +167,6 @@ def first_product(case: Case) -> str:
 
 def assignable_users(case: Case | None = None, *, roles: set[str] | None = None):
     """Active staff with a role that works on the case's state (for the assign menus)."""
-    from django.contrib.auth import get_user_model
-
     User = get_user_model()
     if roles is None and case is not None:
         wf = workflow_of(case)

@@ -6,11 +6,18 @@
 - ``{% supervisor_panel user as panel %}`` breaches and fines for a supervisor's home page
 """
 
-from django import template
+from datetime import date, datetime
 
-from aftersales.cases.models import CaseKind
+from django import template
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.roles import SUPERVISOR_ROLES
+from aftersales.cases.models import INTAKE_REASONS, CaseKind
+from aftersales.cases.selectors import fines_ledger, supervisor_breaches
 from aftersales.cases.services import faces
 from aftersales.core import labels
+from aftersales.core.templatetags.ux import format_when
+from aftersales.workflow.vocabulary import Requirement
 
 register = template.Library()
 
@@ -49,9 +56,6 @@ def kind_label(code) -> str:
 @register.simple_tag
 def supervisor_panel(user) -> dict | None:
     """Open breaches escalated to this supervisor and the latest fines (X2, S3.4)."""
-    from aftersales.accounts.roles import SUPERVISOR_ROLES
-    from aftersales.cases.selectors import fines_ledger, supervisor_breaches
-
     if not getattr(user, "is_authenticated", False):
         return None
     if not (user.role_codes & SUPERVISOR_ROLES or user.is_superuser):
@@ -66,12 +70,7 @@ def qty_value(posted, line_no) -> str:
     return posted.get(f"qty_{line_no}", "")
 
 
-_RESOLUTIONS = None
-
-
 def _resolutions() -> dict:
-    from django.utils.translation import gettext_lazy as _
-
     return {"return": _("Return and refund"), "exchange": _("Exchange"), "repair": _("Free repair"),
             "paid_repair": _("Paid repair"), "refund_only": _("Refund only (keep the goods)"),
             "adjustment": _("Agreed adjustment"), "refund": _("Refund"),
@@ -85,15 +84,11 @@ def resolution_label(code) -> str:
 
 @register.filter
 def payer_label(code) -> str:
-    from django.utils.translation import gettext as _
-
     return {"customer": _("you"), "company": _("we")}.get(code or "", code or "—")
 
 
 @register.filter
 def deadline_label(code) -> str:
-    from django.utils.translation import gettext as _
-
     return {"decide_by": _("Decide by"), "ship_back_by": _("Ship back by"),
             "refund_by": _("Refund by"), "repair_by": _("Repair done by"),
             "complete_by": _("Everything done by")}.get(code, code)
@@ -106,18 +101,12 @@ def get_label(labels, code) -> str:
 
 @register.filter
 def payer_staff(code) -> str:
-    from django.utils.translation import gettext as _
-
     return {"customer": _("Customer"), "company": _("Company")}.get(code or "", code or "—")
 
 
 @register.filter
 def iso_when(value) -> str:
     """An ISO date/time string from a decision shown the Chinese way (``2026-12-03 23:59``)."""
-    from datetime import date, datetime
-
-    from aftersales.core.templatetags.ux import format_when
-
     if not value:
         return "—"
     text = str(value)
@@ -130,15 +119,11 @@ def iso_when(value) -> str:
 
 @register.filter
 def reason_label(code) -> str:
-    from aftersales.cases.views.intake import REASONS
-
-    return str(dict(REASONS).get(code or "", code or ""))
+    return str(dict(INTAKE_REASONS).get(code or "", code or ""))
 
 
 @register.filter
 def fact_label(code) -> str:
-    from aftersales.workflow.vocabulary import Requirement
-
     try:
         return str(Requirement(code).label)
     except ValueError:
@@ -147,8 +132,6 @@ def fact_label(code) -> str:
 
 @register.filter
 def responsibility_label(code) -> str:
-    from django.utils.translation import gettext as _
-
     return {"company": _("our fault"), "customer": _("customer's fault"),
             "supplier": _("supplier"), "factory": _("outsourced factory"),
             "carrier": _("carrier")}.get(code or "", code or "")

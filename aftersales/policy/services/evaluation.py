@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.calendars.calendar import get_calendar
 from aftersales.core.errors import CoreErrorCode, ValidationError
 from aftersales.core.money import to_money
-from aftersales.policy import documents
+from aftersales.policy import documents, engine
 from aftersales.policy.models import EvaluationLog, PolicyVersion
 
 from .resolve import compiled, policy_resolve
@@ -71,9 +72,6 @@ def refund_total(decision: dict) -> Decimal:
 def decide(data: dict, *, version_override: tuple[PolicyVersion, dict] | None = None
            ) -> tuple[PolicyVersion, dict]:
     """Parse and evaluate without logging: (version applied, decision)."""
-    from aftersales.calendars.calendar import get_calendar
-    from aftersales.policy import engine
-
     if not isinstance(data, dict):
         raise ValidationError(_("The request must be a JSON object."), code=CoreErrorCode.INVALID,
                               fields={"body": _("must be a JSON object")})
