@@ -26,8 +26,11 @@ from aftersales.cases.paging import BranchPaginator
 from aftersales.core import cache
 from aftersales.core.choices import DEFAULT_POLICY
 from aftersales.core.errors import NotFound
+from aftersales.policy.services.resolve import policy_resolve
 from aftersales.sales.models import Order
 from aftersales.sales.selectors import phone_matches
+from aftersales.workflow.definitions import workflows_from_document
+from aftersales.workflow.engine import queue_states_for_roles
 
 OPEN = [StateCategory.OPEN, StateCategory.WAITING_CUSTOMER, StateCategory.PAUSED,
         StateCategory.RESOLVED]
@@ -94,10 +97,6 @@ def _queue_states(roles: frozenset[str]) -> list[tuple[str, str, list[str]]]:
 
 
 def _read_queue_states(roles: frozenset[str]) -> list[tuple[str, str, list[str]]]:
-    from aftersales.policy.services.resolve import policy_resolve
-    from aftersales.workflow.definitions import workflows_from_document
-    from aftersales.workflow.engine import queue_states_for_roles
-
     out = []
     for business_line, name in DEFAULT_POLICY.items():
         try:
