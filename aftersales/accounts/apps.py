@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.core import cache
 
+# Handlers below import models and services when they run: an app config module is imported
+# while the app registry fills, before any model may be.
+
 
 def _sync_roles(sender, **kwargs):
     # Run once per migrate, after the last app, when every model's permissions exist.

@@ -1,8 +1,12 @@
 from django.apps import AppConfig
+from django.db import connections
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core import cache
+
+# Handlers below import models and services when they run: an app config module is imported
+# while the app registry fills, before any model may be.
 
 
 def _reseed_after_flush(sender, *, using="default", **kwargs) -> None:
@@ -11,8 +15,6 @@ def _reseed_after_flush(sender, *, using="default", **kwargs) -> None:
     The data migration seeds a fresh database; a flush empties the tables but only re-sends
     post_migrate, so the package years and default business hours are restored here when missing.
     """
-    from django.db import connections
-
     if "calendars_calendaryear" not in connections[using].introspection.table_names():
         return
     from aftersales.calendars.models import CalendarYear

@@ -2,6 +2,9 @@ from django.apps import AppConfig
 from django.core.signals import request_finished
 from django.utils.translation import gettext_lazy as _
 
+# Handlers below import models and services when they run: an app config module is imported
+# while the app registry fills, before any model may be.
+
 
 def _uncommitted_files_remove(sender, **kwargs):
     # Plumbing, not domain logic: files written by a request whose transaction rolled back.

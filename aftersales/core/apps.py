@@ -1,12 +1,11 @@
 from django.apps import AppConfig
+from django.core.management import call_command
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 def _cache_table(sender, using="default", **kwargs):
     # The database cache (settings.CACHES) needs its table; createcachetable is idempotent.
-    from django.core.management import call_command
-
     call_command("createcachetable", database=using, verbosity=0)
 
 

@@ -1,10 +1,14 @@
 import sys
 
 from django.apps import AppConfig
+from django.db import connections
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core import cache
+
+# Handlers below import models and services when they run: an app config module is imported
+# while the app registry fills, before any model may be.
 
 
 def load_shipped_policies(sender, *, using="default", verbosity=1, **kwargs) -> None:
@@ -13,8 +17,6 @@ def load_shipped_policies(sender, *, using="default", verbosity=1, **kwargs) -> 
     Idempotent (a version only when a file changed). A broken policy file doesn't break migrate:
     it is reported, and `aftersales policy load` shows the same error.
     """
-    from django.db import connections
-
     if using != "default":
         return
     if "policy_policyversion" not in connections[using].introspection.table_names():
