@@ -20,10 +20,10 @@ from ninja.responses import Status
 
 from aftersales.cases import services as s
 from aftersales.cases.models import Case, CaseChannel, Priority
-from aftersales.cases.selectors import case_get_for_user, case_timeline
-from aftersales.cases.services.faces import cases_for_list, label, state_label
+from aftersales.cases.selectors import case_get_for_user, case_timeline, cases_for_list, state_label
 from aftersales.core.api import ErrorOut
 from aftersales.core.errors import NotFound, ValidationError
+from aftersales.core.labels import pick_label as label
 
 router = Router(tags=["cases"])  # the API's auth: an API key or a staff session
 

@@ -22,7 +22,12 @@ from django.views.decorators.http import require_POST
 from aftersales.cases import services as s
 from aftersales.cases.access import portal_token
 from aftersales.cases.models import INTAKE_REASONS, CaseKind, StateCategory
-from aftersales.cases.selectors import case_get_for_portal, case_timeline, order_find_for_portal
+from aftersales.cases.selectors import (
+    case_get_for_portal,
+    case_timeline,
+    order_find_for_portal,
+    workflow_of,
+)
 from aftersales.cases.services.attachments import (
     attachment_check,
     attachment_limits,
@@ -30,9 +35,9 @@ from aftersales.cases.services.attachments import (
     attachments_check_count,
 )
 from aftersales.cases.services.common import case_document, case_facts
-from aftersales.cases.services.faces import label, workflow_of
 from aftersales.core import ratelimit
 from aftersales.core.errors import ApplicationError, NotFound, ValidationError
+from aftersales.core.labels import pick_label
 from aftersales.workflow.engine import role_may
 from aftersales.workflow.vocabulary import CUSTOMER
 
@@ -222,7 +227,7 @@ def _render_case(request: HttpRequest, case, *, error: str, status: int = 200):
     events = list(case_timeline(case, customer_view=True).order_by("-at", "-pk"))
     return TemplateResponse(request, "portal/case.html", {
         "case": case, "t": portal_token(case), "events": events,
-        "state_label": label(state.label, case.state) if state else case.state,
+        "state_label": pick_label(state.label, case.state) if state else case.state,
         "waiting_for_customer": case.state_category == StateCategory.WAITING_CUSTOMER,
         "can_choose": bool((case.decision or {}).get("options")) and not case.agreed_option
         and not case.is_closed,
@@ -231,7 +236,7 @@ def _render_case(request: HttpRequest, case, *, error: str, status: int = 200):
         "can_rate": case.is_closed and case.rated_at is None,
         "show_next": request.GET.get("next") == "1" or bool(case.agreed_option),
         "error": error, "rated": request.GET.get("rated") == "1",
-        "lines": list(case.lines.all()), "labels": {c: label(st.label, c)
+        "lines": list(case.lines.all()), "labels": {c: pick_label(st.label, c)
                                                     for c, st in (wf.states.items() if wf
                                                                   else [])},
     }, status=status)
@@ -254,7 +259,7 @@ def _customer_actions(case) -> list[dict]:
             continue
         missing = set(t.requires) - facts
         if ok or (missing and missing <= CUSTOMER_FACTS):
-            out.append({"code": t.code, "label": label(t.label, t.code),
+            out.append({"code": t.code, "label": pick_label(t.label, t.code),
                         "reason": t.reason_required, "needs": sorted(missing)})
     return out
 

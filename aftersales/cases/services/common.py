@@ -25,33 +25,26 @@ from aftersales.cases.models import (
     EscalationKind,
     StateCategory,
 )
+
+# Reads the services share live in the selectors; imported here for the services that use them.
+from aftersales.cases.selectors import (  # noqa: F401
+    actor_roles,
+    case_document,
+    case_workflow,
+    is_staff_user,
+    policy_name_for,
+    resolve_policy,
+)
 from aftersales.core import cache
-from aftersales.core.choices import DEFAULT_POLICY
 from aftersales.core.errors import Conflict, NotFound
 from aftersales.notify.models import Channel, Message
 from aftersales.notify.services import message_build, message_queue
-from aftersales.policy.services.resolve import policy_resolve
 from aftersales.workflow import sla
-from aftersales.workflow.definitions import State, Workflow, workflow_for, workflows_from_document
-from aftersales.workflow.vocabulary import CUSTOMER
+from aftersales.workflow.definitions import State, Workflow
 
 
 def now() -> datetime:
     return timezone.now()
-
-
-def is_staff_user(actor) -> bool:
-    return actor is not None and bool(getattr(actor, "pk", None))
-
-
-def actor_roles(actor) -> set[str]:
-    """The workflow roles of an actor; the customer on the portal is the pseudo-role."""
-    if not is_staff_user(actor):
-        return {CUSTOMER}
-    roles = set(actor.role_codes)
-    if actor.is_superuser:
-        roles.add("admin")
-    return roles
 
 
 def actor_label(actor) -> str:
@@ -100,34 +93,8 @@ def save_case(case: Case, fields: list[str] | set[str], actor) -> None:
 
 
 # ------------------------------------------------------------------------------- policy
-def policy_name_for(business_line: str) -> str:
-    return DEFAULT_POLICY[business_line]
-
-
-def resolve_policy(*, business_line: str, at_date=None, version=None):
-    """(PolicyVersion, merged document): a case keeps the version it was opened under (S9.7)."""
-    if version is not None:
-        return policy_resolve(name=version.policy.name, version=version.number)
-    return policy_resolve(name=policy_name_for(business_line), at=at_date)
-
-
 def order_placed_date(order):
     return timezone.localtime(order.placed_at, SHANGHAI).date() if order else None
-
-
-def case_document(case: Case) -> dict:
-    _version, doc = resolve_policy(business_line=case.business_line,
-                                   version=case.policy_version)
-    return doc
-
-
-def case_workflow(case: Case) -> Workflow:
-    doc = case_document(case)
-    if case.workflow_key:
-        wf = workflows_from_document(doc).get(case.workflow_key)
-        if wf is not None:
-            return wf
-    return workflow_for(doc, business_line=case.business_line, case_kind=case.kind)
 
 
 # ------------------------------------------------------------------------------- facts

@@ -12,9 +12,9 @@ from django import template
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.roles import SUPERVISOR_ROLES
+from aftersales.cases import selectors
 from aftersales.cases.models import INTAKE_REASONS, CaseKind
 from aftersales.cases.selectors import fines_ledger, supervisor_breaches
-from aftersales.cases.services import faces
 from aftersales.core import labels
 from aftersales.core.templatetags.ux import format_when
 from aftersales.workflow.vocabulary import Requirement
@@ -24,22 +24,22 @@ register = template.Library()
 
 @register.filter
 def state_label(case) -> str:
-    return faces.state_label(case)
+    return selectors.state_label(case)
 
 
 @register.filter
 def state_of(case, code) -> str:
-    return faces.state_label(case, code or "")
+    return selectors.state_label(case, code or "")
 
 
 @register.filter
 def state_tag(case) -> str:
-    return faces.state_tag(case)
+    return selectors.state_tag(case)
 
 
 @register.filter
 def product(case) -> str:
-    return faces.first_product(case)
+    return selectors.first_product(case)
 
 
 register.filter("pick_label", labels.pick_label)

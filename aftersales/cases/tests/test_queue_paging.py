@@ -10,8 +10,14 @@ from django.utils import timezone
 
 from aftersales.cases.models import Case
 from aftersales.cases.paging import BranchPaginator
-from aftersales.cases.selectors import QUEUE_ORDER, queue_cases, queue_for_user, queue_parts
-from aftersales.cases.services.faces import cases_for_list_parts, list_rows
+from aftersales.cases.selectors import (
+    QUEUE_ORDER,
+    cases_for_list_parts,
+    list_rows,
+    queue_cases,
+    queue_for_user,
+    queue_parts,
+)
 
 # consumer workflow states: the agent's, the warehouse's, finance's, closed
 STATES = [("intake", "open"), ("verified", "open"), ("options_offered", "waiting_customer"),

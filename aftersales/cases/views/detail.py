@@ -18,11 +18,17 @@ from django.views.decorators.http import require_POST
 from aftersales.accounts.roles import SUPERVISOR_ROLES
 from aftersales.cases import services as s
 from aftersales.cases.models import AdjustmentStatus, Fine
-from aftersales.cases.selectors import case_get_for_user, case_timeline
+from aftersales.cases.selectors import (
+    assignable_users,
+    case_get_for_user,
+    case_timeline,
+    may_work,
+    workflow_of,
+)
 from aftersales.cases.services.agreement import EVALUABLE
 from aftersales.cases.services.common import actor_roles, case_facts
-from aftersales.cases.services.faces import assignable_users, label, may_work, workflow_of
 from aftersales.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationError
+from aftersales.core.labels import pick_label as label
 from aftersales.workflow.engine import role_may
 from aftersales.workflow.errors import WorkflowErrorCode
 from aftersales.workflow.vocabulary import Requirement

@@ -20,8 +20,7 @@ from django.views.decorators.http import require_POST
 
 from aftersales.cases.models import Case, CaseKind
 from aftersales.cases.paging import CAP, BranchPaginator, CappedPaginator
-from aftersales.cases.services import case_assign_round_robin, cases_assign_bulk
-from aftersales.cases.services.faces import (
+from aftersales.cases.selectors import (
     SORTS,
     assignable_users,
     cases_for_list,
@@ -29,6 +28,7 @@ from aftersales.cases.services.faces import (
     list_rows,
     state_choices,
 )
+from aftersales.cases.services import case_assign_round_robin, cases_assign_bulk
 from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import ApplicationError
 
