@@ -87,6 +87,14 @@ ROLE_DEPARTMENT: dict[str, str] = {
 SUPERVISOR_ROLES = {Role.CS_SUPERVISOR, Role.SALES_SUPERVISOR, Role.SALES_VP,
                     Role.QUALITY_SUPERVISOR, Role.MANAGEMENT}
 
+# Roles that talk to customers (PIPL): they may reveal a case's full phone number and address on
+# the case page, each reveal recorded; every other role sees them masked (138****1234).
+# Dealer staff reach only their own dealer's cases, so a dealer sees only its own customers.
+CUSTOMER_FACING_ROLES = {Role.CUSTOMER_SERVICE, Role.CS_SUPERVISOR, Role.SALES_SPECIALIST,
+                         Role.SALES_ASSISTANT, Role.SALES_SUPERVISOR, Role.SALES_VP,
+                         Role.SALES_BRANCH, Role.FIELD_ENGINEER, Role.DEALER, Role.MANAGEMENT,
+                         Role.ADMIN}
+
 # Model permissions per role for the reference-data admin: (app_label, actions) pairs.
 # Actions are Django's add/change/delete/view; "*" means all four.
 ROLE_MODEL_PERMISSIONS: dict[str, list[tuple[str, str, str]]] = {

@@ -9,7 +9,7 @@ machine clients an API key in the ``X-API-Key`` header. Intake retried with the 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
@@ -21,9 +21,12 @@ from ninja.responses import Status
 from aftersales.cases import services as s
 from aftersales.cases.models import Case, CaseChannel, Priority
 from aftersales.cases.selectors import case_get_for_user, case_timeline, cases_for_list, state_label
+from aftersales.cases.services.act import ActInput, case_act
+from aftersales.cases.services.contact import case_contact_reveal
 from aftersales.core.api import ErrorOut
 from aftersales.core.errors import NotFound, ValidationError
 from aftersales.core.labels import pick_label as label
+from aftersales.core.pii import mask_phone
 
 router = Router(tags=["cases"])  # the API's auth: an API key or a staff session
 
@@ -141,6 +144,7 @@ class TransitionIn(Schema):
     note: str = ""
     option: int | None = None  # accept_option: which option
     score: int | None = None  # rate
+    channel: Literal["phone"] | None = None  # rate: staff record a rating given by phone
     expected_version: int | None = None
 
 
@@ -149,9 +153,19 @@ class VersionIn(Schema):
 
 
 class RateIn(Schema):
+    """Staff record the rating the customer gave by phone; the customer rates on the portal."""
+
     score: int
     comment: str = ""
+    channel: Literal["phone"] | None = None  # must be "phone": recorded as given by phone
     expected_version: int | None = None
+
+
+class ContactOut(Schema):
+    name: str
+    phone: str
+    email: str
+    address: str
 
 
 class AssignIn(Schema):
@@ -180,7 +194,7 @@ def _case_out(case: Case) -> dict:
         "business_line": case.business_line, "state": case.state,
         "state_label": state_label(case), "state_category": case.state_category,
         "customer": case.customer.name if case.customer_id else None,
-        "contact_phone": case.contact_phone,
+        "contact_phone": mask_phone(case.contact_phone),  # in full: POST …/contact
         "order_number": case.order.number if case.order_id else None,
         "assignee": case.assignee.username if case.assignee_id else None,
         "department": case.department.code if case.department_id else None,
@@ -278,23 +292,14 @@ def case_get(request: HttpRequest, number: str):
 @router.post("/{number}/transitions", response={200: CaseDetailOut, **ERRORS},
              summary="Make a workflow transition")
 def case_transition(request: HttpRequest, number: str, payload: TransitionIn):
-    """409 when the state doesn't allow it or `expected_version` is stale (who/when in
-    `message` and `extra`); 403 for a role that may not; 422 for a missing requirement."""
-    case = _get(request, number)
-    kw = {"case": case, "actor": request.user, "expected_version": payload.expected_version}
-    code = payload.transition
-    if code == "reject":
-        s.case_reject(reason=payload.reason, **kw)
-    elif code in ("close", "close_rejected"):
-        s.case_close(note=payload.note or payload.reason, transition=code, **kw)
-    elif code == "appeal":
-        s.case_appeal(statement=payload.reason or payload.note, **kw)
-    elif code == "rate":
-        s.case_rate(score=payload.score or 0, comment=payload.note, **kw)
-    elif code == "accept_option" and payload.option is not None:
-        s.case_accept_option(option=payload.option, **kw)
-    else:
-        s.case_transition(transition=code, reason=payload.reason, note=payload.note, **kw)
+    """The same service as the case page's buttons (services.act.case_act). 409 when the
+    state doesn't allow it or `expected_version` is stale (who/when in `message` and
+    `extra`); 403 for a role that may not; 422 for a missing requirement."""
+    case_act(case=_get(request, number), actor=request.user, action="transition",
+             data=ActInput(transition=payload.transition, reason=payload.reason,
+                           note=payload.note, option=payload.option, score=payload.score,
+                           channel=payload.channel),
+             expected_version=payload.expected_version)
     return _fresh(request, number)
 
 
@@ -311,43 +316,59 @@ def case_events(request: HttpRequest, number: str):
              summary="Attach a photo, video or PDF (multipart)")
 def case_attach(request: HttpRequest, number: str, file: File[UploadedFile],
                 expected_version: Form[int | None] = None):
-    """The type is read from the bytes; too large or not allowed → 422, nothing stored."""
-    att = s.attachment_add(case=_get(request, number), actor=request.user, upload=file,
-                           expected_version=expected_version)
+    """The type is read from the bytes; too large or not allowed → 422, nothing stored;
+    403 unless your role works on the case's state (or you supervise)."""
+    att = case_act(case=_get(request, number), actor=request.user, action="attach",
+                   data=ActInput(upload=file), expected_version=expected_version)
     return Status(201, {"id": att.pk, "name": att.original_name, "kind": att.kind,
-                 "content_type": att.content_type, "size": att.size,
+                        "content_type": att.content_type, "size": att.size,
                         "url": _file_url(att.case, att)})
 
 
 @router.post("/{number}/evaluate", response={200: CaseDetailOut, **ERRORS},
              summary="Ask the policy engine for the options")
 def case_evaluate(request: HttpRequest, number: str, payload: VersionIn | None = None):
-    s.case_evaluate(case=_get(request, number), actor=request.user,
-                    expected_version=payload.expected_version if payload else None)
+    """403 unless your role works on the case's state."""
+    case_act(case=_get(request, number), actor=request.user, action="evaluate",
+             expected_version=payload.expected_version if payload else None)
     return _fresh(request, number)
 
 
 @router.post("/{number}/rate", response={200: CaseDetailOut, **ERRORS},
-             summary="The customer's rating of a closed case (S1.7)")
+             summary="Record the rating the customer gave by phone (S1.7)")
 def case_rate(request: HttpRequest, number: str, payload: RateIn):
-    s.case_rate(case=_get(request, number), actor=request.user, score=payload.score,
-                comment=payload.comment, expected_version=payload.expected_version)
+    """The customer rates on the portal; staff record a rating given by phone with
+    `channel: "phone"` (kept in the event, shown as such). Without it: 403
+    `rating_by_customer`."""
+    case_act(case=_get(request, number), actor=request.user, action="transition",
+             data=ActInput(transition="rate", score=payload.score, note=payload.comment,
+                           channel=payload.channel),
+             expected_version=payload.expected_version)
     return _fresh(request, number)
 
 
 @router.post("/{number}/assign", response={200: CaseDetailOut, **ERRORS},
              summary="Assign to a person, or round robin in the department")
 def case_assign(request: HttpRequest, number: str, payload: AssignIn):
-    case = _get(request, number)
-    if payload.round_robin:
-        s.case_assign_round_robin(case=case, actor=request.user,
-                                  expected_version=payload.expected_version)
-    else:
-        assignee = None
-        if payload.assignee:
-            assignee = get_user_model().objects.filter(username=payload.assignee).first()
-            if assignee is None:
-                raise NotFound(_("No such person."), fields={"assignee": _("unknown")})
-        s.case_assign(case=case, actor=request.user, assignee=assignee,
-                      expected_version=payload.expected_version)
+    """403 `assign_not_allowed` unless you work on the case's state, send cases into it, or
+    supervise; dealer and factory staff never assign."""
+    assignee = None
+    if payload.assignee and not payload.round_robin:
+        assignee = get_user_model().objects.filter(username=payload.assignee).first()
+        if assignee is None:
+            raise NotFound(_("No such person."), fields={"assignee": _("unknown")})
+    case_act(case=_get(request, number), actor=request.user, action="assign",
+             data=ActInput(assignee=assignee, round_robin=payload.round_robin),
+             expected_version=payload.expected_version)
     return _fresh(request, number)
+
+
+@router.post("/{number}/contact", response={200: ContactOut, **ERRORS},
+             summary="The customer's full phone number and address (recorded)")
+def case_contact(request: HttpRequest, number: str):
+    """Everywhere else phone numbers and addresses are masked (`138****1234`). Roles that
+    talk to customers get them in full here; each call is recorded on the case's timeline
+    (`contact_revealed`). Other roles: 403 `contact_not_allowed`."""
+    contact = case_contact_reveal(case=_get(request, number), actor=request.user)
+    return {"name": contact.name, "phone": contact.phone, "email": contact.email,
+            "address": contact.address}

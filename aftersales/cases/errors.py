@@ -24,3 +24,6 @@ class CaseErrorCode(ErrorCode):
     NOT_CLOSED = "not_closed"  # only a closed case can be rated (409)
     ALREADY_WAIVED = "already_waived"  # the fine is waived already (409)
     NO_FINE_RULE = "no_fine_rule"  # the state's SLA books no fine (422)
+    ASSIGN_NOT_ALLOWED = "assign_not_allowed"  # your role may not assign this case (403)
+    RATING_BY_CUSTOMER = "rating_by_customer"  # staff record only a rating given by phone (403)
+    CONTACT_NOT_ALLOWED = "contact_not_allowed"  # your role sees contact details masked (403)

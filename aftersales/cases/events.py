@@ -88,14 +88,22 @@ def event_appealed(*, case: Case, actor, actor_label: str = "", from_state: str,
                    from_state=from_state, to_state=case.state, data=data, customer_visible=True)
 
 
-def event_closed(*, case: Case, actor, from_state: str, data: dict) -> CaseEvent:
-    return _record(case=case, kind=EventKind.CLOSED, actor=actor, from_state=from_state,
-                   to_state=case.state, data=data, customer_visible=True)
+def event_closed(*, case: Case, actor, actor_label: str = "", from_state: str,
+                 data: dict) -> CaseEvent:
+    return _record(case=case, kind=EventKind.CLOSED, actor=actor, actor_label=actor_label,
+                   from_state=from_state, to_state=case.state, data=data,
+                   customer_visible=True)
 
 
 def event_rated(*, case: Case, actor, actor_label: str = "", data: dict) -> CaseEvent:
     return _record(case=case, kind=EventKind.RATED, actor=actor, actor_label=actor_label,
                    data=data, customer_visible=True)
+
+
+def event_contact_revealed(*, case: Case, actor, data: dict) -> CaseEvent:
+    """Someone was shown the customer's full phone number and address (PIPL): not shown to
+    the customer, kept for the audit."""
+    return _record(case=case, kind=EventKind.CONTACT_REVEALED, actor=actor, data=data)
 
 
 def event_assigned(*, case: Case, actor, data: dict) -> CaseEvent:

@@ -349,6 +349,7 @@ class EventKind(models.TextChoices):
     SLA_BREACHED = "sla_breached", _("Overdue")
     FINE_BOOKED = "fine_booked", _("Fine booked")
     FINE_WAIVED = "fine_waived", _("Fine waived")
+    CONTACT_REVEALED = "contact_revealed", _("Contact details shown")
 
 
 class CaseEvent(models.Model):

@@ -12,6 +12,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.accounts.roles import CUSTOMER_FACING_ROLES, SUPERVISOR_ROLES, Role
 from aftersales.cases.access import portal_token_ok
 from aftersales.cases.errors import CaseErrorCode
 from aftersales.cases.models import (
@@ -335,6 +336,79 @@ def may_work(case: Case, user) -> bool:
         return False
     roles = actor_roles(user)
     return bool(roles & set(wf.states[case.state].roles))
+
+
+# ------------------------------------------------------------------- who may do what
+# The rules the case services check (services/permissions.py) and the case page uses to show
+# only what the user may do: one rule for showing and for doing.
+def case_in_scope(case: Case, user) -> bool:
+    """Whether ``cases_visible_to(user)`` holds this case, without a query."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    if getattr(user, "dealer_id", None):
+        return case.dealer_id == user.dealer_id
+    if getattr(user, "factory_id", None):
+        return case.factory_id == user.factory_id
+    return bool(user.role_codes)
+
+
+def is_supervisor(user) -> bool:
+    return bool(getattr(user, "is_superuser", False)
+                or (is_staff_user(user) and user.role_codes & SUPERVISOR_ROLES))
+
+
+def is_company_staff(user) -> bool:
+    """Staff of the company itself, not of a dealer or an outsourced factory."""
+    return (is_staff_user(user) and not getattr(user, "dealer_id", None)
+            and not getattr(user, "factory_id", None))
+
+
+def may_attach(case: Case, user) -> bool:
+    """Staff add files while their role works on the case's state; supervisors while it is
+    open."""
+    return may_work(case, user) or (not case.is_closed and is_supervisor(user))
+
+
+def may_assign(case: Case, user) -> bool:
+    """Who picks the person for an open case: the company's own staff (not a dealer's or a
+    factory's) whose role works on its state, who may send a case into that state (the
+    dispatcher: a transition of theirs leads there), a supervisor or an administrator."""
+    if case.is_closed or not is_company_staff(user) or not case_in_scope(case, user):
+        return False
+    roles = actor_roles(user)
+    if Role.ADMIN in roles or is_supervisor(user) or may_work(case, user):
+        return True
+    wf = workflow_of(case)
+    if wf is None:
+        return False
+    return any(t.target == case.state and roles & set(t.roles) for t in wf.transitions)
+
+
+def may_record_rating(case: Case, user) -> bool:
+    """Staff may record the rating the customer gave by phone (never as the customer): the
+    roles of the workflow's ``rate`` step from the case's state, else the state's roles."""
+    if not is_staff_user(user) or not case_in_scope(case, user):
+        return False
+    wf = workflow_of(case)
+    if wf is None or case.state not in wf.states:
+        return False
+    roles = actor_roles(user)
+    rate = next((t for t in wf.transitions_from(case.state) if t.code == "rate"), None)
+    allowed = set(rate.roles) if rate is not None else set(wf.states[case.state].roles)
+    return bool(roles & allowed)
+
+
+def may_see_contact(case: Case, user) -> bool:
+    """Whether the user may reveal the case's full phone number and address (PIPL): a role
+    that talks to customers (accounts.roles.CUSTOMER_FACING_ROLES) on a case in their scope;
+    a dealer only on its own customers' cases."""
+    if not is_staff_user(user) or not case_in_scope(case, user):
+        return False
+    if getattr(user, "factory_id", None):
+        return False
+    return bool(actor_roles(user) & CUSTOMER_FACING_ROLES)
 
 
 def _apply_filters(qs: QuerySet[Case], filters: dict[str, Any], user) -> QuerySet[Case]:

@@ -13,5 +13,6 @@ urlpatterns = [
     path("assign/", views.assign_bulk, name="assign_bulk"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/act/<slug:action>/", views.case_act, name="act"),
+    path("<str:number>/contact/", views.case_contact, name="contact"),
     path("<str:number>/files/<int:pk>/", views.attachment_file, name="file"),
 ]

@@ -305,8 +305,9 @@ def appeal(request: HttpRequest, number: str) -> HttpResponse:
 def rate(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number)
     try:
-        s.case_rate(case=case, actor=None, score=request.POST.get("score", ""),
-                    comment=request.POST.get("comment", ""))
+        s.case_act(case=case, actor=None, action="transition",
+                   data=s.ActInput(transition="rate", score=request.POST.get("score", ""),
+                                   note=request.POST.get("comment", "")))
     except ApplicationError as exc:
         return _page_with_error(request, case, str(exc.message))
     return redirect(_case_url(case) + "&rated=1")

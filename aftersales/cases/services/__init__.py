@@ -1,6 +1,7 @@
 """Case services (STYLE.md): keyword-only `<entity>_<verb>` functions, one transaction and one
 timeline event each, split by sub-domain."""
 
+from aftersales.cases.services.act import ActInput, case_act
 from aftersales.cases.services.agreement import (
     case_accept_option,
     case_adjust,
@@ -15,6 +16,7 @@ from aftersales.cases.services.assignment import (
     cases_assign_bulk,
 )
 from aftersales.cases.services.attachments import attachment_add
+from aftersales.cases.services.contact import case_contact_reveal
 from aftersales.cases.services.intake import (
     case_confirm_problem,
     case_open,
@@ -31,7 +33,7 @@ from aftersales.cases.services.transition import (
 )
 
 __all__ = [
-    "attachment_add", "case_accept_option", "case_adjust", "case_appeal",
+    "ActInput", "attachment_add", "case_act", "case_contact_reveal", "case_accept_option", "case_adjust", "case_appeal",
     "case_approve_adjustment", "case_assign", "case_assign_round_robin",
     "case_available_transitions", "case_close", "case_confirm_problem", "case_evaluate",
     "case_open", "case_policy_request", "case_rate", "case_record_fact", "case_reject",

@@ -23,6 +23,7 @@ from aftersales.cases.services.common import (
     save_case,
     staff,
 )
+from aftersales.cases.services.permissions import require_scope, require_works_on
 from aftersales.core.errors import Conflict, PermissionDenied, ValidationError
 from aftersales.core.money import amount_parse, fmt
 from aftersales.workflow.errors import WorkflowErrorCode
@@ -77,6 +78,7 @@ def case_evaluate(*, case: Case, actor, expected_version: int | None = None) -> 
     from aftersales.policy.services.evaluation import policy_evaluate
 
     case = lock_case(case, expected_version=expected_version)
+    require_works_on(case, actor, customer=True)  # the customer: at intake on the portal
     if case.kind not in EVALUABLE:
         raise ValidationError(_("Only returns, exchanges, repairs and refunds have options."),
                               code=CaseErrorCode.NOT_EVALUABLE, fields={"kind": _("no options")})
@@ -115,6 +117,7 @@ def case_accept_option(*, case: Case, actor, option: int,
     case = lock_case(case, expected_version=expected_version)
     if case.is_closed:
         raise Conflict(_("The case is closed."), code=CaseErrorCode.CASE_CLOSED)
+    require_works_on(case, actor, customer=True)
     chosen = _option(case, option)
     at = now()
     case.agreed_option = {**chosen, "index": option}
@@ -147,6 +150,7 @@ def case_adjust(*, case: Case, actor, amount, note: str,
     case = lock_case(case, expected_version=expected_version)
     if case.is_closed:
         raise Conflict(_("The case is closed."), code=CaseErrorCode.CASE_CLOSED)
+    require_works_on(case, actor)
     try:
         amount = amount_parse(amount)  # 0 to 10⁹ yuan, two decimals
     except ValueError:
@@ -177,6 +181,7 @@ def case_approve_adjustment(*, case: Case, actor, approve: bool = True, note: st
                             expected_version: int | None = None) -> Case:
     """A supervisor approves (or refuses) an adjustment above the agent's authority (S1.5)."""
     case = lock_case(case, expected_version=expected_version)
+    require_scope(case, actor)
     if case.adjustment_status != AdjustmentStatus.PENDING:
         raise Conflict(_("No adjustment is waiting for approval."),
                        code=CaseErrorCode.NOTHING_PENDING)
@@ -208,6 +213,7 @@ def case_record_fact(*, case: Case, actor, fact: str, value: bool = True, note: 
     case = lock_case(case, expected_version=expected_version)
     if case.is_closed:
         raise Conflict(_("The case is closed."), code=CaseErrorCode.CASE_CLOSED)
+    require_scope(case, actor)
     if fact not in Requirement.values and fact not in {
             d.fact for d in case_workflow(case).derived}:
         raise ValidationError(_("Unknown fact."), fields={"fact": _("unknown")})

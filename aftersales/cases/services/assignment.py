@@ -11,7 +11,8 @@ from aftersales.cases import events
 from aftersales.cases.errors import CaseErrorCode
 from aftersales.cases.models import Case, StateCategory
 from aftersales.cases.services.common import case_workflow, lock_case, now, save_case, staff
-from aftersales.core.errors import PermissionDenied, ValidationError
+from aftersales.cases.services.permissions import require_may_assign
+from aftersales.core.errors import ValidationError
 
 OPEN_CATEGORIES = [StateCategory.OPEN, StateCategory.WAITING_CUSTOMER, StateCategory.PAUSED]
 
@@ -32,11 +33,6 @@ def _check_assignable(case: Case, assignee) -> None:
             code=CaseErrorCode.ASSIGNEE_ROLE, fields={"assignee": _("no matching role")})
 
 
-def _may_assign(actor) -> None:
-    if staff(actor) is None:
-        raise PermissionDenied(_("Sign in to assign cases."))
-
-
 def _assign(case: Case, *, actor, assignee, how: str) -> Case:
     _check_assignable(case, assignee)
     before = case.assignee_id
@@ -51,17 +47,18 @@ def _assign(case: Case, *, actor, assignee, how: str) -> Case:
 @transaction.atomic
 def case_assign(*, case: Case, actor, assignee, expected_version: int | None = None) -> Case:
     """Give the case to a person (None: back to the queue) whose role works on its state."""
-    _may_assign(actor)
     case = lock_case(case, expected_version=expected_version)
+    require_may_assign(case, actor)
     return _assign(case, actor=actor, assignee=assignee, how="manual")
 
 
 @transaction.atomic
 def cases_assign_bulk(*, case_ids: list[int], actor, assignee) -> list[Case]:
     """Assign many cases at once; all or nothing (one refused case refuses the batch)."""
-    _may_assign(actor)
-    return [_assign(lock_case(pk), actor=actor, assignee=assignee, how="bulk")
-            for pk in sorted(set(case_ids))]
+    cases = [lock_case(pk) for pk in sorted(set(case_ids))]
+    for case in cases:
+        require_may_assign(case, actor)
+    return [_assign(case, actor=actor, assignee=assignee, how="bulk") for case in cases]
 
 
 def round_robin_pick(*, department, roles: set[str]):
@@ -84,6 +81,7 @@ def case_assign_round_robin(*, case: Case, actor=None, department=None,
     """Assign within the case's (or the given) department to the member with a role for the
     state who has the fewest open cases, then the one assigned least recently."""
     case = lock_case(case, expected_version=expected_version)
+    require_may_assign(case, actor, system=True)
     department = department or case.department
     if department is None:
         raise ValidationError(_("The case has no department."),

@@ -37,7 +37,8 @@ from aftersales.cases.services.common import (
     save_case,
     staff,
 )
-from aftersales.core.errors import PermissionDenied, ValidationError
+from aftersales.cases.services.permissions import require_may_attach
+from aftersales.core.errors import ValidationError
 from aftersales.policy.engine.document import AttachmentLimits
 
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp",
@@ -170,8 +171,7 @@ def _attachment_add(*, case: Case, actor, upload, by_customer: bool,
     case = lock_case(case, expected_version=expected_version)
     if case.is_closed:
         raise ValidationError(_("The case is closed."), code=CaseErrorCode.CASE_CLOSED)
-    if staff(actor) is None and not by_customer:
-        raise PermissionDenied(_("Sign in to add files."))
+    require_may_attach(case, actor, by_customer=by_customer)
     att = store_attachment(case=case, actor=actor, upload=upload, by_customer=by_customer)
     save_case(case, ["evidence"], actor)
     events.event_attachment_added(case=case, actor=staff(actor),

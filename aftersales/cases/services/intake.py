@@ -40,6 +40,7 @@ from aftersales.cases.services.common import (
     save_case,
     staff,
 )
+from aftersales.cases.services.permissions import require_works_on
 from aftersales.core import statements
 from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import ValidationError
@@ -321,6 +322,7 @@ def case_verify(*, case: Case, actor, order, phone: str,
     case = lock_case(case, expected_version=expected_version)
     if case.is_closed:
         raise ValidationError(_("The case is closed."), code=CaseErrorCode.CASE_CLOSED)
+    require_works_on(case, actor)
     if order is None or not phone_matches(order, phone):
         # An unknown order and someone else's order get the same answer.
         raise ValidationError(_("No order with this number matches this phone number."),
@@ -348,6 +350,7 @@ def case_confirm_problem(*, case: Case, actor, symptom: str, description: str = 
     case = lock_case(case, expected_version=expected_version)
     if case.is_closed:
         raise ValidationError(_("The case is closed."), code=CaseErrorCode.CASE_CLOSED)
+    require_works_on(case, actor)
     if not (symptom or "").strip():
         raise ValidationError(_("Describe the symptom."), fields={"symptom": _("required")})
     if lines is not None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from aftersales.cases import events
 from aftersales.cases.errors import CaseErrorCode
 from aftersales.cases.models import Case, StateCategory
+from aftersales.cases.services.attachments import store_attachment
 from aftersales.cases.services.common import (
     actor_label,
     actor_roles,
@@ -22,6 +23,7 @@ from aftersales.cases.services.common import (
     save_case,
     staff,
 )
+from aftersales.cases.services.permissions import require_may_rate, require_scope
 from aftersales.core.errors import Conflict, ValidationError
 from aftersales.core.labels import pick_label
 from aftersales.workflow.definitions import Transition, Workflow
@@ -68,26 +70,43 @@ def _transition_data(t: Transition, case: Case, reason: str | None, note: str) -
             "due_at": case.due_at.isoformat() if case.due_at else None}
 
 
+def closes(workflow: Workflow, code: str) -> bool:
+    """Whether a transition ends the case (into a closed state) other than the rating: it
+    writes the "closed" event and tells the customer, however it was started."""
+    t = workflow.transition(code)
+    return (t is not None and code != "rate" and t.target in workflow.states
+            and workflow.states[t.target].is_closed)
+
+
 @transaction.atomic
 def case_transition(*, case: Case, actor, transition: str, reason: str | None = None,
                     note: str = "", expected_version: int | None = None) -> Case:
     """Make a workflow transition as `actor` (a user, or None for the customer on the portal).
 
-    The customer is sent a message only when the workflow marks the transition
-    ``notify: customer`` (a customer-visible step, issue 4 item 9).
+    Every transition leaves the same trace wherever it was started: ``reject`` is the
+    rejection (its reason kept with the case, S9.3), a transition into a closed state is the
+    closing (the "closed" event and the customer's closing message), any other writes the
+    "transitioned" event and tells the customer only when the workflow marks it
+    ``notify: customer``.
 
     Refused, with nothing changed, when the state doesn't allow it, no role of the actor may
     make it, a requirement is missing, or the case changed since `expected_version`.
     """
     case = lock_case(case, expected_version=expected_version)
+    require_scope(case, actor)
     workflow = case_workflow(case)
+    if transition == "reject":
+        return _reject(case, workflow=workflow, actor=actor, code=transition, reason=reason)
+    if closes(workflow, transition):
+        return _close(case, workflow=workflow, actor=actor, code=transition, reason=reason,
+                      note=note)
     t, from_state, fields = apply_transition(case, workflow=workflow, code=transition,
                                              actor=actor, reason=reason)
     save_case(case, fields, actor)
     events.event_transitioned(case=case, actor=staff(actor), actor_label=actor_label(actor),
                               from_state=from_state,
                               data=_transition_data(t, case, reason, note))
-    if t.notify_customer:  # only customer-visible steps are told (item 9; `notify` in data)
+    if t.notify_customer:  # only customer-visible steps are told (`notify` in the workflow)
         state = workflow.state(case.state)
         notify_customer(case, topic="case_transitioned",
                         subject=pick_label(state.label, case.state),
@@ -114,14 +133,20 @@ def _find(workflow: Workflow, case: Case, actor, *, prefer: tuple[str, ...], tar
 def case_reject(*, case: Case, actor, reason: str,
                 expected_version: int | None = None) -> Case:
     """Reject with a reason (S9.3); the customer may appeal with new evidence."""
+    case = lock_case(case, expected_version=expected_version)
+    require_scope(case, actor)
+    workflow = case_workflow(case)
+    code = _find(workflow, case, actor, prefer=("reject",),
+                 target=lambda t: (t.sets or {}).get("resolution") == "rejected")
+    return _reject(case, workflow=workflow, actor=actor, code=code, reason=reason)
+
+
+def _reject(case: Case, *, workflow: Workflow, actor, code: str, reason: str | None) -> Case:
     if not (reason or "").strip():
         raise ValidationError(_("Give the reason for the rejection."),
                               code=WorkflowErrorCode.REASON_REQUIRED,
                               fields={"reason": _("required")})
-    case = lock_case(case, expected_version=expected_version)
-    workflow = case_workflow(case)
-    code = _find(workflow, case, actor, prefer=("reject",),
-                 target=lambda t: (t.sets or {}).get("resolution") == "rejected")
+    reason = str(reason)
     t, from_state, fields = apply_transition(case, workflow=workflow, code=code, actor=actor,
                                              reason=reason)
     case.rejection_reason = reason.strip()
@@ -138,9 +163,8 @@ def case_reject(*, case: Case, actor, reason: str,
 def case_appeal(*, case: Case, actor, statement: str, uploads: list | None = None,
                 expected_version: int | None = None) -> Case:
     """Appeal a rejection with new evidence (S9.3): the case goes back to a supervisor."""
-    from aftersales.cases.services.attachments import store_attachment
-
     case = lock_case(case, expected_version=expected_version)
+    require_scope(case, actor)
     if not (statement or "").strip() and not uploads:
         raise ValidationError(_("An appeal needs new evidence: a statement or files."),
                               code=CaseErrorCode.EVIDENCE_REQUIRED,
@@ -169,30 +193,43 @@ def case_appeal(*, case: Case, actor, statement: str, uploads: list | None = Non
 
 
 @transaction.atomic
-def case_close(*, case: Case, actor, note: str = "", transition: str | None = None,
-               expected_version: int | None = None) -> Case:
-    """Close the case through the workflow's closing transition from its state."""
+def case_close(*, case: Case, actor, note: str = "", reason: str | None = None,
+               transition: str | None = None, expected_version: int | None = None) -> Case:
+    """Close the case through `transition`, or the workflow's closing transition from its
+    state."""
     case = lock_case(case, expected_version=expected_version)
+    require_scope(case, actor)
     workflow = case_workflow(case)
     code = transition or _find(
         workflow, case, actor, prefer=("close", "close_rejected"),
-        target=lambda t: workflow.state(t.target).category == StateCategory.CLOSED
-        and t.code not in ("rate", "withdraw"))
+        target=lambda t: closes(workflow, t.code) and t.code != "withdraw")
+    return _close(case, workflow=workflow, actor=actor, code=code, reason=reason, note=note)
+
+
+def _close(case: Case, *, workflow: Workflow, actor, code: str, reason: str | None,
+           note: str) -> Case:
     t, from_state, fields = apply_transition(case, workflow=workflow, code=code, actor=actor,
-                                             reason=note or None)
+                                             reason=reason if reason is not None
+                                             else (note or None))
     save_case(case, fields, actor)
-    events.event_closed(case=case, actor=staff(actor), from_state=from_state,
-                        data=_transition_data(t, case, None, note))
+    events.event_closed(case=case, actor=staff(actor), actor_label=actor_label(actor),
+                        from_state=from_state, data=_transition_data(t, case, reason, note))
     notify_customer(case, topic="case_closed", subject=_("Your case is closed"),
                     body=_("How did we do? Please rate our service (1 to 5)."))
     return case
 
 
 @transaction.atomic
-def case_rate(*, case: Case, actor, score: int, comment: str = "",
+def case_rate(*, case: Case, actor, score: int, comment: str = "", channel: str | None = None,
               expected_version: int | None = None) -> Case:
-    """The customer's rating (S1.7): 1–5 with a comment, only once, only after closing."""
+    """The customer's rating (S1.7): 1–5 with a comment, only once, only after closing.
+
+    The customer gives it on the portal (actor None). Staff only record a rating the customer
+    gave by phone, and say so with ``channel="phone"``: the event keeps the channel and who
+    recorded it, and the timeline shows it as such (permissions.require_may_rate).
+    """
     case = lock_case(case, expected_version=expected_version)
+    channel = require_may_rate(case, actor, channel=channel)
     if case.rated_at is not None:
         raise Conflict(_("This case has already been rated."), code=CaseErrorCode.ALREADY_RATED)
     if case.state_category != StateCategory.CLOSED:
@@ -215,7 +252,8 @@ def case_rate(*, case: Case, actor, score: int, comment: str = "",
     save_case(case, fields, actor)
     events.event_rated(case=case, actor=staff(actor), actor_label=actor_label(actor),
                        data={"score": score, "comment": case.csat_comment,
-                             "from_state": from_state})
+                             "from_state": from_state, "channel": channel,
+                             **({"recorded_by": str(actor)} if channel == "phone" else {})})
     return case
 
 

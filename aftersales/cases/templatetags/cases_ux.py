@@ -15,7 +15,7 @@ from aftersales.accounts.roles import SUPERVISOR_ROLES
 from aftersales.cases import selectors
 from aftersales.cases.models import INTAKE_REASONS, CaseKind
 from aftersales.cases.selectors import fines_ledger, supervisor_breaches
-from aftersales.core import labels
+from aftersales.core import labels, pii
 from aftersales.core.templatetags.ux import format_when
 from aftersales.workflow.vocabulary import Requirement
 
@@ -135,3 +135,14 @@ def responsibility_label(code) -> str:
     return {"company": _("our fault"), "customer": _("customer's fault"),
             "supplier": _("supplier"), "factory": _("outsourced factory"),
             "carrier": _("carrier")}.get(code or "", code or "")
+
+
+@register.filter
+def contact_field_label(code) -> str:
+    return str({"phone": _("phone"), "email": _("e-mail"), "address": _("address")}
+               .get(code, code))
+
+
+# Personal data shown in lists and to roles that don't talk to customers (core.pii).
+register.filter("mask_phone", pii.mask_phone)
+register.filter("mask_address", pii.mask_address)

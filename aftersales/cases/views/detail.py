@@ -15,22 +15,28 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aftersales.accounts.roles import SUPERVISOR_ROLES
-from aftersales.cases import services as s
-from aftersales.cases.models import AdjustmentStatus, Fine
+from aftersales.cases.models import AdjustmentStatus
 from aftersales.cases.selectors import (
     assignable_users,
     case_get_for_user,
     case_timeline,
+    is_supervisor,
+    may_assign,
+    may_attach,
+    may_see_contact,
     may_work,
     workflow_of,
 )
+from aftersales.cases.services import act as actions
+from aftersales.cases.services.act import ACTIONS, ActInput, transition_kind
 from aftersales.cases.services.agreement import EVALUABLE
 from aftersales.cases.services.common import actor_roles, case_facts
-from aftersales.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationError
+from aftersales.cases.services.contact import case_contact_masked, case_contact_reveal
+from aftersales.cases.services.transition import case_available_transitions
+from aftersales.core.errors import ApplicationError, NotFound, ValidationError
 from aftersales.core.labels import pick_label as label
+from aftersales.sales.models import Order
 from aftersales.workflow.engine import role_may
-from aftersales.workflow.errors import WorkflowErrorCode
 from aftersales.workflow.vocabulary import Requirement
 
 # Facts a person records by hand; the others follow from what the case holds (common.case_facts)
@@ -42,33 +48,35 @@ AUTOMATIC_FACTS = {"verified_order", "purchase_proof", "problem_confirmed", "pol
 # exception report (S3.2), quality's responsibility judgment (S2.5).
 FACT_DATA = ("tracking_no", "report_no", "responsibility")
 RESPONSIBILITIES = ("company", "customer", "supplier", "factory", "carrier")
-# Transitions that have their own service (their own event and message).
-NAMED = {"reject": "reject", "close": "close", "close_rejected": "close", "appeal": "appeal",
-         "rate": "rate"}
 
 
-def workplace_context(request: HttpRequest, case, *, error: str = "", fields=None,
-                      action: str = "") -> dict:
-    user = request.user
-    wf = workflow_of(case)
-    works = may_work(case, user)
-    facts = case_facts(case)
-    roles = actor_roles(user)
-    transitions = []
-    recordable: dict[str, str] = {}
-    for t, ok, why in s.case_available_transitions(case=case, actor=user):
+def _transitions(case, user) -> tuple[list[dict], dict[str, str]]:
+    """The transitions to show (with the form each needs) and the facts the user may record
+    for them."""
+    facts, roles = case_facts(case), actor_roles(user)
+    transitions, recordable = [], {}
+    for t, ok, why in case_available_transitions(case=case, actor=user):
+        kind = transition_kind(case, t.code, option=0 if t.code == "accept_option" else None)
         transitions.append({"code": t.code, "label": label(t.label, t.code), "ok": ok,
-                            "why": why, "reason_required": t.reason_required,
-                            "kind": NAMED.get(t.code, "accept" if t.code == "accept_option"
-                                              else "transition"), "rule": t.rule})
+                            "why": why, "reason_required": t.reason_required, "kind": kind,
+                            "rule": t.rule})
         if role_may(t, roles):
             for req in t.requires:
                 if req not in facts and req not in AUTOMATIC_FACTS and req in Requirement.values:
                     recordable[req] = str(Requirement(req).label)
+    return transitions, recordable
+
+
+def workplace_context(request: HttpRequest, case, *, error: str = "", fields=None,
+                      action: str = "", contact=None) -> dict:
+    user = request.user
+    works = may_work(case, user)
+    transitions, recordable = _transitions(case, user)
     decision = case.decision or {}
-    is_supervisor = bool(roles & SUPERVISOR_ROLES) or user.is_superuser
+    supervisor = is_supervisor(user)
     return {
-        "case": case, "workflow": wf, "works": works, "is_supervisor": is_supervisor,
+        "case": case, "workflow": workflow_of(case), "works": works,
+        "is_supervisor": supervisor,
         "timeline": list(case_timeline(case)),
         "transitions": transitions, "recordable": sorted(recordable.items()),
         "decision": decision, "options": decision.get("options") or [],
@@ -79,10 +87,13 @@ def workplace_context(request: HttpRequest, case, *, error: str = "", fields=Non
         and case.order_id is not None,
         "can_accept": works and bool(decision.get("options")) and not case.agreed_option,
         "can_adjust": works and case.kind in EVALUABLE,
-        "can_approve": case.adjustment_status == AdjustmentStatus.PENDING and is_supervisor,
-        "can_assign": (works or is_supervisor) and not case.is_closed,
-        "can_attach": works or (not case.is_closed and is_supervisor),
+        "can_approve": case.adjustment_status == AdjustmentStatus.PENDING and supervisor,
+        "can_assign": may_assign(case, user),
+        "can_attach": may_attach(case, user),
         "assignees": assignable_users(case) if not case.is_closed else [],
+        # Masked unless this request revealed them (services.contact records each reveal).
+        "contact": contact or case_contact_masked(case), "contact_revealed": contact is not None,
+        "can_reveal": may_see_contact(case, user) and contact is None,
         "fines": list(case.fines.select_related("person", "waived_by")),
         "attachments": list(case.attachments.all()),
         "lines": list(case.lines.all()),
@@ -122,6 +133,7 @@ def attachment_file(request: HttpRequest, number: str, pk: int) -> FileResponse:
                         filename=att.original_name, as_attachment=att.kind == "document")
 
 
+# ------------------------------------------------------------------ the form → ActInput
 def _int(value, field: str) -> int:
     try:
         return int(value)
@@ -129,89 +141,107 @@ def _int(value, field: str) -> int:
         raise ValidationError(_("Not a number."), fields={field: _("not a number")}) from None
 
 
-def _order(number: str):
-    from aftersales.sales.models import Order
+def _optional_int(value, field: str) -> int | None:
+    value = (value or "").strip()
+    return _int(value, field) if value else None
 
-    return Order.objects.select_related("customer").filter(number=(number or "").strip()).first()
+
+def _text(request: HttpRequest, name: str) -> str:
+    return request.POST.get(name, "").strip()
+
+
+def _transition_input(request: HttpRequest) -> ActInput:
+    p = request.POST
+    return ActInput(transition=p.get("transition", ""), reason=_text(request, "reason"),
+                    note=_text(request, "note"), option=_optional_int(p.get("option"), "option"),
+                    score=_optional_int(p.get("score"), "score"),
+                    channel=p.get("channel") or None,
+                    uploads=tuple(request.FILES.getlist("files")))
+
+
+def _verify_input(request: HttpRequest) -> ActInput:
+    number = _text(request, "order_number")
+    order = Order.objects.select_related("customer").filter(number=number).first()
+    return ActInput(order=order, phone=request.POST.get("phone", ""))
+
+
+def _confirm_input(request: HttpRequest) -> ActInput:
+    p = request.POST
+    return ActInput(symptom=p.get("symptom", ""), description=p.get("description", ""),
+                    defect_category=p.get("defect_category", ""),
+                    quantity_affected=_optional_int(p.get("quantity_affected"),
+                                                    "quantity_affected"))
+
+
+def _assign_input(request: HttpRequest) -> ActInput:
+    raw = request.POST.get("assignee", "")
+    assignee = None
+    if raw:
+        assignee = get_user_model().objects.filter(pk=_int(raw, "assignee")).first()
+        if assignee is None:
+            raise ValidationError(_("No such person."), fields={"assignee": _("unknown")})
+    return ActInput(assignee=assignee, round_robin=bool(request.POST.get("round_robin")))
+
+
+def _fact_input(request: HttpRequest) -> ActInput:
+    data = {k: _text(request, k) for k in FACT_DATA if _text(request, k)} or None
+    return ActInput(fact=request.POST.get("fact", ""), note=request.POST.get("note", ""),
+                    fact_data=data)
+
+
+INPUTS = {
+    "transition": _transition_input,
+    "verify": _verify_input,
+    "confirm": _confirm_input,
+    "accept": lambda r: ActInput(option=_int(r.POST.get("option"), "option")),
+    "adjust": lambda r: ActInput(amount=r.POST.get("amount", ""), note=r.POST.get("note", "")),
+    "approve": lambda r: ActInput(approve=r.POST.get("approve") == "1",
+                                  note=r.POST.get("note", "")),
+    "assign": _assign_input,
+    "attach": lambda r: ActInput(upload=r.FILES.get("file")),
+    "fact": _fact_input,
+    "waive": lambda r: ActInput(fine=_int(r.POST.get("fine"), "fine"),
+                                reason=r.POST.get("reason", "")),
+}
 
 
 def _act(request: HttpRequest, case, action: str, version: int | None):
-    """Run one action through its service. Role checks beyond the workflow's: the actions that
-    are not transitions are for the roles working on the case's state now (X4)."""
-    p, user = request.POST, request.user
-    kw = {"case": case, "actor": user, "expected_version": version}
-    needs_work = {"verify", "confirm", "evaluate", "accept", "adjust", "attach", "fact"}
-    if action in needs_work and not may_work(case, user):
-        if not (action == "attach" and user.role_codes & SUPERVISOR_ROLES):
-            raise PermissionDenied(_("Your role does not act on this case now."),
-                                   code=WorkflowErrorCode.ROLE_NOT_ALLOWED)
-    if action == "transition":
-        code = p.get("transition", "")
-        reason, note = p.get("reason", "").strip(), p.get("note", "").strip()
-        kind = NAMED.get(code)
-        wf = workflow_of(case)
-        t = wf.transition(code) if wf else None
-        if kind is None and t is not None and code != "withdraw" and t.target in wf.states \
-                and wf.states[t.target].is_closed:
-            kind = "close"  # every closing step writes the "closed" event and tells the customer
-        if kind == "reject":
-            return s.case_reject(reason=reason, **kw)
-        if kind == "close":
-            return s.case_close(note=note or reason, transition=code, **kw)
-        if kind == "appeal":
-            return s.case_appeal(statement=reason or note, uploads=request.FILES.getlist("files"),
-                                 **kw)
-        if kind == "rate":
-            return s.case_rate(score=_int(p.get("score"), "score"), comment=note, **kw)
-        if code == "accept_option" and p.get("option", "") != "":
-            return s.case_accept_option(option=_int(p.get("option"), "option"), **kw)
-        return s.case_transition(transition=code, reason=reason, note=note, **kw)
-    if action == "verify":
-        return s.case_verify(order=_order(p.get("order_number", "")), phone=p.get("phone", ""),
-                             **kw)
-    if action == "confirm":
-        qty = p.get("quantity_affected", "").strip()
-        return s.case_confirm_problem(
-            symptom=p.get("symptom", ""), description=p.get("description", ""),
-            defect_category=p.get("defect_category", ""),
-            quantity_affected=_int(qty, "quantity_affected") if qty else None, **kw)
-    if action == "evaluate":
-        return s.case_evaluate(**kw)
-    if action == "accept":
-        return s.case_accept_option(option=_int(p.get("option"), "option"), **kw)
-    if action == "adjust":
-        return s.case_adjust(amount=p.get("amount", ""), note=p.get("note", ""), **kw)
-    if action == "approve":
-        return s.case_approve_adjustment(approve=p.get("approve") == "1", note=p.get("note", ""),
-                                         **kw)
-    if action == "assign":
-        if p.get("round_robin"):
-            return s.case_assign_round_robin(**kw)
-        raw = p.get("assignee", "")
-        assignee = get_user_model().objects.filter(pk=_int(raw, "assignee")).first() \
-            if raw else None
-        if raw and assignee is None:
-            raise ValidationError(_("No such person."), fields={"assignee": _("unknown")})
-        if not (may_work(case, user) or user.role_codes & SUPERVISOR_ROLES
-                or user.is_superuser):
-            raise PermissionDenied(_("Your role does not act on this case now."))
-        return s.case_assign(assignee=assignee, **kw)
-    if action == "attach":
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise ValidationError(_("Choose a file."), fields={"file": _("required")})
-        s.attachment_add(upload=upload, **kw)
-        return case
-    if action == "fact":
-        data = {k: p[k].strip() for k in FACT_DATA if p.get(k, "").strip()} or None
-        return s.case_record_fact(fact=p.get("fact", ""), note=p.get("note", ""), data=data,
-                                  **kw)
-    if action == "waive":
-        fine = Fine.objects.filter(case=case, pk=_int(p.get("fine"), "fine")).first()
-        if fine is None:
-            raise NotFound(_("No such fine."))
-        return s.fine_waive(fine=fine, actor=user, reason=p.get("reason", ""))
-    raise NotFound(_("Unknown action."))
+    """Read the form into the action's input and run it through services.act.case_act, the
+    same entry the API uses (which checks the actor)."""
+    if action not in ACTIONS:
+        raise NotFound(_("Unknown action."))
+    data = INPUTS[action](request) if action in INPUTS else ActInput()
+    return actions.case_act(case=case, actor=request.user, action=action, data=data,
+                            expected_version=version)
+
+
+def _failed(request: HttpRequest, number: str, action: str, exc: ApplicationError):
+    fresh = case_get_for_user(user=request.user, number=number)
+    if not request.htmx:
+        messages.error(request, str(exc.message))
+        if exc.status == 403:
+            return HttpResponse(str(exc.message), status=403)
+        return redirect("cases:detail", number=fresh.number)
+    # htmx swaps 2xx answers only: the error is shown inside the refreshed workplace,
+    # the status stays visible to tests and tools through a header.
+    response = _render(request, fresh, error=str(exc.message), fields=exc.fields,
+                       action=action, status=403 if exc.status == 403 else 200)
+    response["X-Action-Status"] = str(exc.status)
+    return response
+
+
+@login_required
+@require_POST
+def case_contact(request: HttpRequest, number: str) -> HttpResponse:
+    """Show the customer's full phone number and address (one recorded reveal per click)."""
+    case = get_case(request, number)
+    try:
+        contact = case_contact_reveal(case=case, actor=request.user)
+    except ApplicationError as exc:
+        return _failed(request, number, "contact", exc)
+    response = _render(request, case, contact=contact)
+    response["X-Action-Status"] = "200"
+    return response
 
 
 @login_required
@@ -223,18 +253,7 @@ def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     try:
         _act(request, case, action, version)
     except ApplicationError as exc:
-        fresh = case_get_for_user(user=request.user, number=number)
-        if not request.htmx:
-            messages.error(request, str(exc.message))
-            if exc.status == 403:
-                return HttpResponse(str(exc.message), status=403)
-            return redirect("cases:detail", number=fresh.number)
-        # htmx swaps 2xx answers only: the error is shown inside the refreshed workplace,
-        # the status stays visible to tests and tools through a header.
-        response = _render(request, fresh, error=str(exc.message), fields=exc.fields,
-                           action=action, status=403 if exc.status == 403 else 200)
-        response["X-Action-Status"] = str(exc.status)
-        return response
+        return _failed(request, number, action, exc)
     fresh = case_get_for_user(user=request.user, number=number)
     if not request.htmx:
         messages.success(request, _("Done."))

@@ -18,13 +18,14 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aftersales.cases.models import Case, CaseKind
+from aftersales.cases.models import CaseKind
 from aftersales.cases.paging import CAP, BranchPaginator, CappedPaginator
 from aftersales.cases.selectors import (
     SORTS,
     assignable_users,
     cases_for_list,
     cases_for_list_parts,
+    cases_visible_to,
     list_rows,
     state_choices,
 )
@@ -117,13 +118,14 @@ def assign_bulk(request: HttpRequest) -> HttpResponse:
     if not _can_assign(request.user):
         return HttpResponse(_("You may not assign cases."), status=403)
     numbers = request.POST.getlist("cases")
-    ids = list(Case.objects.filter(number__in=numbers).values_list("pk", flat=True))
+    ids = list(cases_visible_to(request.user).filter(number__in=numbers)
+               .values_list("pk", flat=True))
     if not ids:
         messages.warning(request, _("Select the cases first."))
         return _back(request)
     try:
         if request.POST.get("round_robin"):
-            for case in Case.objects.filter(pk__in=ids).order_by("pk"):
+            for case in cases_visible_to(request.user).filter(pk__in=ids).order_by("pk"):
                 case_assign_round_robin(case=case, actor=request.user)
             messages.success(request, _("%(n)d cases assigned round robin.") % {"n": len(ids)})
         else:

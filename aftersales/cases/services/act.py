@@ -1,0 +1,147 @@
+"""One entry for every action on a case: the case page, the API, the portal and the command
+line call ``case_act`` with the same inputs and so run the same service, which checks the
+actor and writes the same event and customer messages wherever the action was started.
+
+Actions: ``transition`` (with the transition's code; the named steps among them have their
+own service: reject, appeal, rate, accept_option with an option, and every transition into
+a closed state is a closing), ``verify``, ``confirm``, ``evaluate``, ``accept``, ``adjust``,
+``approve``, ``assign``, ``attach``, ``fact``, ``waive``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from aftersales.cases.models import Case, Fine
+from aftersales.cases.services.agreement import (
+    case_accept_option,
+    case_adjust,
+    case_approve_adjustment,
+    case_evaluate,
+    case_record_fact,
+)
+from aftersales.cases.services.assignment import case_assign, case_assign_round_robin
+from aftersales.cases.services.attachments import attachment_add
+from aftersales.cases.services.common import case_workflow
+from aftersales.cases.services.intake import case_confirm_problem, case_verify
+from aftersales.cases.services.sla import fine_waive
+from aftersales.cases.services.transition import (
+    case_appeal,
+    case_rate,
+    case_transition,
+    closes,
+)
+from aftersales.core.errors import NotFound, ValidationError
+
+ACTIONS = ("transition", "verify", "confirm", "evaluate", "accept", "adjust", "approve",
+           "assign", "attach", "fact", "waive")
+
+
+@dataclass(frozen=True)
+class ActInput:
+    """What an action may carry; each action reads its own fields."""
+
+    transition: str = ""
+    reason: str = ""
+    note: str = ""
+    option: int | None = None  # accept / accept_option: which option
+    score: Any = None  # rate
+    channel: str | None = None  # rate by staff: "phone"
+    uploads: tuple = ()  # appeal: new evidence files
+    upload: Any = None  # attach: one file
+    order: Any = None  # verify: the order named by the caller
+    phone: str = ""  # verify
+    symptom: str = ""  # confirm
+    description: str = ""
+    defect_category: str = ""
+    quantity_affected: int | None = None
+    amount: Any = None  # adjust
+    approve: bool = True  # approve: or refuse
+    assignee: Any = None  # assign: the user, or None back to the queue
+    round_robin: bool = False
+    fact: str = ""  # fact
+    fact_data: dict[str, Any] | None = field(default=None)
+    fine: Any = None  # waive: the fine's id
+
+
+def transition_kind(case: Case, code: str, *, option: int | None = None) -> str:
+    """Which service a transition goes through: reject, appeal, rate, accept (an option
+    chosen), close (into a closed state) or the plain transition."""
+    if code in ("reject", "appeal", "rate"):
+        return code
+    if code == "accept_option" and option is not None:
+        return "accept"
+    return "close" if closes(case_workflow(case), code) else "transition"
+
+
+def _transition(case: Case, actor, data: ActInput, version: int | None):
+    kw = {"case": case, "actor": actor, "expected_version": version}
+    kind = transition_kind(case, data.transition, option=data.option)
+    if kind == "appeal":
+        return case_appeal(statement=data.reason or data.note, uploads=list(data.uploads),
+                           **kw)
+    if kind == "rate":
+        return case_rate(score=data.score, comment=data.note, channel=data.channel, **kw)
+    if kind == "accept":
+        return case_accept_option(option=data.option, **kw)
+    # reject, close and the plain transitions: case_transition gives each its own trace
+    return case_transition(transition=data.transition, reason=data.reason, note=data.note,
+                           **kw)
+
+
+def _assign(case: Case, actor, data: ActInput, version: int | None):
+    if data.round_robin:
+        return case_assign_round_robin(case=case, actor=actor, expected_version=version)
+    return case_assign(case=case, actor=actor, assignee=data.assignee, expected_version=version)
+
+
+def _attach(case: Case, actor, data: ActInput, version: int | None):
+    if data.upload is None:
+        raise ValidationError(_("Choose a file."), fields={"file": _("required")})
+    return attachment_add(case=case, actor=actor, upload=data.upload, expected_version=version)
+
+
+def _waive(case: Case, actor, data: ActInput, version: int | None):
+    fine = Fine.objects.filter(case=case, pk=data.fine).first() if data.fine else None
+    if fine is None:
+        raise NotFound(_("No such fine."))
+    return fine_waive(fine=fine, actor=actor, reason=data.reason)
+
+
+_HANDLERS = {
+    "transition": _transition,
+    "verify": lambda case, actor, d, v: case_verify(
+        case=case, actor=actor, order=d.order, phone=d.phone, expected_version=v),
+    "confirm": lambda case, actor, d, v: case_confirm_problem(
+        case=case, actor=actor, symptom=d.symptom, description=d.description,
+        defect_category=d.defect_category, quantity_affected=d.quantity_affected,
+        expected_version=v),
+    "evaluate": lambda case, actor, d, v: case_evaluate(case=case, actor=actor,
+                                                        expected_version=v),
+    "accept": lambda case, actor, d, v: case_accept_option(
+        case=case, actor=actor, option=d.option if d.option is not None else -1,
+        expected_version=v),
+    "adjust": lambda case, actor, d, v: case_adjust(case=case, actor=actor, amount=d.amount,
+                                                    note=d.note, expected_version=v),
+    "approve": lambda case, actor, d, v: case_approve_adjustment(
+        case=case, actor=actor, approve=d.approve, note=d.note, expected_version=v),
+    "assign": _assign,
+    "attach": _attach,
+    "fact": lambda case, actor, d, v: case_record_fact(
+        case=case, actor=actor, fact=d.fact, note=d.note, data=d.fact_data,
+        expected_version=v),
+    "waive": _waive,
+}
+
+
+def case_act(*, case: Case, actor, action: str, data: ActInput | None = None,
+             expected_version: int | None = None):
+    """Run one action on the case through its service (which checks the actor). Returns what
+    the service returns (the case; the attachment for ``attach``; the fine for ``waive``)."""
+    handler = _HANDLERS.get(action)
+    if handler is None:
+        raise NotFound(_("Unknown action."))
+    return handler(case, actor, data or ActInput(), expected_version)
