@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aftersales.core.errors import ApplicationError
+from aftersales.core.errors import ApplicationError, NotFound
 from aftersales.core.labels import pick_label
 from aftersales.policy import selectors, services
+from aftersales.policy.errors import PolicyErrorCode
 from aftersales.policy.forms import EvaluateForm, PolicyEditForm
 from aftersales.policy.models import EvaluationChannel
+from aftersales.sales.selectors import orders_visible_to
 
 
 def can_edit_policies(user) -> bool:
@@ -167,10 +169,18 @@ def evaluate(request):
     """An agent picks an order, a request kind and reason, the conditions; sees the decision."""
     query = request.GET.get("q", "").strip()
     number = request.GET.get("order") or request.POST.get("order") or ""
-    context = {"q": query, "orders": selectors.order_search(query=query) if query else []}
+    # Only the orders this user may reach (a dealer its own, a factory those it made).
+    visible = orders_visible_to(request.user)
+    found = list(selectors.order_search(query=query)) if query else []
+    reachable = set(visible.filter(pk__in=[o.pk for o in found]).values_list("pk", flat=True))
+    context = {"q": query, "orders": [o for o in found if o.pk in reachable]}
     if not number:
         return render(request, "policy/evaluate.html", context)
     try:
+        if not visible.filter(number=number).exists():  # answered like an unknown order
+            raise NotFound(_("No order %(number)s.") % {"number": number},
+                           code=PolicyErrorCode.UNKNOWN_ORDER,
+                           fields={"order": _("no such order")})
         order = selectors.order_for_request(number=number)
     except ApplicationError as exc:
         context["problem"] = str(exc.message)
