@@ -1,0 +1,268 @@
+"""The access matrix: every API route and every staff page × every role of accounts.roles (the
+dealer and factory roles as a dealer's and an outsourced factory's user), the superuser, a
+portal customer and an anonymous visitor — the expected answer of each from ONE table.
+
+The case they all try is a verified return of the outsourced manufacturer in ``rework``
+(production's and its factory's state). The dealer's user belongs to another dealer, so the
+case is "missing" for it; the factory's user belongs to the case's factory.
+
+The users, sessions and the case are built once per module; each request runs in its own
+rolled-back transaction, so a write that succeeds leaves the next one the same case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from aftersales.accounts.roles import Role
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.cases import services as s
+from aftersales.cases.models import Case
+from aftersales.cases.selectors import case_workflow
+from aftersales.cases.tests import factories as f
+from aftersales.parties.models import Dealer, OutsourcedFactory
+
+ROLES = [r.value for r in Role]
+PRINCIPALS = [*ROLES, "superuser", "portal", "anonymous"]
+OUTSIDERS = {"portal", "anonymous"}
+
+SUPERVISORS = {"cs_supervisor", "sales_supervisor", "sales_vp", "quality_supervisor",
+               "management"}
+COMPANY = set(ROLES) - {"dealer", "factory"} | {"superuser"}
+EVERYONE_SIGNED_IN = set(ROLES) | {"superuser"}
+# Whose the case in rework is (the workflow's roles for the state) and who sends cases there.
+WORKS = {"production", "factory"}
+DISPATCHERS = {"quality"}  # plan_rework, fail_inspection lead into rework
+CUSTOMER_FACING = {"customer_service", "cs_supervisor", "sales_specialist", "sales_assistant",
+                   "sales_supervisor", "sales_vp", "sales_branch", "field_engineer",
+                   "management", "admin", "superuser"}
+FINE_LEDGER = SUPERVISORS | {"finance", "cashier", "admin", "superuser"}
+EDITORS = {"admin", "superuser"}  # calendar and policy editing (role admin or the perm)
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+       b"\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def answers(ok: set[str], status: int, *, denied: int = 403, hidden: set[str] | None = None,
+            outsiders: int) -> dict[str, int]:
+    """Each principal's answer: `status` for `ok`, 404 for those the case is hidden from,
+    `outsiders` for the portal customer and the anonymous visitor, `denied` for the rest."""
+    hidden = hidden or set()
+    out = {}
+    for p in PRINCIPALS:
+        out[p] = (outsiders if p in OUTSIDERS else 404 if p in hidden
+                  else status if p in ok else denied)
+    return out
+
+
+def api(ok, status=200, **kw):
+    return answers(ok, status, outsiders=401, **kw)
+
+
+def page(ok, status=200, **kw):
+    return answers(ok, status, outsiders=302, **kw)
+
+
+CASE_HIDDEN = {"dealer"}
+PUBLIC = {p: 200 for p in PRINCIPALS}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    method: str  # GET, POST (form), JSON (POST with a JSON body), FILE (multipart), HTMX
+    path: str  # {case} {file} placeholders
+    expect: dict[str, int]
+    body: dict | None = None
+
+
+# ONE table: every route, the answer for every principal.
+TABLE = [
+    # --- API: public
+    Route("api health", "GET", "/api/v1/health", PUBLIC),
+    Route("api calendar add", "GET", "/api/v1/calendar/add?from=2026-11-23&days=3", PUBLIC),
+    Route("api calendar year", "GET", "/api/v1/calendar/2026", PUBLIC),
+    # --- API: policies (company staff read them; dealers and factories don't)
+    Route("api policy list", "GET", "/api/v1/policy/", api(COMPANY)),
+    Route("api policy detail", "GET", "/api/v1/policy/online-shop", api(COMPANY)),
+    Route("api policy version", "GET", "/api/v1/policy/online-shop/versions/1", api(COMPANY)),
+    Route("api policy evaluate (no body)", "JSON", "/api/v1/policy/evaluate",
+          api(EVERYONE_SIGNED_IN, 422), body={}),
+    # --- API: cases
+    Route("api case list", "GET", "/api/v1/cases", api(EVERYONE_SIGNED_IN)),
+    Route("api intake (empty body)", "JSON", "/api/v1/cases", api(EVERYONE_SIGNED_IN, 422),
+          body={}),
+    Route("api case", "GET", "/api/v1/cases/{case}",
+          api(EVERYONE_SIGNED_IN, hidden=CASE_HIDDEN)),
+    Route("api case events", "GET", "/api/v1/cases/{case}/events",
+          api(EVERYONE_SIGNED_IN, hidden=CASE_HIDDEN)),
+    Route("api transition finish_rework", "JSON", "/api/v1/cases/{case}/transitions",
+          api(WORKS, hidden=CASE_HIDDEN), body={"transition": "finish_rework"}),
+    Route("api attach", "FILE", "/api/v1/cases/{case}/attachments",
+          api(WORKS | SUPERVISORS | {"superuser"}, 201, hidden=CASE_HIDDEN)),
+    Route("api evaluate", "JSON", "/api/v1/cases/{case}/evaluate",
+          api(WORKS | {"superuser"}, hidden=CASE_HIDDEN), body={}),
+    # the case is not closed: those who may record a phone rating hear so (409)
+    Route("api rate by phone", "JSON", "/api/v1/cases/{case}/rate",
+          api(WORKS, 409, hidden=CASE_HIDDEN), body={"score": 5, "channel": "phone"}),
+    Route("api unassign", "JSON", "/api/v1/cases/{case}/assign",
+          api((WORKS | DISPATCHERS | SUPERVISORS | EDITORS) - {"factory"}, hidden=CASE_HIDDEN),
+          body={"assignee": None}),
+    Route("api contact", "JSON", "/api/v1/cases/{case}/contact",
+          api(CUSTOMER_FACING, hidden=CASE_HIDDEN), body={}),
+    # --- staff pages
+    Route("home", "GET", "/", page(EVERYONE_SIGNED_IN)),
+    Route("case list", "GET", "/cases/", page(EVERYONE_SIGNED_IN)),
+    Route("queue", "GET", "/cases/queue/", page(EVERYONE_SIGNED_IN)),
+    Route("overdue", "GET", "/cases/overdue/", page(EVERYONE_SIGNED_IN)),
+    Route("search", "GET", "/cases/search/?q=nothing-matches", page(EVERYONE_SIGNED_IN)),
+    Route("intake page", "GET", "/cases/new/", page(EVERYONE_SIGNED_IN)),
+    Route("fine ledger", "GET", "/cases/fines/", page(FINE_LEDGER)),
+    # bulk assignment answers by going back to the list; dealers and factories are refused
+    Route("bulk assign", "POST", "/cases/assign/", page(COMPANY, 302),
+          body={"cases": "{case}", "round_robin": "1"}),
+    Route("case page", "GET", "/cases/{case}/", page(EVERYONE_SIGNED_IN, hidden=CASE_HIDDEN)),
+    Route("case file", "GET", "/cases/{case}/files/{file}/",
+          page(EVERYONE_SIGNED_IN, hidden=CASE_HIDDEN)),
+    Route("page transition finish_rework", "HTMX", "/cases/{case}/act/transition/",
+          page(WORKS, hidden=CASE_HIDDEN), body={"transition": "finish_rework"}),
+    Route("page evaluate", "HTMX", "/cases/{case}/act/evaluate/",
+          page(WORKS | {"superuser"}, hidden=CASE_HIDDEN), body={}),
+    Route("page attach", "HTMX", "/cases/{case}/act/attach/",
+          page(WORKS | SUPERVISORS | {"superuser"}, hidden=CASE_HIDDEN), body={"file": PNG}),
+    Route("page unassign", "HTMX", "/cases/{case}/act/assign/",
+          page((WORKS | DISPATCHERS | SUPERVISORS | EDITORS) - {"factory"},
+               hidden=CASE_HIDDEN), body={"assignee": ""}),
+    Route("page contact", "HTMX", "/cases/{case}/contact/",
+          page(CUSTOMER_FACING, hidden=CASE_HIDDEN), body={}),
+    Route("calendar", "GET", "/calendar/", page(EVERYONE_SIGNED_IN)),
+    Route("calendar year", "GET", "/calendar/2026/", page(EVERYONE_SIGNED_IN)),
+    Route("calendar new", "GET", "/calendar/new/", page(EDITORS)),
+    Route("calendar edit", "GET", "/calendar/2026/edit/", page(EDITORS)),
+    Route("policy list", "GET", "/policy/", page(COMPANY)),
+    Route("policy detail", "GET", "/policy/online-shop/", page(COMPANY)),
+    Route("policy edit", "GET", "/policy/online-shop/edit/", page(EDITORS)),
+    Route("policy check", "GET", "/policy/evaluate/", page(EVERYONE_SIGNED_IN)),
+    Route("password change", "GET", "/accounts/password/", page(EVERYONE_SIGNED_IN)),
+    # Django's admin: only is_staff accounts (the superuser here); the others go to its login
+    Route("admin", "GET", "/admin/", page({"superuser"}, denied=302)),
+]
+
+
+@dataclass
+class World:
+    case: Case
+    file_pk: int
+    clients: dict[str, Client]
+
+
+def _user(principal: str, *, dealer, factory):
+    if principal == "superuser":
+        return UserFactory(username="m-superuser", is_superuser=True, is_staff=True)
+    extra = {"dealer": dealer} if principal == "dealer" else (
+        {"factory": factory} if principal == "factory" else {})
+    return UserFactory(username=f"m-{principal}", roles=[principal], **extra)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Users, their signed-in clients and the case, once for the module (rolled back after)."""
+    at = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with (django_db_blocker.unblock(), pytest.MonkeyPatch.context() as mp,
+          override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                            MEDIA_ROOT=tmp_path_factory.mktemp("media")),
+          transaction.atomic()):
+        mp.setattr(timezone, "now", lambda: at)
+        factory = OutsourcedFactory.objects.create(code="F-1", name="东莞外协一厂")
+        dealer = Dealer.objects.create(code="D-9", name="别家经销商", region="north")
+        users = {p: _user(p, dealer=dealer, factory=factory) for p in [*ROLES, "superuser"]}
+        order = f.order(business_line="outsourced")
+        case = s.case_open(kind="return", channel="phone", actor=users["admin"], order=order,
+                           verify_phone=order.customer.phone, reason="quality",
+                           lines=[{"line_no": 1, "quantity": 1}], contact_phone="13812345678")
+        state = case_workflow(case).state("rework")
+        Case.objects.filter(pk=case.pk).update(state="rework", state_category=state.category,
+                                               factory=factory)
+        case.refresh_from_db()
+        att = s.attachment_add(case=case, actor=users["production"], upload=SimpleUploadedFile(
+            "a.png", PNG, content_type="image/png"))
+        clients = {}
+        for p in PRINCIPALS:
+            clients[p] = Client()
+            if p in users:
+                clients[p].force_login(users[p])
+        clients["portal"].post("/portal/", {"order_number": order.number,
+                                            "phone": order.customer.phone})
+        yield World(case=Case.objects.get(pk=case.pk), file_pk=att.pk, clients=clients)
+        transaction.set_rollback(True)
+
+
+def _request(world: World, route: Route, principal: str):
+    client = world.clients[principal]
+    path = route.path.format(case=world.case.number, file=world.file_pk)
+    body = {k: (v.format(case=world.case.number) if isinstance(v, str) else v)
+            for k, v in (route.body or {}).items()}
+    if "file" in body:
+        body["file"] = SimpleUploadedFile("b.png", body["file"], content_type="image/png")
+    if route.method == "GET":
+        return client.get(path)
+    if route.method == "JSON":
+        return client.post(path, body, content_type="application/json")
+    if route.method == "FILE":
+        return client.post(path, {"file": SimpleUploadedFile("b.png", PNG,
+                                                             content_type="image/png")})
+    if route.method == "HTMX":
+        return client.post(path, body, HTTP_HX_REQUEST="true")
+    return client.post(path, body)
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+@pytest.mark.parametrize("route", TABLE, ids=[r.name for r in TABLE])
+def test_access_matrix(world, db, route, principal, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 11, 23, 10, 5,
+                                                          tzinfo=ZoneInfo("Asia/Shanghai")))
+    response = _request(world, route, principal)
+    assert response.status_code == route.expect[principal], (
+        route.name, principal, response.content[:300])
+
+
+def test_the_table_covers_every_api_route_and_every_staff_page():
+    """A new route or page must be added to the table (with its expected answers)."""
+    from django.urls import get_resolver
+
+    from aftersales.api import api as ninja_api
+
+    schema = ninja_api.get_openapi_schema()
+    api_paths = {(method.upper(), path) for path, ops in schema["paths"].items()
+                 for method in ops}
+    covered = set()
+    for r in TABLE:
+        if r.path.startswith("/api/"):
+            template = (r.path.split("?")[0].replace("{case}", "{number}")
+                        .replace("/2026", "/{year}").replace("/online-shop", "/{name}")
+                        .replace("/versions/1", "/versions/{number}"))
+            covered.add(("GET" if r.method == "GET" else "POST", template))
+    missing_api = {p for p in api_paths if p not in covered and p[1] != "/api/v1/openapi.json"}
+    assert not missing_api, f"API routes without a row: {sorted(missing_api)}"
+
+    pages = set()
+    for pattern in get_resolver().url_patterns:
+        prefix = str(pattern.pattern)
+        if prefix in ("admin/", "i18n/", "api/v1/", "portal/"):
+            continue
+        for sub in getattr(pattern, "url_patterns", [pattern]):
+            pages.add(getattr(sub, "name", None) or str(sub.pattern))
+    covered_pages = {"home", "list", "queue", "overdue", "search", "create", "fines",
+                     "assign_bulk", "detail", "file", "act", "contact", "new", "year", "edit",
+                     "evaluate", "password_change"}
+    not_tried = pages - covered_pages - {"login", "logout", "password_change_done"}
+    assert not not_tried, f"pages without a row: {sorted(not_tried)}"
