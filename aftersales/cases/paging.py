@@ -85,8 +85,9 @@ class BranchPaginator(CappedPaginator):
             # case in the state).
             parts = [b[:self.cap + 1] for b in self.ordered]
         first, *rest = parts
-        every = first.union(*rest, all=True) if rest else first
-        return every.order_by()[:self.cap + 1]
+        if not rest:  # one part: already sliced on PostgreSQL, and a sliced query can't reorder
+            return first if first.query.is_sliced else first[:self.cap + 1]
+        return first.union(*rest, all=True).order_by()[:self.cap + 1]
 
     def page_rows(self, number) -> QuerySet:
         """The rows of page `number` (a valid page number)."""
