@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.pii import mask_phone
 from aftersales.sales.models import (
     Invoice,
     Lot,
@@ -36,7 +37,7 @@ class ShipmentInline(admin.TabularInline):
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ("number", "placed_at", "customer", "business_line", "channel", "dealer",
-                    "total", "receiver_phone", "source")
+                    "total", "receiver_phone_masked", "source")
     list_filter = ("business_line", "channel", "source")
     search_fields = ("number", "customer__code", "customer__name", "customer__phone",
                      "receiver_phone", "receiver_name", "lines__sku",
@@ -48,6 +49,11 @@ class OrderAdmin(admin.ModelAdmin):
     readonly_fields = ("content_hash", "created_at", "updated_at")
     inlines = [OrderLineInline, PaymentInline, ShipmentInline]
     show_full_result_count = False
+
+    @admin.display(description=_("receiver phone"), ordering="receiver_phone")
+    def receiver_phone_masked(self, obj: Order) -> str:
+        """Lists show the receiver's phone masked (PIPL); the order's page shows it."""
+        return mask_phone(obj.receiver_phone)
 
 
 @admin.register(Lot)

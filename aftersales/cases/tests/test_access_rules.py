@@ -206,3 +206,13 @@ def test_bulk_assignment_reaches_only_the_cases_in_scope(client, policies, clock
     client.force_login(make_user("sales_branch", dealer=dealer))
     client.post("/cases/assign/", {"cases": [case.number], "round_robin": "1"})
     assert not CaseEvent.objects.filter(case=case, kind=EventKind.ASSIGNED).exists()
+
+
+def test_admin_lists_of_orders_and_customers_mask_phones(client, policies, clock, make_user):
+    order = f.order()
+    admin_user = make_user("admin", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    for url in ("/admin/sales/order/", "/admin/parties/customer/"):
+        page = client.get(url).content.decode()
+        assert order.customer.phone[:3] + "****" + order.customer.phone[-4:] in page, url
+        assert order.customer.phone not in page, url
