@@ -84,7 +84,7 @@ def _run_in_threads(target, n):
 
 @pytest.mark.postgres
 @needs_postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_intake_numbers_every_case_uniquely(clock, make_user):
     from aftersales.cases.tests.conftest import _ensure_policies
 
@@ -103,7 +103,7 @@ def test_concurrent_intake_numbers_every_case_uniquely(clock, make_user):
 
 @pytest.mark.postgres
 @needs_postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_staff_at_once_one_wins_the_other_is_told(clock, make_user):
     from aftersales.cases.tests.conftest import _ensure_policies
 
@@ -128,7 +128,7 @@ def test_two_staff_at_once_one_wins_the_other_is_told(clock, make_user):
 
 @pytest.mark.postgres
 @needs_postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_same_idempotency_key_at_once_creates_one_case(clock, make_user):
     from aftersales.cases.tests.conftest import _ensure_policies
 
