@@ -132,30 +132,9 @@ QUEUE_ORDER = [F("due_at").asc(nulls_last=True), "created_at", "pk"]
 
 
 def _queue_base(user, filters: dict[str, Any]) -> QuerySet[Case]:
-    """The user's visible, not closed cases with the queue's filters, before the scope."""
-    now = timezone.now()
-    qs = cases_visible_to(user).exclude(state_category=StateCategory.CLOSED)
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("business_line"):
-        qs = qs.filter(business_line=filters["business_line"])
-    if filters.get("state"):
-        qs = qs.filter(state=filters["state"])
-    if filters.get("customer"):
-        qs = qs.filter(customer_id=filters["customer"])
-    if filters.get("assignee") == "me":
-        qs = qs.filter(assignee_id=user.pk)
-    elif filters.get("assignee") == "none":
-        qs = qs.filter(assignee__isnull=True)
-    if str(filters.get("overdue", "")).lower() in ("1", "true", "yes", "on"):
-        qs = qs.filter(due_at__lt=now, sla_paused_at__isnull=True,
-                       state_category=StateCategory.OPEN)
-    q = str(filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(number=q.upper()) | Q(order__number=q) | Q(contact_phone=q)
-                       | Q(customer__phone=q)
-                       | Q(pk__in=CaseLine.objects.filter(serial=q).values("case_id")))
-    return qs
+    """The user's visible, not closed cases with the list filters, before the queue's scope."""
+    return _apply_filters(cases_visible_to(user).exclude(state_category=StateCategory.CLOSED),
+                          filters, user)
 
 
 def queue_parts(user, *, filters: dict[str, Any] | None = None
