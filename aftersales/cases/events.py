@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from aftersales.cases.models import Case, CaseEvent, EventKind
+from aftersales.core.bulk import bulk_insert
 
 SYSTEM = "system"
 CUSTOMER = "customer"
@@ -125,11 +126,9 @@ def event_fine_waived(*, case: Case, actor, data: dict) -> CaseEvent:
 
 
 def events_sla_breached(*, rows: list[tuple[int, str, dict]], at: datetime) -> None:
-    """The sweep's events, one per (case id, state, data), inserted in one batch (no model
-    instances: a first sweep over a big backlog writes tens of thousands)."""
-    from aftersales.core import statements
-
-    statements.insert_rows(CaseEvent, [
-        "case_id", "kind", "actor_label", "from_state", "to_state", "data", "customer_visible",
-        "at"], [(case_id, EventKind.SLA_BREACHED.value, SYSTEM, state, state, data, False, at)
-                for case_id, state, data in rows])
+    """The sweep's events, one per (case id, state, data), inserted in batches (a first sweep
+    over a big backlog writes tens of thousands)."""
+    bulk_insert(CaseEvent, [
+        CaseEvent(case_id=case_id, kind=EventKind.SLA_BREACHED, actor_label=SYSTEM,
+                  from_state=state, to_state=state, data=data, customer_visible=False, at=at)
+        for case_id, state, data in rows])

@@ -16,6 +16,7 @@ timeline event and a notification.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -45,13 +46,13 @@ from aftersales.cases.services.common import (
     resolve_policy,
     staff,
 )
-from aftersales.core import statements
+from aftersales.core.bulk import bulk_insert
 from aftersales.core.errors import Conflict, NotFound, ValidationError
 from aftersales.core.money import fmt
 from aftersales.notify.models import Channel, Message
 from aftersales.notify.services import message_build, messages_queue_bulk
 from aftersales.workflow import sla as wf_sla
-from aftersales.workflow.definitions import FineSpec, Workflow, workflow_for
+from aftersales.workflow.definitions import FineSpec, SlaSpec, Workflow, workflow_for
 
 log = logging.getLogger(__name__)
 BATCH = 2000
@@ -106,12 +107,6 @@ class _Supervisors:
                     if department_id else None) or users.order_by("pk").first()
             self._role[key] = pick.pk if pick else None
         return self._role[key]
-
-
-def _insert_ignore(model, columns: list[str], rows: list[tuple]) -> None:
-    """INSERT … ON CONFLICT DO NOTHING for many rows, without building model instances: the
-    sweep writes tens of thousands of ledger rows at once."""
-    statements.insert_rows(model, columns, rows, ignore_conflicts=True)
 
 
 def _escalation_message(recipient: str, case_id: int, clock, subject: str,
@@ -177,17 +172,24 @@ def _sweep_end_to_end(at, workflows, supervisors, User, counts, batch) -> None:
             _end_to_end_batch(rows, at, workflows, supervisors, User, counts)
 
 
+def _active_emails(User) -> dict[int, str]:
+    """Whom an escalation e-mail can reach: active users with an address, by id."""
+    return dict(User.objects.filter(is_active=True).exclude(email="")
+                .values_list("pk", "email"))
+
+
 def _end_to_end_batch(rows, at, workflows, supervisors, User, counts) -> None:
     escalations, event_rows, messages = [], [], []
-    emails = dict(User.objects.filter(is_active=True).exclude(email="")
-                  .values_list("pk", "email"))
+    emails = _active_emails(User)
     for r in rows:
         due = r["end_to_end_due_at"]
         wf = workflows.get(r["policy_version_id"], r["business_line"], r["kind"])
         spec = wf.sla_end_to_end if wf else None
         to = supervisors.for_role(r["department_id"], spec.escalate_to if spec else None)
-        escalations.append((r["pk"], EscalationKind.END_TO_END.value, r["state"], 0, due, to,
-                            r["department_id"], at))
+        escalations.append({
+            "case_id": r["pk"], "kind": EscalationKind.END_TO_END, "state": r["state"],
+            "state_seq": 0, "due_at": due, "escalated_to_id": to,
+            "department_id": r["department_id"], "at": at})
         event_rows.append((r["pk"], r["state"], {
             "clock": "end_to_end", "state": r["state"], "due_at": due.isoformat(),
             "breached": True, "escalated_to": to, "rule": spec.source if spec else "S9.2"}))
@@ -201,93 +203,157 @@ def _end_to_end_batch(rows, at, workflows, supervisors, User, counts) -> None:
     ids = [r["pk"] for r in rows]
     counts["end_to_end_escalated"] += Case.objects.filter(
         pk__in=ids, end_to_end_escalated_at__isnull=True).update(end_to_end_escalated_at=at)
-    _insert_ignore(Escalation, ["case_id", "kind", "state", "state_seq", "due_at",
-                                "escalated_to_id", "department_id", "at"], escalations)
+    bulk_insert(Escalation, escalations, ignore_conflicts=True)
     events.events_sla_breached(rows=event_rows, at=at)
     if messages:
         messages_queue_bulk(messages)
 
 
+# ----------------------------------------------------------------------------- step sweep
+# One batch of the step sweep reads in three steps: decide per case (_overdue: what is new
+# for a case past its due time), build the rows that decision names (escalation, fines,
+# e-mail, timeline entry), then write them all set-based (_sweep_batch).
+
+
+@dataclass
+class _Overdue:
+    """What the sweep does about one case past its step's due time."""
+
+    case_id: int
+    state: str
+    event: dict  # the data of its timeline entry
+    # When to look again: ("late", n) = when day n + 1 of delay starts (computed per case
+    # from its due_at by the UPDATE), ("at", moment) = at that moment (None: never).
+    next_check: tuple[str, object]
+    escalation: dict | None = None  # a new Escalation row
+    message: Message | None = None  # the e-mail to whom it is escalated
+    fines: list[dict] = field(default_factory=list)  # new Fine rows, one per day late
+
+    @property
+    def is_news(self) -> bool:
+        """Only a case where something new happened gets a timeline entry."""
+        return bool(self.event.get("breached") or "escalated_to" in self.event
+                    or self.event.get("days_late"))
+
+
 def _sweep_batch(rows, at, workflows, supervisors, User, counts) -> None:
-    next_checks: dict[object, list[int]] = {}  # new sla_next_check_at -> case ids
-    overdue: dict[tuple, list[int]] = {}
-    escalations: list[tuple] = []
-    fines: list[tuple] = []
-    messages: list[Message] = []
-    event_rows: list[tuple[int, str, dict]] = []
-    emails = dict(User.objects.filter(is_active=True).exclude(email="")
-                  .values_list("pk", "email")) if rows else {}
+    """Decide per case, then write the batch: next looks, escalations, fines, timeline
+    entries, e-mails."""
+    counts["cases"] += len(rows)
+    waiting: dict[object, list[int]] = {}  # not due after all (a moved due time): due -> ids
+    overdue: list[_Overdue] = []
+    emails = _active_emails(User)
     for r in rows:
-        counts["cases"] += 1
-        due = r["due_at"]
-        if due is None or due > at:
-            next_checks.setdefault(due, []).append(r["pk"])
-            continue
-        wf = workflows.get(r["policy_version_id"], r["business_line"], r["kind"])
-        spec = wf.states[r["state"]].sla if wf and r["state"] in wf.states else None
-        data: dict = {"state": r["state"], "due_at": due.isoformat()}
-        escalated_at = r["escalated_at"]
-        if r["breached_at"] is None:
-            counts["breached"] += 1
-            data["breached"] = True
-        if escalated_at is None:
-            to = supervisors.for_case(r["department_id"], spec.escalate_to if spec else None)
-            escalations.append((r["pk"], EscalationKind.STEP.value, r["state"], r["state_seq"],
-                                due, to, r["department_id"], at))
-            counts["escalated"] += 1
-            data["escalated_to"] = to
-            if to and emails.get(to):
-                names = {"number": r["number"], "state": r["state"], "due": _local(due)}
-                messages.append(_escalation_message(
-                    emails[to], r["pk"], r["state_seq"],
-                    _("[%(number)s] overdue since %(due)s") % names,
-                    _("Case %(number)s in state %(state)s was due at %(due)s and is escalated "
-                      "to you.") % names))
-        late = wf_sla.days_late(due, at)
-        fine: FineSpec | None = spec.fine if spec else None
-        next_check = None
-        if fine is not None and fine.per_day_late > 0:
-            amount = wf_sla.fine_amount(fine, days_late=1)
-            for day in range(1, late + 1):
-                fines.append((r["pk"], r["assignee_id"], r["department_id"], f"{fine.rule}-late",
-                              FineKind.LATE, r["state"], r["state_seq"], day, day, False, amount,
-                              due, FineStatus.BOOKED, "", at, ""))
-            data["days_late"] = late
-            # Look again when the next day of delay starts.
-            next_check = due + timedelta(days=late, microseconds=1)
-            if next_check <= at:
-                next_check = at + timedelta(hours=1)
-        event_rows.append((r["pk"], r["state"], data))
-        # Grouped by value so the batch is a handful of set-based UPDATEs, not one per case.
-        key = ("late", late) if next_check == due + timedelta(days=late, microseconds=1) \
-            else ("at", next_check)
-        overdue.setdefault(key, []).append(r["pk"])
-    for value, ids in next_checks.items():  # not due after all (a moved due time)
+        if r["due_at"] is None or r["due_at"] > at:
+            waiting.setdefault(r["due_at"], []).append(r["pk"])
+        else:
+            overdue.append(_overdue(r, at=at, spec=_step_sla(workflows, r),
+                                    supervisors=supervisors, emails=emails))
+    counts["breached"] += sum(1 for o in overdue if o.event.get("breached"))
+    counts["escalated"] += sum(1 for o in overdue if o.escalation is not None)
+    _write_next_checks(waiting, overdue, at)
+    bulk_insert(Escalation, [o.escalation for o in overdue if o.escalation is not None],
+                ignore_conflicts=True)
+    counts["fines"] += _book_fines([fine for o in overdue for fine in o.fines])
+    event_rows = [(o.case_id, o.state, o.event) for o in overdue if o.is_news]
+    if event_rows:
+        events.events_sla_breached(rows=event_rows, at=at)
+    messages = [o.message for o in overdue if o.message is not None]
+    if messages:
+        messages_queue_bulk(messages)
+
+
+def _step_sla(workflows: _Workflows, r: dict) -> SlaSpec | None:
+    """The SLA of the case's current state, from its policy version's workflow."""
+    wf = workflows.get(r["policy_version_id"], r["business_line"], r["kind"])
+    return wf.states[r["state"]].sla if wf and r["state"] in wf.states else None
+
+
+def _overdue(r: dict, *, at: datetime, spec: SlaSpec | None, supervisors: _Supervisors,
+             emails: dict[int, str]) -> _Overdue:
+    """A case past its due time: the breach is marked once, escalated once per state entry
+    (X2), and one fine booked per started day late when the state's SLA names one (S3.4)."""
+    due = r["due_at"]
+    late = wf_sla.days_late(due, at)
+    fine: FineSpec | None = spec.fine if spec else None
+    fined = fine is not None and fine.per_day_late > 0
+    decision = _Overdue(case_id=r["pk"], state=r["state"],
+                        event={"state": r["state"], "due_at": due.isoformat()},
+                        next_check=_next_check(due, late, at) if fined else ("at", None))
+    if r["breached_at"] is None:
+        decision.event["breached"] = True
+    if r["escalated_at"] is None:
+        to = supervisors.for_case(r["department_id"], spec.escalate_to if spec else None)
+        decision.escalation = {
+            "case_id": r["pk"], "kind": EscalationKind.STEP, "state": r["state"],
+            "state_seq": r["state_seq"], "due_at": due, "escalated_to_id": to,
+            "department_id": r["department_id"], "at": at}
+        decision.event["escalated_to"] = to
+        if to and emails.get(to):
+            decision.message = _step_escalation_message(emails[to], r)
+    if fined:
+        decision.fines = _late_fines(r, fine, late=late, at=at)
+        decision.event["days_late"] = late
+    return decision
+
+
+def _next_check(due: datetime, late: int, at: datetime) -> tuple[str, object]:
+    """A fined case is looked at again when its next day of delay starts (or in an hour, should
+    that instant already have passed)."""
+    if due + timedelta(days=late, microseconds=1) <= at:
+        return ("at", at + timedelta(hours=1))
+    return ("late", late)
+
+
+def _step_escalation_message(recipient: str, r: dict) -> Message:
+    names = {"number": r["number"], "state": r["state"], "due": _local(r["due_at"])}
+    return _escalation_message(
+        recipient, r["pk"], r["state_seq"],
+        _("[%(number)s] overdue since %(due)s") % names,
+        _("Case %(number)s in state %(state)s was due at %(due)s and is escalated "
+          "to you.") % names)
+
+
+def _late_fines(r: dict, fine: FineSpec, *, late: int, at: datetime) -> list[dict]:
+    """One Fine row per started day late (S3.4), each day the fine of one day; the days booked
+    by an earlier sweep are skipped on insert (unique: case, rule, state entry, day)."""
+    amount = wf_sla.fine_amount(fine, days_late=1)
+    return [{"case_id": r["pk"], "person_id": r["assignee_id"],
+             "department_id": r["department_id"], "rule": f"{fine.rule}-late",
+             "kind": FineKind.LATE, "state": r["state"], "state_seq": r["state_seq"],
+             "day": day, "days_late": day, "serious": False, "amount": amount,
+             "due_at": r["due_at"], "status": FineStatus.BOOKED, "note": "",
+             "booked_at": at, "waiver_reason": ""}
+            for day in range(1, late + 1)]
+
+
+def _write_next_checks(waiting: dict[object, list[int]], overdue: list[_Overdue],
+                       at: datetime) -> None:
+    """A handful of set-based UPDATEs per batch, not one per case: the cases not due yet are
+    looked at again at their due time; the overdue ones, grouped by their next look, get the
+    breach and the escalation stamped once (COALESCE) and the next look, each row rewritten
+    once."""
+    for value, ids in waiting.items():
         Case.objects.filter(pk__in=ids).update(sla_next_check_at=value)
-    # One UPDATE per group of overdue cases: breach and escalation stamped once (COALESCE)
-    # and the next look set, each row rewritten once.
-    for (how, value), ids in overdue.items():
+    groups: dict[tuple[str, object], list[int]] = {}
+    for decision in overdue:
+        groups.setdefault(decision.next_check, []).append(decision.case_id)
+    for (how, value), ids in groups.items():
         if how == "late":  # the instant the next day of delay starts, per case
             value = F("due_at") + timedelta(days=value, microseconds=1)
         Case.objects.filter(pk__in=ids).update(
             sla_next_check_at=value, breached_at=Coalesce(F("breached_at"), Value(at)),
             escalated_at=Coalesce(F("escalated_at"), Value(at)))
-    _insert_ignore(Escalation, ["case_id", "kind", "state", "state_seq", "due_at",
-                                "escalated_to_id", "department_id", "at"], escalations)
-    if fines:
-        fined = {f[0] for f in fines}
-        before = Fine.objects.filter(case_id__in=fined).count()
-        _insert_ignore(Fine, ["case_id", "person_id", "department_id", "rule", "kind", "state",
-                              "state_seq", "day", "days_late", "serious", "amount", "due_at",
-                              "status", "note", "booked_at", "waiver_reason"], fines)
-        counts["fines"] += Fine.objects.filter(case_id__in=fined).count() - before
-    # Only cases where something new happened get a timeline entry.
-    event_rows = [(pk, st, d) for pk, st, d in event_rows
-                  if d.get("breached") or "escalated_to" in d or d.get("days_late")]
-    if event_rows:
-        events.events_sla_breached(rows=event_rows, at=at)
-    if messages:
-        messages_queue_bulk(messages)
+
+
+def _book_fines(fines: list[dict]) -> int:
+    """Insert the fine rows, skipping days already booked; how many are new."""
+    if not fines:
+        return 0
+    fined = {fine["case_id"] for fine in fines}
+    before = Fine.objects.filter(case_id__in=fined).count()
+    bulk_insert(Fine, fines, ignore_conflicts=True)
+    return Fine.objects.filter(case_id__in=fined).count() - before
 
 
 def _fine_spec(fine: Fine) -> FineSpec:
