@@ -34,7 +34,7 @@ from aftersales.sales.models import Order
 from aftersales.sales.selectors import phone_matches
 from aftersales.workflow.definitions import Workflow, workflow_for, workflows_from_document
 from aftersales.workflow.engine import queue_states_for_roles
-from aftersales.workflow.vocabulary import CUSTOMER
+from aftersales.workflow.vocabulary import CUSTOMER, SlaUnit
 
 OPEN = [StateCategory.OPEN, StateCategory.WAITING_CUSTOMER, StateCategory.PAUSED,
         StateCategory.RESOLVED]
@@ -292,6 +292,20 @@ def state_label(case: Case, code: str | None = None) -> str:
     if wf is None or code not in wf.states:
         return code
     return pick_label(wf.states[code].label, code)
+
+
+def due_in_working_days(case: Case) -> bool:
+    """Whether the case's current due time was set in working days (so it is shown counting
+    them): the SLA of its state, or of the state that started the shared clock it runs on."""
+    wf = workflow_of(case)
+    if wf is None or not case.due_at:
+        return False
+    state = wf.states.get(case.state)
+    spec = state.sla if state is not None else None
+    if spec is None and case.sla_clock:
+        spec = next((s.sla for s in wf.states.values()
+                     if s.sla is not None and s.sla.clock == case.sla_clock), None)
+    return spec is not None and spec.unit == SlaUnit.WORKING_DAYS
 
 
 def state_tag(case: Case) -> str:

@@ -3,6 +3,7 @@
 - ``{{ case|state_label }}``, ``{{ case|state_tag }}`` (tag colour), ``{{ case|product }}``
 - ``{{ some_labels|pick_label }}`` a {zh, en} dict in the page's language
 - ``{{ case|state_of:"code" }}`` another state's label (timeline from → to)
+- ``{{ case|case_due }}`` the countdown tag, in working days where the SLA counts them
 - ``{% supervisor_panel user as panel %}`` breaches and fines for a supervisor's home page
 """
 
@@ -12,11 +13,12 @@ from django import template
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.roles import SUPERVISOR_ROLES
+from aftersales.calendars.calendar import CalendarYearMissing, get_calendar
 from aftersales.cases import selectors
-from aftersales.cases.models import INTAKE_REASONS, CaseKind
+from aftersales.cases.models import INTAKE_REASONS, Case, CaseKind
 from aftersales.cases.selectors import fines_ledger, supervisor_breaches
 from aftersales.core import labels, pii
-from aftersales.core.templatetags.ux import format_when
+from aftersales.core.templatetags.ux import due_state, due_tag, format_when
 from aftersales.workflow.vocabulary import Requirement
 
 register = template.Library()
@@ -35,6 +37,24 @@ def state_of(case, code) -> str:
 @register.filter
 def state_tag(case) -> str:
     return selectors.state_tag(case)
+
+
+def _working_days_between(a: date, b: date) -> int:
+    try:
+        return get_calendar().working_days_between(a, b)
+    except CalendarYearMissing:  # a year the calendar lacks: fall back to natural time
+        return 0
+
+
+@register.filter
+def case_due(item):
+    """The countdown of a case's (or any item's) ``due_at`` as a coloured tag: "剩 3 个工作日"
+    where the case's SLA is in working days (UX.md), hours on the day it is due."""
+    due_at = getattr(item, "due_at", None)
+    counter = None
+    if isinstance(item, Case) and selectors.due_in_working_days(item):
+        counter = _working_days_between
+    return due_tag(due_state(due_at, working_days=counter))
 
 
 @register.filter

@@ -237,3 +237,21 @@ def test_state_filter_offers_the_workflow_states_by_name(policies, clock, agent,
     assert 'value="intake"' in page and case.number not in page
     page = agent_client.get(reverse("cases:list"), {"state": "intake"}).content.decode()
     assert case.number in page
+
+
+def test_a_working_day_deadline_counts_down_in_working_days(policies, clock, agent,
+                                                            agent_client):
+    # given a return opened on Monday 10:00; its review is due in 3 working days (S9.3)
+    case = _open(agent)
+    # when the agent looks at the list the same day
+    page = agent_client.get(reverse("cases:list")).content.decode()
+    # then the countdown is in working days, not calendar days
+    assert "剩 3 个工作日" in page or "3 working days left" in page
+    # and after the deadline (Thursday) it says how many working days it is late: on the next
+    # Monday, Friday and Monday; the weekend is not counted
+    clock.set(2026, 11, 30, 10, 0)
+    agent_client.force_login(agent)  # a new day, a new session
+    r = agent_client.get(reverse("cases:detail", args=[case.number]))
+    assert r.status_code == 200, r.status_code
+    detail = r.content.decode()
+    assert "已超时 2 个工作日" in detail or "2 working days overdue" in detail

@@ -19,6 +19,7 @@ All of them accept None/"" and show ``—``. Python callers can use ``format_mon
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import InvalidOperation
 from zoneinfo import ZoneInfo
@@ -115,15 +116,41 @@ def _span_words(delta: dt.timedelta, *, overdue: bool) -> str:
     return _("less than a minute left")
 
 
-def due_state(due_at: dt.datetime | None, *, now: dt.datetime | None = None) -> DueState | None:
-    """The countdown to ``due_at``: words and a level; None when there is no deadline."""
+WorkingDayCounter = Callable[[dt.date, dt.date], int]
+
+
+def due_state(due_at: dt.datetime | None, *, now: dt.datetime | None = None,
+              working_days: WorkingDayCounter | None = None) -> DueState | None:
+    """The countdown to ``due_at``: words and a level; None when there is no deadline.
+
+    ``working_days`` (a calendar's count of working days in (a, b]) makes a deadline set in
+    working days count in its own unit from the day before it is due: "剩 3 个工作日",
+    "已超时 2 个工作日"; on the day itself, or overdue by less than a working day, hours."""
     if not isinstance(due_at, dt.datetime):
         return None
     now = now or timezone.now()
-    if due_at <= now:
-        return DueState("overdue", _span_words(now - due_at, overdue=True), due_at)
-    left = due_at - now
-    return DueState("soon" if left <= SOON else "ok", _span_words(left, overdue=False), due_at)
+    overdue = due_at <= now
+    level = "overdue" if overdue else ("soon" if due_at - now <= SOON else "ok")
+    if working_days is not None:
+        today, due_day = _local(now).date(), _local(due_at).date()
+        n = working_days(due_day, today) if overdue else working_days(today, due_day)
+        if n >= 1:
+            words = (ngettext("%(n)s working day overdue", "%(n)s working days overdue", n)
+                     if overdue else
+                     ngettext("%(n)s working day left", "%(n)s working days left", n))
+            return DueState(level, words % {"n": n}, due_at)
+    span = now - due_at if overdue else due_at - now
+    return DueState(level, _span_words(span, overdue=overdue), due_at)
+
+
+def due_tag(state: DueState | None):
+    """The countdown as a coloured tag; the absolute time is in the tooltip."""
+    if state is None:
+        return EMPTY
+    return format_html(
+        '<span class="due due--{}" title="{}">{}</span>',
+        state.level, when_weekday(state.due_at), state.text,
+    )
 
 
 @register.filter
@@ -158,14 +185,9 @@ def due_text(value: object) -> str:
 
 @register.filter
 def due(value: object):
-    """The countdown as a coloured tag; the absolute time is in the tooltip."""
-    state = due_state(value)  # type: ignore[arg-type]
-    if state is None:
-        return EMPTY
-    return format_html(
-        '<span class="due due--{}" title="{}">{}</span>',
-        state.level, when_weekday(state.due_at), state.text,
-    )
+    """The countdown to a datetime as a coloured tag (natural time; cases count working days
+    through cases_ux's ``case_due``)."""
+    return due_tag(due_state(value))  # type: ignore[arg-type]
 
 
 @register.filter
@@ -186,4 +208,4 @@ def working_days(value: object) -> str:
     return ngettext("within %(n)s working day", "within %(n)s working days", n) % {"n": n}
 
 
-__all__ = ["DueState", "due_state", "format_money", "format_when", "weekday_name"]
+__all__ = ["DueState", "due_state", "due_tag", "format_money", "format_when", "weekday_name"]
