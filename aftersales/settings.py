@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     # cases and around them
     "aftersales.cases",
     "aftersales.notify",
+    # the demo company: uses every other app, no app uses it. Not last: post_migrate skips an app
+    # without models, and the role groups are synced when the last app's post_migrate arrives.
+    "aftersales.demo",
     # faces
     "aftersales.portal",
     "aftersales.workbench",

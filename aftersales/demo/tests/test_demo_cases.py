@@ -21,9 +21,9 @@ from aftersales.cases.models import (
 )
 from aftersales.cases.selectors import queue_for_user, supervisor_breaches
 from aftersales.core.choices import BusinessLine
-from aftersales.core.demo.cases import STORIES
-from aftersales.core.demo.company import TZ
-from aftersales.core.demo.services import demo_load
+from aftersales.demo.cases import STORIES
+from aftersales.demo.company import TZ
+from aftersales.demo.services import demo_load
 from aftersales.notify.models import Message
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,8 @@
 """Customers of the five business lines: consumers (网店), members with points (春芝堂),
 business customers incl. key accounts (外协, 电子模组), dealers and their farmers (农机)."""
 
-from aftersales.core.demo.company import Pool
-from aftersales.core.demo.reference import ensure_rows
+from aftersales.demo.company import Pool
+from aftersales.demo.reference import ensure_rows
 from aftersales.parties.models import Customer, CustomerKind
 
 # Business customers of the outsourced-manufacturing line (S2): (name, province, city, key)

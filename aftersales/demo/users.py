@@ -11,7 +11,7 @@ from django.utils import translation
 
 from aftersales.accounts.models import Department, User
 from aftersales.accounts.roles import ROLE_DEPARTMENT, SUPERVISOR_ROLES, DepartmentCode, Role
-from aftersales.core.demo.company import DEMO_PASSWORD
+from aftersales.demo.company import DEMO_PASSWORD
 
 # role -> [(username, display name, extra: dealer/factory code)]
 DEMO_USERS: dict[str, list[tuple[str, str, str | None]]] = {

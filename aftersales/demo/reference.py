@@ -8,8 +8,8 @@ overwrites what a user changed), what is missing is created in bulk.
 from decimal import Decimal
 
 from aftersales.catalog.models import Category, Component, MaterialClass, PartPrice, Product
-from aftersales.core.demo import catalog_data as data
-from aftersales.core.demo.company import COMPANY_NAME, Pool
+from aftersales.demo import catalog_data as data
+from aftersales.demo.company import COMPANY_NAME, Pool
 from aftersales.parties.models import Dealer, OutsourcedFactory, Supplier
 
 

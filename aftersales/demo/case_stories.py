@@ -1,5 +1,5 @@
 """The demo cases as stories: what the customer bought and said, and the steps the company's
-people (and the customer on the portal) took since. Played by aftersales.core.demo.cases.
+people (and the customer on the portal) took since. Played by aftersales.demo.cases.
 
 `opened` is (days before the load day, local time); steps are done 25 minutes apart unless a
 ("wait", hours) step says otherwise. The problem texts are Chinese, as customers say them.

@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from aftersales.core.choices import BusinessLine, PaymentMethod, SalesChannel
-from aftersales.core.demo.company import FREIGHT, HUIZHOU_PLANT, days_back, local_dt
-from aftersales.core.demo.orders import (
+from aftersales.demo.company import FREIGHT, HUIZHOU_PLANT, days_back, local_dt
+from aftersales.demo.orders import (
     LineSpec,
     LotSpec,
     OrderSpec,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from aftersales.core.demo.company import TZ
+from aftersales.demo.company import TZ
 from aftersales.core.money import round_fen
 from aftersales.sales.models import (
     Bundle,

@@ -14,9 +14,9 @@ from aftersales.accounts.models import User
 from aftersales.accounts.roles import ROLE_DEPARTMENT, Role
 from aftersales.catalog.models import PartPrice
 from aftersales.core.choices import BusinessLine
-from aftersales.core.demo import services
-from aftersales.core.demo.company import DEMO_PASSWORD
-from aftersales.core.demo.services import demo_load
+from aftersales.demo import services
+from aftersales.demo.company import DEMO_PASSWORD
+from aftersales.demo.services import demo_load
 from aftersales.parties.models import Dealer, OutsourcedFactory
 from aftersales.sales.models import Order, OrderSource, Payment, WarrantyCard
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aftersales.core.demo.company import DEFAULT_SEED
+from aftersales.demo.company import DEFAULT_SEED
 
 
 def _width(text: str) -> int:
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         raise CommandError(_("Unknown action: %s") % options["action"])
 
     def _load(self, options):
-        from aftersales.core.demo.services import demo_load
+        from aftersales.demo.services import demo_load
 
         result = demo_load(seed=options["seed"], if_empty=options["if_empty"])
         if result["skipped"]:
@@ -64,8 +64,8 @@ class Command(BaseCommand):
             self.stdout.write(_("Policies: %d new versions loaded.") % len(result["policies"]))
 
     def _logins(self):
-        from aftersales.core.demo.company import COMPANY_NAME
-        from aftersales.core.demo.services import demo_logins
+        from aftersales.demo.company import COMPANY_NAME
+        from aftersales.demo.services import demo_logins
 
         header = (_("Role"), _("Username"), _("Password"), _("Home page"))
         rows = [(f"{r['role_name']} ({r['role']})", r["username"], r["password"], r["home"])

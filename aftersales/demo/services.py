@@ -18,12 +18,12 @@ from django.utils import timezone
 
 from aftersales.accounts.models import User
 from aftersales.accounts.roles import Role
-from aftersales.core.demo import b2b, retail
-from aftersales.core.demo.company import COMPANY_NAME, DEFAULT_SEED, DEMO_PASSWORD, TZ, Pool
-from aftersales.core.demo.customers import load_customers
-from aftersales.core.demo.orders import write_orders
-from aftersales.core.demo.reference import load_reference
-from aftersales.core.demo.users import DEMO_USERS, ROLE_NAMES, load_users
+from aftersales.demo import b2b, retail
+from aftersales.demo.company import COMPANY_NAME, DEFAULT_SEED, DEMO_PASSWORD, TZ, Pool
+from aftersales.demo.customers import load_customers
+from aftersales.demo.orders import write_orders
+from aftersales.demo.reference import load_reference
+from aftersales.demo.users import DEMO_USERS, ROLE_NAMES, load_users
 from aftersales.sales.models import Order, OrderSource
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def demo_exists() -> bool:
     """The demo company is there: its orders, its first user and its cases (a cheap check for
     --if-empty; a database loaded before the demo had cases gets them on the next run)."""
     from aftersales.cases.models import Case
-    from aftersales.core.demo.cases import KEY_PREFIX
+    from aftersales.demo.cases import KEY_PREFIX
 
     return (Order.objects.filter(source=OrderSource.DEMO).exists()
             and User.objects.filter(username="kefu").exists()
@@ -99,7 +99,7 @@ def _load_policies():
 
 
 def _load_cases(*, today: date):
-    """The demo cases (aftersales.core.demo.cases) when the policies are there, else a reason."""
+    """The demo cases (aftersales.demo.cases) when the policies are there, else a reason."""
     from aftersales.core.choices import DEFAULT_POLICY
     from aftersales.policy.models import Policy
 
@@ -108,7 +108,7 @@ def _load_cases(*, today: date):
                .values_list("name", flat=True))
     if have != names:
         return f"policies missing: {', '.join(sorted(names - have))}"
-    from aftersales.core.demo.cases import load_cases
+    from aftersales.demo.cases import load_cases
 
     try:
         return load_cases(today=today)
