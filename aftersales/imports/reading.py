@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from aftersales.core.money import to_money
+from aftersales.calendars.services import MAX_YEAR, MIN_YEAR
+from aftersales.core.money import AmountError, amount_parse
 
 XLSX_MAGIC = b"PK\x03\x04"
 INT_MAX = 2**31 - 1  # the integer columns of every supported database
@@ -243,22 +244,25 @@ def parse_datetime(value: Any, tz: ZoneInfo) -> datetime | None:
                 parsed = datetime(*parts)
             except ValueError:
                 raise ValueError(_("not a date/time: %(value)r") % {"value": raw}) from None
+    # The calendar knows the years 2000-2100 (calendars.services); outside them no due time
+    # can be computed, and year 1 cannot even be converted to UTC.
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise ValueError(_("The year must be between %(min)s and %(max)s.")
+                         % {"min": MIN_YEAR, "max": MAX_YEAR})
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed
 
 
 def parse_money(value: Any, *, blank: Decimal | None = None) -> Decimal | None:
+    """An amount in yuan: 0 to 10⁹ with at most two decimals (core.money.amount_parse)."""
     raw = text(value)
     if not raw:
         return blank
     try:
-        amount = to_money(raw)
-    except ValueError:
-        raise ValueError(_("not an amount: %(value)r") % {"value": raw}) from None
-    if amount < 0:
-        raise ValueError(_("must not be negative: %(value)s") % {"value": raw})
-    return amount
+        return amount_parse(value if isinstance(value, float) else raw)
+    except AmountError as exc:  # the error names the row and column; the reason says why
+        raise ValueError(str(exc.message)) from None
 
 
 def parse_int(value: Any, *, blank: int | None = None, positive: bool = False) -> int | None:
@@ -267,18 +271,18 @@ def parse_int(value: Any, *, blank: int | None = None, positive: bool = False) -
         return blank
     try:
         number = Decimal(raw)
-        if number != number.to_integral_value():
+        if not number.is_finite() or number != number.to_integral_value():
             raise ValueError
-        number = int(number)
     except (ArithmeticError, ValueError):
         raise ValueError(_("not a whole number: %(value)r") % {"value": raw}) from None
+    # Bounds checked on the Decimal: int() of "1e999999999" would not finish.
     if number > INT_MAX:
         raise ValueError(_("too large: %(value)s") % {"value": raw})
     if positive and number <= 0:
         raise ValueError(_("must be greater than zero: %(value)s") % {"value": raw})
     if number < 0:
         raise ValueError(_("must not be negative: %(value)s") % {"value": raw})
-    return number
+    return int(number)
 
 
 _TRUE = {"1", "true", "yes", "y", "t", "是", "有", "√", "x"}

@@ -5,6 +5,7 @@ all-or-nothing: every row is validated, all bad rows are reported (up to MAX_ERR
 there is any error nothing is written. Re-importing the same file changes nothing.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -18,6 +19,8 @@ from aftersales.imports.reading import FileRejected, RowError, RowSource
 from aftersales.imports.services.base import MAX_ERRORS, Importer
 from aftersales.imports.services.orders import OrderImporter
 from aftersales.imports.services.reference import CustomerImporter, ProductImporter
+
+log = logging.getLogger(__name__)
 
 __all__ = ["ImportResult", "MAX_ERRORS", "RowError", "import_file"]
 
@@ -83,6 +86,11 @@ def import_file(*, kind: str, source: str | Any | IO[bytes], file_name: str,
             % {"error": str(exc).strip().splitlines()[0] if str(exc).strip() else exc})]
     except _Rollback:
         pass
+    except Exception as exc:  # a bug, not the file: the run still ends as failed, never running
+        log.exception("import run %s stopped", run.pk)
+        errors = [RowError(file_name, 0, "-", _(
+            "the import stopped on an unexpected error, nothing was imported: %(error)s")
+            % {"error": type(exc).__name__})]
     finally:
         reader.close()
     return _finish(run, importer, importer.errors + errors)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection, models
 from django.utils.translation import gettext as _
 
+from aftersales.core.money import AMOUNT_MAX, FEN
 from aftersales.imports.columns import Column, lookup_table, normalize_header
 from aftersales.imports.models import ImportChange, ImportRun
 from aftersales.imports.reading import RowError, local_tz
@@ -110,8 +111,11 @@ class Importer(ABC):
 
     def amount_fits(self, row: int, column: str, value: Decimal | None,
                     model: type[models.Model], field: str) -> None:
+        """A computed amount (an order's total) within what any typed amount may be (10⁹
+        yuan, core.money) and what the column holds."""
         f = model._meta.get_field(field)
-        if value is not None and value >= Decimal(10) ** (f.max_digits - f.decimal_places):
+        limit = min(AMOUNT_MAX, Decimal(10) ** (f.max_digits - f.decimal_places) - FEN)
+        if value is not None and value > limit:
             self.error(row, column, _("too large: %(value)s") % {"value": value})
 
     def record_change(self, key: str, before: dict, after: dict) -> None:
