@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     # faces
     "aftersales.portal",
     "aftersales.workbench",
+    "aftersales.reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,92 @@
+"""Summary tables the reports read (issue 12 item 5), kept by the worker
+(``services.summaries_refresh``) so that no report page scans all cases.
+
+- ``CaseDaySummary``: per day × business line × department × assignee × kind × channel × state,
+  how many cases were opened that day and how many were closed that day, with the closed
+  cases' cycle-time histogram and satisfaction (S1.7, S8.3). A case is counted under its
+  *current* business line, department, assignee, kind, channel and state: the day is the day
+  it was opened (``opened``) or closed (``closed``), in China time.
+- ``CaseFact``: what each case last contributed to the summary, so that a change to a case
+  moves exactly its own counts (subtract the old contribution, add the new one).
+- ``SummaryCursor``: how far in the case timeline the refresh has read.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Cycle-time histogram (hours from opening to closing): the upper bound of each bucket; the
+# last bucket is open-ended. Medians and p90s are interpolated inside a bucket, so they are
+# read to this resolution.
+CYCLE_BUCKET_HOURS: tuple[int, ...] = (4, 8, 24, 48, 72, 120, 168, 240, 360, 480, 720)
+CYCLE_BUCKETS = len(CYCLE_BUCKET_HOURS) + 1
+
+
+def empty_histogram() -> list[int]:
+    return [0] * CYCLE_BUCKETS
+
+
+class CaseDaySummary(models.Model):
+    day = models.DateField(_("day"))
+    business_line = models.CharField(_("business line"), max_length=20)
+    department = models.ForeignKey("accounts.Department", verbose_name=_("department"),
+                                   null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", db_index=False)
+    assignee = models.ForeignKey("accounts.User", verbose_name=_("assignee"), null=True,
+                                 blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 db_index=False)
+    kind = models.CharField(_("kind"), max_length=20)
+    channel = models.CharField(_("channel"), max_length=20)
+    state = models.CharField(_("state"), max_length=60)
+    state_category = models.CharField(_("state category"), max_length=20)
+    opened = models.PositiveIntegerField(_("opened"), default=0)
+    closed = models.PositiveIntegerField(_("closed"), default=0)
+    cycle_hist = models.JSONField(_("cycle-time histogram"), default=empty_histogram)
+    csat_count = models.PositiveIntegerField(_("ratings"), default=0)
+    csat_sum = models.PositiveIntegerField(_("sum of ratings"), default=0)
+
+    class Meta:
+        verbose_name = _("case summary per day")
+        verbose_name_plural = _("case summaries per day")
+        indexes = [models.Index(fields=["day", "business_line"], name="casedaysummary_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.business_line} {self.kind} {self.state}"
+
+
+class CaseFact(models.Model):
+    """The last contribution of one case to CaseDaySummary (ids, not foreign keys: a fact
+    outlives a deleted row until the next rebuild)."""
+
+    case_id = models.BigIntegerField(_("case"), primary_key=True)
+    opened_day = models.DateField(_("opened on"))
+    closed_day = models.DateField(_("closed on"), null=True, blank=True)
+    business_line = models.CharField(_("business line"), max_length=20)
+    department_id = models.BigIntegerField(_("department"), null=True, blank=True)
+    assignee_id = models.BigIntegerField(_("assignee"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20)
+    channel = models.CharField(_("channel"), max_length=20)
+    state = models.CharField(_("state"), max_length=60)
+    state_category = models.CharField(_("state category"), max_length=20)
+    cycle_bucket = models.PositiveSmallIntegerField(_("cycle-time bucket"), null=True,
+                                                    blank=True)
+    csat = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case fact")
+        verbose_name_plural = _("case facts")
+
+    def __str__(self) -> str:
+        return str(self.case_id)
+
+
+class SummaryCursor(models.Model):
+    name = models.CharField(_("name"), max_length=40, primary_key=True)
+    last_event_id = models.BigIntegerField(_("last event read"), default=0)
+    refreshed_at = models.DateTimeField(_("refreshed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("summary cursor")
+        verbose_name_plural = _("summary cursors")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_event_id}"

@@ -1,0 +1,152 @@
+"""Every report, defined in one place (issue 12 item 1, X5): its name, titles, the roles that
+may see it, the filters and groupings it accepts, and its query. The pages, the Excel export
+and /api/v1/reports all read this registry; a new report is one entry here and one query.
+
+Dealer and factory staff see a report only where ``scoped`` is true, and then only the figures
+of their own cases (selectors.ScopedSource).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.roles import SUPERVISOR_ROLES, Role
+from aftersales.core.errors import NotFound, PermissionDenied
+from aftersales.core.labels import pick_label
+from aftersales.reports import queries
+from aftersales.reports.errors import ReportErrorCode
+from aftersales.reports.filters import ReportFilters, filters_parse
+from aftersales.reports.results import ReportResult
+from aftersales.reports.selectors import is_scoped
+
+CASE_FILTERS = ("date_from", "date_to", "period", "business_line", "department", "kind",
+                "channel")
+
+# Who steers by the case figures: supervisors and management, quality (S8.3 closure rate),
+# the 三包 office (S10), the administrator.
+OVERVIEW_ROLES = frozenset(SUPERVISOR_ROLES | {Role.QUALITY, Role.QUALITY_FOLLOWER,
+                                                Role.SALES_BRANCH, Role.ADMIN})
+PARTNER_ROLES = frozenset({Role.DEALER, Role.FACTORY})
+FINE_ROLES = frozenset(SUPERVISOR_ROLES | {Role.FINANCE, Role.CASHIER, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    title: dict[str, str]
+    description: dict[str, str]
+    roles: frozenset[str]
+    filters: tuple[str, ...]
+    group_by: tuple[str, ...]
+    query: Callable[[ReportFilters, object], ReportResult]
+    scoped: bool = False  # dealer/factory staff with a listed role see their own cases' figures
+
+    @property
+    def label(self) -> str:
+        return pick_label(self.title, self.name)
+
+    @property
+    def text(self) -> str:
+        return pick_label(self.description)
+
+    def visible_to(self, user) -> bool:
+        if not getattr(user, "is_authenticated", False):
+            return False
+        if user.is_superuser:
+            return True
+        if is_scoped(user) and not self.scoped:
+            return False
+        return bool(user.role_codes & self.roles)
+
+    def run(self, *, user, params: Mapping[str, str]) -> tuple[ReportFilters, ReportResult]:
+        f = filters_parse(params=params, accepts=self.filters, group_by=self.group_by)
+        return f, self.query(f, user)
+
+
+REPORTS: tuple[Report, ...] = (
+    Report(
+        name="case_volume",
+        title={"zh": "售后单量与积压", "en": "Case volume and backlog"},
+        description={"zh": "每期新增、结案的售后单和期末积压，"
+                           "可按业务线、类型、渠道、状态、部门查看。",
+                     "en": "Cases opened and closed per period and the backlog at each "
+                           "period's end, by business line, kind, channel, state or "
+                           "department."},
+        roles=OVERVIEW_ROLES | PARTNER_ROLES,
+        filters=CASE_FILTERS,
+        group_by=("business_line", "kind", "channel", "state", "department"),
+        query=queries.case_volume,
+        scoped=True,
+    ),
+    Report(
+        name="closure_rate",
+        title={"zh": "结案率与处理时长", "en": "Closure rate and cycle time"},
+        description={"zh": "结案率 = 本期结案数 / 本期新增数（S8.3），按部门、人员、类型；"
+                           "本期结案单的处理时长中位数与 P90。",
+                     "en": "Closure rate = closed / opened in the period (S8.3), per "
+                           "department, person or kind; median and p90 cycle time of the "
+                           "cases closed in the period."},
+        roles=OVERVIEW_ROLES | PARTNER_ROLES,
+        filters=CASE_FILTERS,
+        group_by=("department", "person", "kind", "business_line"),
+        query=queries.closure_rate,
+        scoped=True,
+    ),
+    Report(
+        name="fines",
+        title={"zh": "罚款统计", "en": "Fines"},
+        description={"zh": "按人员、部门、月份统计的罚款与免罚（S3.4）。",
+                     "en": "Fines booked and waived per person, department or month (S3.4)."},
+        roles=FINE_ROLES,
+        filters=("date_from", "date_to", "department", "status"),
+        group_by=("person", "department", "month"),
+        query=queries.fines,
+    ),
+    Report(
+        name="satisfaction",
+        title={"zh": "客户满意度", "en": "Customer satisfaction (CSAT)"},
+        description={"zh": "本期结案单的评价数与平均满意度，按处理人、部门、类型，"
+                           "附最新评价意见（S1.7）。",
+                     "en": "Ratings and average satisfaction of the cases closed in the "
+                           "period, per assignee, department or kind, with the latest "
+                           "comments (S1.7)."},
+        roles=frozenset(SUPERVISOR_ROLES | {Role.ADMIN}),
+        filters=CASE_FILTERS,
+        group_by=("person", "department", "kind"),
+        query=queries.satisfaction,
+    ),
+    Report(
+        name="policy_outcomes",
+        title={"zh": "政策判定结果", "en": "Policy outcomes"},
+        description={"zh": "各政策版本中每条规则通过与未通过的次数，以及可受理与不予受理的判定数："
+                           "看政策修改带来的变化。",
+                     "en": "How often each rule passed or failed per policy version, and how "
+                           "many evaluations were allowed or refused: what a policy change "
+                           "did."},
+        roles=frozenset(SUPERVISOR_ROLES | {Role.ADMIN}),
+        filters=("date_from", "date_to", "policy"),
+        group_by=(),
+        query=queries.policy_outcomes,
+    ),
+)
+
+_BY_NAME = {report.name: report for report in REPORTS}
+
+
+def reports_for_user(user) -> list[Report]:
+    return [report for report in REPORTS if report.visible_to(user)]
+
+
+def report_get_for_user(*, user, name: str) -> Report:
+    """The report by name if this user may see it: NotFound for an unknown name,
+    PermissionDenied for a report the user's roles may not see."""
+    report = _BY_NAME.get(name)
+    if report is None:
+        raise NotFound(_("There is no such report."), code=ReportErrorCode.REPORT_NOT_FOUND)
+    if not report.visible_to(user):
+        raise PermissionDenied(_("Your role may not see this report."),
+                               code=ReportErrorCode.REPORT_FORBIDDEN)
+    return report
