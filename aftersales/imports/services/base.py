@@ -4,14 +4,13 @@ import hashlib
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.db import connection, models
+from django.db import models
 from django.utils.translation import gettext as _
 
+from aftersales.core.bulk import bulk_insert
 from aftersales.core.money import AMOUNT_MAX, FEN
 from aftersales.imports.columns import Column, lookup_table, normalize_header
 from aftersales.imports.models import ImportChange, ImportRun
@@ -124,7 +123,7 @@ class Importer(ABC):
 
     def flush_changes(self) -> None:
         if self.changes:
-            ImportChange.objects.bulk_create(self.changes)
+            bulk_insert(ImportChange, self.changes)
             self.changes = []
 
     # ---- driving ------------------------------------------------------------------------
@@ -135,62 +134,6 @@ class Importer(ABC):
     @abstractmethod
     def finish(self) -> None:
         """Write what is staged (or nothing, when any row was bad)."""
-
-
-def _sqlite_datetime(value: datetime) -> str:
-    """What Django's SQLite adapter stores for an aware datetime (naive UTC), 3× faster."""
-    return str(value.astimezone(UTC).replace(tzinfo=None))
-
-
-def fast_insert(model: type[models.Model], names: list[str], rows: list[tuple]) -> None:
-    """Insert many rows bypassing model instances: COPY on PostgreSQL, executemany elsewhere.
-
-    Decimals may be given as their exact decimal strings ("12.50").
-
-    The ORM's bulk_create spends ~80 % of an order import building SQL for each object; the
-    import writes ~250 000 lines, so the values are adapted here with the backend's own
-    adapters (dates, decimals) and sent in one statement per table and batch.
-    """
-    if not rows:
-        return
-    fields = [model._meta.get_field(n) for n in names]
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    if connection.vendor == "postgresql":
-        # COPY: psycopg adapts the Python values itself; ~5× faster than pipelined INSERTs.
-        with connection.cursor() as cursor, cursor.cursor.copy(
-                f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    ops = connection.ops
-    adapters = []
-    for f in fields:
-        internal = f.get_internal_type()
-        if internal == "DateTimeField" and connection.vendor == "sqlite" and settings.USE_TZ:
-            adapters.append(_sqlite_datetime)
-        elif internal == "DateTimeField":
-            adapters.append(ops.adapt_datetimefield_value)
-        elif internal == "DecimalField":
-            adapters.append(lambda v, f=f: ops.adapt_decimalfield_value(
-                v, f.max_digits, f.decimal_places))
-        else:
-            adapters.append(None)
-    convert = [(i, a) for i, a in enumerate(adapters) if a is not None]
-    if convert:
-        prepared = []
-        for row in rows:
-            row = list(row)
-            for i, adapt in convert:
-                value = row[i]
-                if value is not None and value.__class__ is not str:  # "12.50" goes as is
-                    row[i] = adapt(value)
-            prepared.append(row)
-        rows = prepared
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 def padded(values: Iterable[str]) -> list[str]:

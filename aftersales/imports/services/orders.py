@@ -13,10 +13,10 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, ProtectedError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.catalog.models import Product
+from aftersales.core.bulk import bulk_insert
 from aftersales.core.choices import BusinessLine, PaymentMethod, SalesChannel
 from aftersales.core.money import ZERO, fmt
 from aftersales.imports.columns import ORDER_COLUMNS, ORDER_LEVEL
@@ -34,7 +34,6 @@ from aftersales.imports.services.base import (
     Importer,
     content_hash,
     diff,
-    fast_insert,
     padded,
     short_hash,
 )
@@ -51,16 +50,6 @@ METHODS = choice_table(PaymentMethod, {
     "微信": "wechat_pay", "微信支付": "wechat_pay", "支付宝": "alipay", "银行卡": "card",
     "对公转账": "bank_transfer", "现金": "cash", "余额": "balance", "优惠券": "coupon",
     "积分": "points"})
-ORDER_FIELDS = ["number", "business_line", "channel", "customer", "dealer", "placed_at", "paid_at",
-                "shipping_fee", "total", "receiver_name", "receiver_phone", "receiver_address",
-                "note", "source", "content_hash", "created_at", "updated_at"]
-LINE_FIELDS = ["order", "line_no", "product", "sku", "name", "quantity", "unit_price", "points",
-               "gift", "declared_gift_price", "no_return_confirmed"]
-PAYMENT_FIELDS = ["order", "method", "amount", "points", "coupon_code", "paid_at", "reference"]
-CUSTOMER_FIELDS = ["code", "kind", "name", "company", "phone", "email", "province", "city",
-                   "address", "key_account", "member_no", "points_balance", "created_at",
-                   "updated_at"]
-SHIPMENT_FIELDS = ["order", "carrier", "tracking_no", "shipped_at", "signed_at", "installed_at"]
 DEFAULT_LINE = BusinessLine.ONLINE_SHOP
 DEFAULT_CHANNEL = SalesChannel.ONLINE
 
@@ -291,8 +280,7 @@ class OrderImporter(Importer):
         codes = {o.fields["customer_code"] for o in batch}
         customers = dict(Customer.objects.filter(code__in=padded(codes)).values_list("code",
                                                                                    "pk"))
-        new_customers: dict[str, tuple] = {}
-        now = timezone.now()
+        new_customers: dict[str, Customer] = {}
         for order in batch:
             for line in order.lines:
                 if line["sku"] not in self.products:
@@ -310,13 +298,12 @@ class OrderImporter(Importer):
                     % {"code": code})
                 continue
             self.limited(order.row, "customer_code", code, Customer, "code")
-            new_customers[code] = (code, CustomerKind.CONSUMER, order.customer_name[:120], "",
-                                   order.customer_phone[:30], "", "", "", "", False, "", 0,
-                                   now, now)
+            new_customers[code] = Customer(code=code, kind=CustomerKind.CONSUMER,
+                                           name=order.customer_name[:120],
+                                           phone=order.customer_phone[:30])
         if new_customers and not self.errors:
-            fast_insert(Customer, CUSTOMER_FIELDS, list(new_customers.values()))
-            customers.update(Customer.objects.filter(code__in=padded(new_customers))
-                             .values_list("code", "pk"))
+            customers.update((c.code, c.pk) for c in bulk_insert(Customer,
+                                                                 new_customers.values()))
         return customers
 
     def content(self, order: PendingOrder) -> dict[str, Any]:
@@ -418,35 +405,17 @@ class OrderImporter(Importer):
 
     def insert_new(self, new: list[tuple[PendingOrder, dict, str]],
                    customers: dict[str, int]) -> None:
-        now = timezone.now()
-        rows = []
-        for order, content, digest in new:
-            c, f = content["order"], order.fields
-            rows.append((
-                order.number, c["business_line"], c["channel"], customers[c["customer"]],
-                self.dealers.get(c["dealer"]) if c["dealer"] else None, f["placed_at"],
-                f["paid_at"], f["shipping_fee"], c["total"], c["receiver_name"],
-                c["receiver_phone"], c["receiver_address"], c["note"], OrderSource.IMPORT,
-                digest, now, now))
-        fast_insert(Order, ORDER_FIELDS, rows)
-        ids = dict(Order.objects.filter(number__in=padded(o.number for o, _c, _d in new))
-                   .values_list("number", "pk"))
+        orders = bulk_insert(Order, [self.order_object(order, content, digest, customers)
+                                     for order, content, digest in new])
         lines, payments, shipments = [], [], []
-        for order, content, _digest in new:
-            pk = ids[order.number]
-            for line_no, sku, name, qty, price, points, gift, declared in content["lines"]:
-                lines.append((pk, line_no, self.products[sku][0], sku, name, qty, price, points,
-                              gift, declared, False))
-            for method, amount, points, paid_at, reference in content["payments"]:
-                payments.append((pk, method, amount, points, "",
-                                 datetime.fromisoformat(paid_at) if paid_at else None,
-                                 reference))
-            if s := content["shipment"]:
-                shipments.append((pk, s[0], s[1], *(datetime.fromisoformat(v) if v else None
-                                                     for v in s[2:])))
-        fast_insert(OrderLine, LINE_FIELDS, lines)
-        fast_insert(Payment, PAYMENT_FIELDS, payments)
-        fast_insert(Shipment, SHIPMENT_FIELDS, shipments)
+        for saved, (_order, content, _digest) in zip(orders, new, strict=True):
+            lines += [self.line_object(saved.pk, line) for line in content["lines"]]
+            payments += [self.payment_object(saved.pk, p) for p in content["payments"]]
+            if content["shipment"]:
+                shipments.append(self.shipment_object(saved.pk, content["shipment"]))
+        bulk_insert(OrderLine, lines)
+        bulk_insert(Payment, payments)
+        bulk_insert(Shipment, shipments)
         self.created += len(new)
         self.lines_written += len(lines)
 
@@ -498,9 +467,9 @@ class OrderImporter(Importer):
         OrderLine.objects.bulk_update(changed, ["product", "sku", "name", "quantity",
                                                 "unit_price", "points", "gift",
                                                 "declared_gift_price"])
-        OrderLine.objects.bulk_create(created)
+        bulk_insert(OrderLine, created)
         Payment.objects.filter(order_id=pk).delete()
-        Payment.objects.bulk_create([self.payment_object(pk, p) for p in content["payments"]])
+        bulk_insert(Payment, [self.payment_object(pk, p) for p in content["payments"]])
         Shipment.objects.filter(order_id=pk).delete()
         if content["shipment"]:
             self.shipment_object(pk, content["shipment"]).save()

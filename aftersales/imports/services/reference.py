@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.catalog.models import Category, Product
+from aftersales.core.bulk import bulk_insert
 from aftersales.core.money import ZERO, fmt
 from aftersales.imports.columns import CUSTOMER_COLUMNS, PRODUCT_COLUMNS
 from aftersales.imports.models import ImportKind
@@ -162,7 +163,7 @@ class RecordImporter(Importer):
             fields.update(f"{k}_id" if k in self.fk_models else k for k in after)
             self.record_change(key, before, after)
         if created:
-            self.model.objects.bulk_create(created)
+            bulk_insert(self.model, created)
             self.created += len(created)
         if changed:
             now = timezone.now()

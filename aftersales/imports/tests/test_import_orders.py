@@ -156,7 +156,7 @@ def test_a_database_refusal_is_reported_not_raised(tmp_path, catalog, monkeypatc
     def refuse(*args, **kwargs):
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(orders, "fast_insert", refuse)
+    monkeypatch.setattr(orders, "bulk_insert", refuse)
     result = run(write_csv(tmp_path / "orders.csv", order_rows()))
     assert not result.ok and "database refused" in result.errors[0].message
     assert result.run.status == ImportStatus.FAILED
