@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import difflib
-import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core import statements as sj
 from aftersales.core.choices import DEFAULT_POLICY
 from aftersales.core.errors import NotFound
 from aftersales.core.money import fmt
 from aftersales.policy.errors import PolicyErrorCode
 from aftersales.policy.models import EvaluationLog, Policy, PolicyVersion
+
+if TYPE_CHECKING:
+    from aftersales.sales.models import Order
 
 
 def is_staff_member(user) -> bool:
@@ -91,133 +92,50 @@ def order_search(*, query: str, limit: int = 20) -> QuerySet:
             .filter(number__icontains=query).order_by("-placed_at")[:limit])
 
 
-# The child rows request_from_order reads: (prefetch cache name, model name in sales).
-_ORDER_CHILDREN = (("payments", "Payment"), ("shipments", "Shipment"),
-                   ("promotions", "Promotion"), ("invoices", "Invoice"),
-                   ("warranty_cards", "WarrantyCard"))
+def _earliest(model, field: str) -> Subquery:
+    """The earliest non-empty ``field`` among the order's ``model`` rows (None if none)."""
+    rows = model.objects.filter(order=OuterRef("pk"), **{f"{field}__isnull": False})
+    return Subquery(rows.order_by(field).values(field)[:1])
 
 
-def _cache(obj, name: str, rows: list) -> None:
-    """Put rows in obj's prefetch cache as Django's prefetch does: obj.<name>.all() answers
-    from it without a query. (A bare queryset of the related model holds them: building the
-    related manager's filtered queryset for each would cost more than the query did.)"""
-    qs = QuerySet(model=obj._meta.get_field(name).related_model)
-    qs._result_cache, qs._prefetch_done = rows, True
-    if not hasattr(obj, "_prefetched_objects_cache"):
-        obj._prefetched_objects_cache = {}
-    obj._prefetched_objects_cache[name] = qs
+def orders_for_request() -> QuerySet[Order]:
+    """Orders with everything request_from_order reads, in five queries however many lines:
+    the order with its customer and the dates its shipments, invoices and warranty cards give
+    (first_signed_at, first_installed_at, first_invoice_on, first_card_returned_on); its lines
+    (by line number) with product, category and bundle; their serials (by serial) with lot;
+    its payments and its promotions."""
+    from aftersales.sales.models import (
+        Invoice,
+        Order,
+        OrderLine,
+        Payment,
+        Promotion,
+        SerialNumber,
+        Shipment,
+        WarrantyCard,
+    )
+
+    serials = SerialNumber.objects.select_related("lot").order_by("serial")
+    lines = (OrderLine.objects.select_related("product__category", "bundle")
+             .prefetch_related(Prefetch("serials", queryset=serials)).order_by("line_no"))
+    return (Order.objects.select_related("customer")
+            .annotate(first_signed_at=_earliest(Shipment, "signed_at"),
+                      first_installed_at=_earliest(Shipment, "installed_at"),
+                      first_invoice_on=_earliest(Invoice, "issued_on"),
+                      first_card_returned_on=_earliest(WarrantyCard, "returned_on"))
+            .prefetch_related(Prefetch("lines", queryset=lines),
+                              Prefetch("payments", queryset=Payment.objects.order_by("pk")),
+                              Prefetch("promotions", queryset=Promotion.objects.order_by("pk"))))
 
 
-def _order_graph_sql(connection) -> str:
-    """One statement: the order (by number) with its customer, lines, their products,
-    categories and bundles, serials with their lots, and every child table
-    request_from_order reads, each row as JSON (core.statements.json_rows). Rows reached
-    through several lines come once per line; the reader keys them by id."""
-    from aftersales.catalog.models import Category, Product
-    from aftersales.parties.models import Customer
-    from aftersales.sales import models as sales
-
-    q = connection.ops.quote_name
-
-    def col(model, name: str) -> str:
-        return q(model._meta.get_field(name).column)
-
-    def table(model) -> str:
-        return q(model._meta.db_table)
-
-    line_t, line_order = table(sales.OrderLine), col(sales.OrderLine, "order")
-    of_o = f"ol.{line_order} = o.{q('id')}"
-
-    def via_lines(fk: str) -> str:  # joined through the order's lines (pk lookups)
-        return f"INNER JOIN {line_t} ol ON ol.{col(sales.OrderLine, fk)} = x.{q('id')}"
-
-    parts = {
-        "order": sj.json_row(connection, sales.Order, "o"),
-        "customer": sj.json_row(connection, Customer, "c"),
-        "lines": sj.json_rows(connection, sales.OrderLine, "x", f"x.{line_order} = o.{q('id')}"),
-        "products": sj.json_rows(connection, Product, "x", of_o, via_lines("product")),
-        "categories": sj.json_rows(
-            connection, Category, "x", of_o,
-            f"INNER JOIN {table(Product)} p ON p.{col(Product, 'category')} = x.{q('id')} "
-            f"INNER JOIN {line_t} ol ON ol.{col(sales.OrderLine, 'product')} = p.{q('id')}"),
-        "bundles": sj.json_rows(connection, sales.Bundle, "x", of_o, via_lines("bundle")),
-        "serials": sj.json_rows(
-            connection, sales.SerialNumber, "x", of_o,
-            f"INNER JOIN {line_t} ol ON ol.{q('id')} = x.{col(sales.SerialNumber, 'order_line')}"),
-        "lots": sj.json_rows(
-            connection, sales.Lot, "x", of_o,
-            f"INNER JOIN {table(sales.SerialNumber)} s ON s.{col(sales.SerialNumber, 'lot')} "
-            f"= x.{q('id')} INNER JOIN {line_t} ol ON "
-            f"ol.{q('id')} = s.{col(sales.SerialNumber, 'order_line')}"),
-    }
-    for name, model in _ORDER_CHILDREN:
-        model = getattr(sales, model)
-        parts[name] = sj.json_rows(connection, model, "x",
-                                   f"x.{col(model, 'order')} = o.{q('id')}")
-    if connection.vendor == "postgresql":
-        body = ("jsonb_build_object("
-                + ", ".join(f"'{k}', {v}" for k, v in parts.items()) + ")::text")
-    else:
-        body = "json_object(" + ", ".join(f"'{k}', {v}" for k, v in parts.items()) + ")"
-    return (f"SELECT {body} FROM {table(sales.Order)} o INNER JOIN {table(Customer)} c "  # noqa: S608
-            f"ON c.{q('id')} = o.{col(sales.Order, 'customer')} "
-            f"WHERE o.{col(sales.Order, 'number')} = %s")
+def order_request_data_get(*, number: str) -> Order | None:
+    """The order (or None) from orders_for_request: order.lines.all(), line.serials.all(),
+    order.payments.all() and order.promotions.all() answer without a query, and every other
+    query through the order (order.lines.filter(...)) asks the database as usual."""
+    return orders_for_request().filter(number=number).first()
 
 
-_graph_sql: dict[str, str] = {}
-
-
-def order_request_data_get(*, number: str):
-    """The order (or None) with everything request_from_order reads, in one statement
-    (issue 4 item 11a): its customer, lines with product, category and bundle, serials with
-    their lot, payments, shipments, promotions, invoices and warranty cards. Nothing is read
-    per line; order.<children>.all() answer from the cache as after prefetch_related."""
-    from django.db import connection
-
-    from aftersales.catalog.models import Category, Product
-    from aftersales.parties.models import Customer
-    from aftersales.sales import models as sales
-
-    sql = _graph_sql.get(connection.vendor)
-    if sql is None:
-        sql = _graph_sql[connection.vendor] = _order_graph_sql(connection)
-    found = sj.fetchall(sql, [number])
-    if not found:
-        return None
-    graph = json.loads(found[0][0])
-
-    def build(model, key: str) -> list:
-        return [sj.from_json(model, row) for row in graph[key] or []]
-
-    order = sj.from_json(sales.Order, graph["order"])
-    order.customer = sj.from_json(Customer, graph["customer"])
-    categories = {c.pk: c for c in build(Category, "categories")}
-    products = {p.pk: p for p in build(Product, "products")}
-    for product in products.values():
-        product.category = categories.get(product.category_id)
-    bundles = {b.pk: b for b in build(sales.Bundle, "bundles")}
-    lots = {lot.pk: lot for lot in build(sales.Lot, "lots")}
-    lines = sorted(build(sales.OrderLine, "lines"), key=lambda ln: (ln.line_no, ln.pk))
-    serials: dict[int, list] = {ln.pk: [] for ln in lines}
-    for serial in sorted(build(sales.SerialNumber, "serials"), key=lambda s: s.pk):
-        serial.lot = lots.get(serial.lot_id)
-        serials[serial.order_line_id].append(serial)
-    for line in lines:
-        line.order, line.product = order, products[line.product_id]
-        line.bundle = bundles.get(line.bundle_id)
-        _cache(line, "serials", serials[line.pk])
-    _cache(order, "lines", lines)
-    for name, model in _ORDER_CHILDREN:
-        rows = sorted(build(getattr(sales, model), name), key=lambda r: r.pk)
-        if name == "shipments":  # as their Meta.ordering: by shipping time
-            rows.sort(key=lambda r: (r.shipped_at is None, r.shipped_at))
-        for row in rows:
-            row.order = order
-        _cache(order, name, rows)
-    return order
-
-
-def order_for_request(*, number: str):
+def order_for_request(*, number: str) -> Order:
     """The order with everything request_from_order reads; NotFound if missing."""
     order = order_request_data_get(number=number)
     if order is None:
@@ -257,12 +175,13 @@ def _line(line) -> dict[str, Any]:
     }
 
 
-def request_from_order(order, *, kind: str, reason: str, items: list[dict] | None = None,
+def request_from_order(order: Order, *, kind: str, reason: str, items: list[dict] | None = None,
                        policy: str | None = None, policy_version: int | None = None,
                        asked_at: datetime | None = None, history: dict | None = None,
                        evidence: list[str] | None = None, damage_cause: str | None = None,
                        exchange_for: list[dict] | None = None) -> dict[str, Any]:
-    """The POLICY-API request for ``order`` (use order_for_request to fetch it efficiently).
+    """The POLICY-API request for ``order``, an order from orders_for_request (order_for_request,
+    order_request_data_get): it reads the prefetched rows and the annotated dates.
 
     ``items`` refer to lines by index in the order's lines (sorted by line number):
     [{"line": 0, "quantity": 1, "condition": {...}}]; default: every line, whole quantity,
@@ -270,11 +189,6 @@ def request_from_order(order, *, kind: str, reason: str, items: list[dict] | Non
     """
     lines = sorted(order.lines.all(), key=lambda ln: ln.line_no)
     index_of = {ln.line_no: i for i, ln in enumerate(lines)}
-    shipments = sorted(order.shipments.all(), key=lambda s: (s.signed_at is None, s.signed_at))
-    signed = next((s.signed_at for s in shipments if s.signed_at), None)
-    installed = min((s.installed_at for s in shipments if s.installed_at), default=None)
-    invoices = sorted(order.invoices.all(), key=lambda i: i.issued_on)
-    cards = [c for c in order.warranty_cards.all() if c.returned_on]
     promotions = []
     for promo in order.promotions.all():
         entry: dict[str, Any] = {"kind": promo.kind, "threshold": fmt(promo.threshold)}
@@ -293,8 +207,8 @@ def request_from_order(order, *, kind: str, reason: str, items: list[dict] | Non
             entry["coupon_code"] = pay.coupon_code
         payments.append(entry)
     history = dict(history or {})
-    if cards and "warranty_card_returned_at" not in history:
-        history["warranty_card_returned_at"] = min(c.returned_on for c in cards).isoformat()
+    if order.first_card_returned_on and "warranty_card_returned_at" not in history:
+        history["warranty_card_returned_at"] = order.first_card_returned_on.isoformat()
     customer = order.customer
     return {
         "policy": policy or DEFAULT_POLICY.get(order.business_line),
@@ -306,9 +220,10 @@ def request_from_order(order, *, kind: str, reason: str, items: list[dict] | Non
             "number": order.number,
             "placed_at": _iso(order.placed_at),
             "paid_at": _iso(order.paid_at),
-            "signed_at": _iso(signed),
-            "installed_at": _iso(installed),
-            "invoice_date": invoices[0].issued_on.isoformat() if invoices else None,
+            "signed_at": _iso(order.first_signed_at),
+            "installed_at": _iso(order.first_installed_at),
+            "invoice_date": (order.first_invoice_on.isoformat() if order.first_invoice_on
+                             else None),
             "channel": order.channel,
             "customer": {"type": customer.kind, "key_account": customer.key_account},
             "payments": payments,
