@@ -1,23 +1,21 @@
-"""core.statements reads and writes exactly what the ORM reads and writes (issue 4 item 11a).
+"""core.statements writes exactly what the ORM writes (issue 4 item 11a).
 
-Runs on the embedded default and, in CI, again on PostgreSQL: each vendor's SQL (json_object
-vs to_jsonb, one INSERT per table vs one data-modifying WITH statement, PREPARE/EXECUTE) is
-compared with the plain ORM on the same rows.
+Runs on the embedded default and, in CI, again on PostgreSQL: each vendor's SQL (one INSERT
+per table vs one data-modifying WITH statement, PREPARE/EXECUTE) is compared with the plain
+ORM on the same rows. (Its JSON read functions have no caller left: the policy request's
+order is read with the ORM, tested in policy/tests/test_order_request.py.)
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from aftersales.calendars.calendar import SHANGHAI
 from aftersales.catalog.models import Category, Product
 from aftersales.core import statements
 from aftersales.parties.models import Customer
-from aftersales.policy.selectors import order_request_data_get
 from aftersales.sales.models import (
     Bundle,
     Invoice,
@@ -91,65 +89,6 @@ def rich_order(db):
     WarrantyCard.objects.create(number="WC-ST-1", order=order, serial=serial,
                                 sold_on=date(2026, 2, 1), returned_on=date(2026, 2, 10))
     return order
-
-
-def test_the_order_graph_is_read_as_the_orm_reads_it(rich_order, django_assert_num_queries):
-    order_request_data_get(number="SO-ST-1")  # PostgreSQL: the first read also PREPAREs
-    with django_assert_num_queries(1):
-        order = order_request_data_get(number="SO-ST-1")
-        lines = list(order.lines.all())
-        children = {name: list(getattr(order, name).all())
-                    for name in ("payments", "shipments", "promotions", "invoices",
-                                 "warranty_cards")}
-        serials = [list(line.serials.all()) for line in lines]
-        products = [line.product for line in lines]
-        categories = [line.product.category for line in lines]
-        bundles = [line.bundle for line in lines]
-        lots = [s.lot for group in serials for s in group]
-        customer = order.customer
-    orm = Order.objects.select_related("customer").get(number="SO-ST-1")
-    _same(order, orm)
-    _same(customer, orm.customer)
-    orm_lines = list(orm.lines.select_related("product__category", "bundle"))
-    assert [ln.line_no for ln in lines] == [1, 2]
-    for line, want in zip(lines, orm_lines, strict=True):
-        _same(line, want)
-        _same(line.product, want.product)
-    for got, want in zip(categories + bundles[1:], [ln.product.category for ln in orm_lines]
-                         + [orm_lines[1].bundle], strict=True):
-        _same(got, want)
-    assert bundles[0] is None and serials[0] == []
-    _same(serials[1][0], SerialNumber.objects.get(serial="SN-ST-0001"))
-    _same(lots[0], Lot.objects.get(lot_no="L-2025-11"))
-    assert [s.tracking_no for s in children["shipments"]] == ["JD-1", "SF-2"]  # by shipped_at
-    for name, rows in children.items():
-        want = {r.pk: r for r in getattr(orm, name).all()}
-        assert sorted(r.pk for r in rows) == sorted(want)
-        for row in rows:
-            _same(row, want[row.pk])
-    assert products[1].is_key_product is True and order.lines.all()[0].order is order
-
-
-def test_an_unknown_order_reads_as_none(db):
-    assert order_request_data_get(number="SO-NOPE") is None
-
-
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(amount=st.decimals(min_value=0, max_value=Decimal("999999999999.99"), places=2),
-       micros=st.integers(min_value=0, max_value=10**12 - 1),
-       points=st.none() | st.integers(min_value=0, max_value=2**31 - 1),
-       code=st.text(max_size=60))
-def test_any_payment_comes_back_as_it_was_stored(rich_order, amount, micros, points, code):
-    """Decimals keep their places, times their microseconds, text any character."""
-    paid = datetime(2020, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
-    code = code.replace("\x00", "")
-    with transaction.atomic():
-        payment = Payment.objects.create(order=rich_order, method="alipay", amount=amount,
-                                         paid_at=paid, points=points, coupon_code=code)
-        read = {p.pk: p for p in order_request_data_get(number="SO-ST-1").payments.all()}
-        _same(read[payment.pk], Payment.objects.get(pk=payment.pk))
-        transaction.set_rollback(True)
 
 
 def test_a_family_is_written_as_save_writes_it(rich_order):
