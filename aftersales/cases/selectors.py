@@ -4,6 +4,7 @@ the same way."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -26,7 +27,7 @@ from aftersales.cases.models import (
 )
 from aftersales.cases.paging import BranchPaginator
 from aftersales.core import cache
-from aftersales.core.choices import DEFAULT_POLICY
+from aftersales.core.choices import DEFAULT_POLICY, BusinessLine
 from aftersales.core.errors import NotFound
 from aftersales.core.labels import pick_label
 from aftersales.policy.services.resolve import policy_resolve
@@ -261,12 +262,23 @@ def case_workflow(case: Case) -> Workflow:
 
 # ------------------------------------------------------------------- lists and labels
 _TRUE = ("1", "true", "yes", "on")
+# The list's sortable columns, each both ways ("-" first: descending). "due" is the default:
+# overdue first, then due soonest, cases without a due time last (UX.md "Staff pages").
 SORTS = {
     "due": [F("due_at").asc(nulls_last=True), "created_at", "pk"],
+    "-due": [F("due_at").desc(nulls_last=True), "-created_at", "-pk"],
     "-created": ["-created_at", "-pk"],
     "created": ["created_at", "pk"],
     "number": ["number"],
     "-number": ["-number"],
+    "customer": [F("customer__name").asc(nulls_last=True), "contact_name", "pk"],
+    "-customer": [F("customer__name").desc(nulls_last=True), "-contact_name", "-pk"],
+    "kind": ["kind", "pk"],
+    "-kind": ["-kind", "-pk"],
+    "state": ["business_line", "state", "pk"],
+    "-state": ["-business_line", "-state", "-pk"],
+    "assignee": [F("assignee__username").asc(nulls_last=True), "pk"],
+    "-assignee": [F("assignee__username").desc(nulls_last=True), "-pk"],
 }
 
 
@@ -404,13 +416,24 @@ def may_see_contact(case: Case, user) -> bool:
     return bool(actor_roles(user) & CUSTOMER_FACING_ROLES)
 
 
+def _day_start(day: date) -> datetime:
+    """Midnight starting `day` in the company's time zone (dates are China dates)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def _apply_filters(qs: QuerySet[Case], filters: dict[str, Any], user) -> QuerySet[Case]:
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
     if filters.get("business_line"):
         qs = qs.filter(business_line=filters["business_line"])
     if filters.get("state"):
-        qs = qs.filter(state=filters["state"])
+        # "line:state" from the grouped state filter, or a bare state code in any line
+        line, _sep, code = str(filters["state"]).rpartition(":")
+        qs = qs.filter(business_line=line, state=code) if line else qs.filter(state=code)
+    if filters.get("created_from"):
+        qs = qs.filter(created_at__gte=_day_start(filters["created_from"]))
+    if filters.get("created_to"):
+        qs = qs.filter(created_at__lt=_day_start(filters["created_to"] + timedelta(days=1)))
     if filters.get("customer"):
         c = str(filters["customer"]).strip()
         qs = qs.filter(customer_id=int(c)) if c.isdigit() else qs.filter(
@@ -514,6 +537,42 @@ def _workflow_states(business_line: str) -> list[tuple[str, dict]]:
                 for code, st in wf.states.items():
                     seen.setdefault(code, dict(st.label))
     return sorted(seen.items())
+
+
+def _workflow_state_groups(business_line: str) -> list[tuple[str, str, list[tuple[str, dict]]]]:
+    """(line, category, [(code, {zh, en} label)]) of the current workflows' states, per line
+    in BusinessLine order and per stage in StateCategory order, states in workflow order."""
+    groups: dict[tuple[str, str], dict[str, dict]] = {}
+    for line, name in DEFAULT_POLICY.items():
+        if business_line and line != business_line:
+            continue
+        try:
+            _v, doc = policy_resolve(name=name)
+        except Exception:  # a policy not loaded yet offers no states
+            continue
+        seen: set[str] = set()
+        for wf in workflows_from_document(doc).values():
+            if wf.business_line != line:
+                continue
+            for code, st in wf.states.items():
+                if code not in seen:
+                    seen.add(code)
+                    groups.setdefault((line, st.category), {})[code] = dict(st.label)
+    lines, stages = list(BusinessLine.values), list(StateCategory.values)
+    return [(line, category, list(states.items())) for (line, category), states in sorted(
+        groups.items(), key=lambda g: (lines.index(g[0][0]) if g[0][0] in lines else 99,
+                                       stages.index(g[0][1]) if g[0][1] in stages else 99))]
+
+
+def state_groups(business_line: str | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The list's state filter grouped by business line and stage ("网店 · 处理中"): (group
+    label, [("line:state", state label)]); kept in aftersales.core.cache until a policy
+    changes."""
+    groups = cache.memo("cases.state_groups", business_line or "",
+                        lambda: _workflow_state_groups(business_line or ""))
+    return [(f"{BusinessLine(line).label} · {StateCategory(category).label}",
+             [(f"{line}:{code}", pick_label(labels, code)) for code, labels in states])
+            for line, category, states in groups]
 
 
 def state_choices(business_line: str | None = None) -> list[tuple[str, str]]:

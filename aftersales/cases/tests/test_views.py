@@ -234,7 +234,7 @@ def test_files_are_served_only_to_those_who_see_the_case(policies, clock, agent,
 def test_state_filter_offers_the_workflow_states_by_name(policies, clock, agent, agent_client):
     case = _open(agent)
     page = agent_client.get(reverse("cases:list"), {"state": "verified"}).content.decode()
-    assert 'value="intake"' in page and case.number not in page
+    assert 'value="online_shop:intake"' in page and case.number not in page
     page = agent_client.get(reverse("cases:list"), {"state": "intake"}).content.decode()
     assert case.number in page
 

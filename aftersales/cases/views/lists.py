@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from aftersales.cases.models import CaseKind
@@ -27,14 +29,54 @@ from aftersales.cases.selectors import (
     cases_for_list_parts,
     cases_visible_to,
     list_rows,
-    state_choices,
+    state_groups,
 )
 from aftersales.cases.services import case_assign_round_robin, cases_assign_bulk
 from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import ApplicationError
 
 FILTERS = ("q", "kind", "business_line", "state", "customer", "overdue", "assignee", "open")
-PER_PAGE = 25
+PAGE_SIZES = (20, 50, 100)
+PER_PAGE = PAGE_SIZES[0]
+
+
+class ListForm(forms.Form):
+    """The parts of the list's query that can be typed wrong: the created-date range and the
+    page size. A bad value is said under its field and leaves that filter out."""
+
+    created_from = forms.DateField(label=_lazy("Opened from"), required=False)
+    created_to = forms.DateField(label=_lazy("Opened until"), required=False)
+    per_page = forms.TypedChoiceField(label=_lazy("Rows per page"), required=False, coerce=int,
+                                      choices=[(n, n) for n in PAGE_SIZES], empty_value=PER_PAGE)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("created_from"), data.get("created_to")
+        if start and end and start > end:
+            # An upside-down range is one mistake: neither end of it filters the list.
+            self.add_error("created_to", _("The end date is before the start date."))
+            data.pop("created_from", None)
+        return data
+
+
+def _columns(sort: str, query: dict[str, str]) -> list[dict]:
+    """The table's headers: a link sorting by the column (keeping the other filters), the
+    other way round when the list is already sorted by it; aria-sort on the sorted one."""
+    columns = [("number", _("Case number")), ("customer", _("Customer")), (None, _("Product")),
+               ("kind", _("Kind")), ("state", _("State")), ("assignee", _("Assignee")),
+               ("due", _("Due")), ("created", _("Opened"))]
+    out = []
+    for key, label in columns:
+        col = {"label": label, "href": "", "aria_sort": ""}
+        if key is not None:
+            ascending = sort == key
+            descending = sort == f"-{key}"
+            # A second click turns the order round; dates start newest first.
+            target = f"-{key}" if ascending or (key == "created" and not descending) else key
+            col["href"] = "?" + urlencode({**query, "sort": target})
+            col["aria_sort"] = "ascending" if ascending else "descending" if descending else ""
+        out.append(col)
+    return out
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -45,13 +87,24 @@ def _list(request: HttpRequest, *, mine: bool, title: str, preset: dict | None =
     filters = {**(preset or {}), **_filters(request)}
     sort = request.GET.get("sort", "due")
     sort = sort if sort in SORTS else "due"
-    page = list_paginator(request.user, filters=filters, mine=mine, sort=sort).get_page(
-        request.GET.get("page"))
-    base = {k: v for k, v in filters.items()}
+    form = ListForm(request.GET)
+    form.is_valid()  # the valid fields are kept in cleaned_data, the bad ones say why
+    typed = {k: v for k, v in form.cleaned_data.items() if v}
+    per_page = typed.get("per_page") or PER_PAGE
+    dates = {k: typed[k] for k in ("created_from", "created_to") if k in typed}
+    page = list_paginator(request.user, filters={**filters, **dates}, mine=mine, sort=sort,
+                          per_page=per_page).get_page(request.GET.get("page"))
+    # The query string keeps what was typed (the dates as given) except what was wrong.
+    base = {**filters, **{k: request.GET[k].strip() for k in dates}}
+    if per_page != PER_PAGE:
+        base["per_page"] = str(per_page)
+    line = filters.get("business_line")
     context = {
         "title": title, "mine": mine, "page": page, "filters": filters, "sort": sort,
+        "form": form, "per_page": per_page, "page_sizes": PAGE_SIZES,
         "kinds": CaseKind.choices, "business_lines": BusinessLine.choices,
-        "states": state_choices(filters.get("business_line")),
+        "state_groups": state_groups(line if line in BusinessLine.values else None),
+        "columns": _columns(sort, base),
         "query_no_page": urlencode({**base, "sort": sort}),
         "query_no_sort": urlencode(base),
         "can_assign": _can_assign(request.user),
@@ -63,13 +116,14 @@ def _list(request: HttpRequest, *, mine: bool, title: str, preset: dict | None =
     return TemplateResponse(request, template, context)
 
 
-def list_paginator(user, *, filters: dict, mine: bool, sort: str) -> CappedPaginator:
+def list_paginator(user, *, filters: dict, mine: bool, sort: str,
+                   per_page: int = PER_PAGE) -> CappedPaginator:
     """The pages of a case list: the user's queue in due order merged from its indexed parts
     (BranchPaginator), any other list cut from its ordered query; counts capped at CAP."""
     qs, branches = cases_for_list_parts(user, filters=filters, mine=mine, sort=sort)
     if branches is None:
-        return CappedPaginator(qs, PER_PAGE)
-    return BranchPaginator(qs, PER_PAGE, branches=branches, rows=list_rows(),
+        return CappedPaginator(qs, per_page)
+    return BranchPaginator(qs, per_page, branches=branches, rows=list_rows(),
                            order=SORTS.get(sort, SORTS["due"]))
 
 
