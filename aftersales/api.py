@@ -21,6 +21,7 @@ from aftersales.cases.api import router as cases_router
 from aftersales.core.api import VendoredSwagger, install_error_handlers
 from aftersales.core.api import router as core_router
 from aftersales.policy.api import router as policy_router
+from aftersales.reports.api import router as reports_router
 
 # last_used_at is written at most this often per key: a busy client costs one UPDATE a minute.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -58,3 +59,4 @@ api.add_router("/", core_router)
 api.add_router("/calendar", calendars_router)
 api.add_router("/policy", policy_router)
 api.add_router("/cases", cases_router)
+api.add_router("/reports", reports_router)

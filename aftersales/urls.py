@@ -14,6 +14,7 @@ urlpatterns = [
     path("policy/", include("aftersales.policy.urls")),
     path("cases/", include("aftersales.cases.urls")),
     path("portal/", include("aftersales.portal.urls")),
+    path("reports/", include("aftersales.reports.urls")),
     path("", include("aftersales.workbench.urls")),
 ]
 if settings.DEBUG:

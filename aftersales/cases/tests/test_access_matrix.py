@@ -45,6 +45,10 @@ CUSTOMER_FACING = {"customer_service", "cs_supervisor", "sales_specialist", "sal
                    "sales_supervisor", "sales_vp", "sales_branch", "field_engineer",
                    "management", "admin", "superuser"}
 FINE_LEDGER = SUPERVISORS | {"finance", "cashier", "admin", "superuser"}
+# The case reports: supervisors, quality, the 三包 office, the administrator, and dealers and
+# factories over their own cases (reports.registry).
+CASE_REPORTS = SUPERVISORS | {"quality", "quality_follower", "sales_branch", "admin",
+                              "dealer", "factory", "superuser"}
 EDITORS = {"admin", "superuser"}  # calendar and policy editing (role admin or the perm)
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
@@ -117,6 +121,9 @@ TABLE = [
     Route("api unassign", "JSON", "/api/v1/cases/{case}/assign",
           api((WORKS | DISPATCHERS | SUPERVISORS | EDITORS) - {"factory"}, hidden=CASE_HIDDEN),
           body={"assignee": None}),
+    # --- API: reports (registry roles; dealers and factories read their own cases' figures)
+    Route("api report list", "GET", "/api/v1/reports", api(EVERYONE_SIGNED_IN)),
+    Route("api report", "GET", "/api/v1/reports/case_volume", api(CASE_REPORTS)),
     Route("api contact", "JSON", "/api/v1/cases/{case}/contact",
           api(CUSTOMER_FACING, hidden=CASE_HIDDEN), body={}),
     # --- staff pages
@@ -152,6 +159,9 @@ TABLE = [
     Route("policy detail", "GET", "/policy/online-shop/", page(COMPANY)),
     Route("policy edit", "GET", "/policy/online-shop/edit/", page(EDITORS)),
     Route("policy check", "GET", "/policy/evaluate/", page(EVERYONE_SIGNED_IN)),
+    Route("reports", "GET", "/reports/", page(EVERYONE_SIGNED_IN)),
+    Route("report", "GET", "/reports/case_volume/", page(CASE_REPORTS)),
+    Route("report export", "GET", "/reports/fines/export.xlsx", page(FINE_LEDGER)),
     Route("password change", "GET", "/accounts/password/", page(EVERYONE_SIGNED_IN)),
     # Django's admin: only is_staff accounts (the superuser here); the others go to its login
     Route("admin", "GET", "/admin/", page({"superuser"}, denied=302)),
@@ -249,7 +259,8 @@ def test_the_table_covers_every_api_route_and_every_staff_page():
         if r.path.startswith("/api/"):
             template = (r.path.split("?")[0].replace("{case}", "{number}")
                         .replace("/2026", "/{year}").replace("/online-shop", "/{name}")
-                        .replace("/versions/1", "/versions/{number}"))
+                        .replace("/versions/1", "/versions/{number}")
+                        .replace("/reports/case_volume", "/reports/{name}"))
             covered.add(("GET" if r.method == "GET" else "POST", template))
     missing_api = {p for p in api_paths if p not in covered and p[1] != "/api/v1/openapi.json"}
     assert not missing_api, f"API routes without a row: {sorted(missing_api)}"
@@ -263,6 +274,6 @@ def test_the_table_covers_every_api_route_and_every_staff_page():
             pages.add(getattr(sub, "name", None) or str(sub.pattern))
     covered_pages = {"home", "list", "queue", "overdue", "search", "create", "fines",
                      "assign_bulk", "detail", "file", "act", "contact", "new", "year", "edit",
-                     "evaluate", "password_change"}
+                     "evaluate", "password_change", "index", "report", "export"}
     not_tried = pages - covered_pages - {"login", "logout", "password_change_done"}
     assert not not_tried, f"pages without a row: {sorted(not_tried)}"

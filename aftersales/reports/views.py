@@ -1,0 +1,115 @@
+"""The report pages (issue 12 items 1, 6): the index of the reports this user may see, each
+report with its filters, an ECharts chart, its tables and a print stylesheet, and its Excel
+export with the same filters."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from aftersales.accounts.models import Department
+from aftersales.cases.models import CaseChannel, CaseKind, FineStatus
+from aftersales.core.choices import BusinessLine
+from aftersales.core.errors import NotFound, PermissionDenied, ValidationError
+from aftersales.core.labels import pick_label
+from aftersales.core.templatetags.ux import format_money, format_when
+from aftersales.policy.models import Policy
+from aftersales.reports.export import Sheet, xlsx_response
+from aftersales.reports.filters import PERIODS
+from aftersales.reports.registry import Report, report_get_for_user, reports_for_user
+from aftersales.reports.results import Table
+
+
+@login_required
+def index(request: HttpRequest) -> TemplateResponse:
+    return TemplateResponse(request, "reports/index.html",
+                            {"reports": reports_for_user(request.user)})
+
+
+def _report(request: HttpRequest, name: str) -> Report:
+    try:
+        return report_get_for_user(user=request.user, name=name)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(str(exc.message)) from exc
+
+
+def _choices(report: Report) -> dict:
+    """The values each accepted filter offers on the form."""
+    out: dict = {"periods": PERIODS}
+    if "business_line" in report.filters:
+        out["business_lines"] = BusinessLine.choices
+    if "kind" in report.filters:
+        out["kinds"] = CaseKind.choices
+    if "channel" in report.filters:
+        out["channels"] = CaseChannel.choices
+    if "status" in report.filters:
+        out["statuses"] = FineStatus.choices
+    if "department" in report.filters:
+        out["departments"] = [(d.code, str(d)) for d in Department.objects.filter(active=True)]
+    if "policy" in report.filters:
+        out["policies"] = list(Policy.objects.order_by("name").values_list("name", flat=True))
+    return out
+
+
+@login_required
+def report_page(request: HttpRequest, name: str) -> TemplateResponse:
+    report = _report(request, name)
+    context = {"report": report, "params": request.GET, **_choices(report)}
+    try:
+        f, result = report.run(user=request.user, params=request.GET)
+    except ValidationError as exc:
+        context.update(error=exc.message, field_errors=exc.fields)
+        return TemplateResponse(request, "reports/report.html", context, status=422)
+    context.update(filters=f, query=f.as_params(), chart=result.chart.as_dict(),
+                   tables=[_display(t) for t in result.all_tables])
+    return TemplateResponse(request, "reports/report.html", context)
+
+
+@login_required
+def report_export(request: HttpRequest, name: str) -> HttpResponse:
+    report = _report(request, name)
+    try:
+        f, result = report.run(user=request.user, params=request.GET)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return xlsx_response(
+            filename=f"{report.label}-{f.date_from:%Y%m%d}-{f.date_to:%Y%m%d}-{stamp}.xlsx",
+            sheets=[Sheet(title=pick_label(t.title),
+                          columns=t.columns, rows=t.rows) for t in result.all_tables])
+    except ValidationError as exc:
+        context = {"report": report, "params": request.GET, "error": exc.message,
+                   "field_errors": exc.fields, **_choices(report)}
+        return TemplateResponse(request, "reports/report.html", context, status=422)
+
+
+NUMERIC = {"int", "money", "percent", "number"}
+
+
+def _cell(value, type_: str) -> str:
+    if value is None or value == "":
+        return "—"
+    if type_ == "money":
+        return format_money(value)
+    if type_ == "percent":
+        return f"{value * 100:.1f}%"
+    if type_ == "number":
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if type_ == "int":
+        return f"{value:,}"
+    if type_ in ("date", "datetime"):
+        return format_when(value)
+    return str(value)
+
+
+def _display(table: Table) -> dict:
+    """A table as the page shows it: labels in the user's language, cells formatted the
+    Chinese way (UX.md "Numbers and dates")."""
+    return {"title": pick_label(table.title),
+            "columns": [{"label": c.title, "numeric": c.type in NUMERIC}
+                        for c in table.columns],
+            "rows": [[{"text": _cell(row.get(c.key), c.type), "numeric": c.type in NUMERIC}
+                      for c in table.columns] for row in table.rows]}
