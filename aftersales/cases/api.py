@@ -14,47 +14,71 @@ from typing import Any, Literal
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Form, Header, Query, Router, Schema
+from ninja import Field, File, Form, Header, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from aftersales.cases import services as s
-from aftersales.cases.models import Case, CaseChannel, Priority
+from aftersales.cases.errors import CaseErrorCode
+from aftersales.cases.models import Case, CaseChannel, CaseKind, CaseLine, Priority
 from aftersales.cases.selectors import case_get_for_user, case_timeline, cases_for_list, state_label
 from aftersales.cases.services.act import ActInput, case_act
 from aftersales.cases.services.contact import case_contact_reveal
 from aftersales.core.api import ErrorOut
-from aftersales.core.errors import NotFound, ValidationError
+from aftersales.core.choices import BusinessLine
+from aftersales.core.errors import NotFound
 from aftersales.core.labels import pick_label as label
 from aftersales.core.pii import mask_phone
+from aftersales.policy.engine.request import REASONS
+from aftersales.policy.selectors import orders_for_request
+from aftersales.sales.models import Order
+from aftersales.sales.selectors import orders_visible_to
 
 router = Router(tags=["cases"])  # the API's auth: an API key or a staff session
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
+# The stored key is "api:<user id>:<key>" in Case.idempotency_key (100 characters).
+IDEMPOTENCY_KEY_MAX = 80
+
 
 # ----------------------------------------------------------------------------- schemas
+def _rule(default: Any = ..., *, enum: list[str | None] | None = None, model=Case,
+          name: str | None = None, description: str | None = None) -> Any:
+    """A body field's rule for the OpenAPI document: its codes, or its model field's length.
+    The intake service checks them (with messages in the user's language), not the parser."""
+    extra: dict[str, Any] = {}
+    if enum is not None:
+        extra["enum"] = enum
+    if name is not None:
+        extra["maxLength"] = model._meta.get_field(name).max_length
+    return Field(default, description=description, json_schema_extra=extra)
+
+
 class LineIn(Schema):
     line_no: int
-    quantity: int
-    serial: str = ""
+    quantity: int = _rule(..., description="1 … bought minus what other open cases claim")
+    serial: str = _rule("", model=CaseLine, name="serial")
     condition: dict[str, Any] = {}
 
 
 class CaseIn(Schema):
-    kind: str
-    channel: str = CaseChannel.API
+    kind: str = _rule(..., enum=CaseKind.values)
+    channel: str = _rule(CaseChannel.API, enum=CaseChannel.values)
     order_number: str | None = None
-    phone: str | None = None  # the buyer's/receiver's phone: verifies the order (S1.2)
-    business_line: str | None = None  # enquiries without an order
-    lines: list[LineIn] = []
-    reason: str = ""
-    symptom: str = ""
+    # The buyer's/receiver's phone: verifies the order (S1.2).
+    phone: str | None = _rule(None, description="a mainland mobile or landline number")
+    # Enquiries without an order; an order's case takes the order's.
+    business_line: str | None = _rule(None, enum=[*BusinessLine.values, None])
+    lines: list[LineIn] = []  # a return or exchange names at least one
+    reason: str = _rule("", enum=["", *REASONS])
+    symptom: str = _rule("", name="symptom")
     description: str = ""
-    priority: str = Priority.NORMAL
-    contact_name: str = ""
-    contact_phone: str = ""
-    contact_email: str = ""
+    priority: str = _rule(Priority.NORMAL, enum=Priority.values)
+    contact_name: str = _rule("", name="contact_name")
+    contact_phone: str = _rule("", name="contact_phone",
+                               description="a mainland mobile or landline number")
+    contact_email: str = _rule("", name="contact_email")
     evaluate: bool = False  # ask the policy engine for the options at once (verified orders)
 
 
@@ -255,20 +279,15 @@ def case_list(request: HttpRequest, filters: Query[QueueFilters]):
 @router.post("", response={200: CaseCreatedOut, 201: CaseCreatedOut, **ERRORS},
              summary="Open a case (intake)")
 def case_create(request: HttpRequest, payload: CaseIn,
-                idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
-    """Intake from any channel (S1.1). With `phone` the order is verified in the same step."""
-    from aftersales.policy.selectors import order_request_data_get
-    from aftersales.sales.models import Order
-
-    order = None
-    if payload.order_number:
-        number = payload.order_number.strip()
-        # Evaluating at once: the order with what the policy request reads, fetched once.
-        order = (order_request_data_get(number=number) if payload.evaluate
-                 else Order.objects.select_related("customer").filter(number=number).first())
-        if order is None:
-            raise ValidationError(_("No order with this number."),
-                                  fields={"order_number": _("not found")})
+                idempotency_key: str | None = Header(
+                    None, alias="Idempotency-Key", max_length=IDEMPOTENCY_KEY_MAX)):
+    """Intake from any channel (S1.1). With `phone` the order is verified in the same step.
+    An order outside your scope answers 404 `order_not_found`, as a missing one does. Every
+    field is checked before anything is stored (422 naming the fields): lengths, known codes,
+    phone and e-mail, each line's quantity against what is still claimable on the order.
+    `Idempotency-Key`: a retry with the same body returns the first case (200); the same key
+    with another body is 422 `idempotency_key_reused`."""
+    order = _intake_order(request.user, payload.order_number, evaluate=payload.evaluate)
     key = f"api:{request.user.pk}:{idempotency_key}" if idempotency_key else None
     case = s.case_open(
         kind=payload.kind, channel=payload.channel, actor=request.user, order=order,
@@ -282,6 +301,24 @@ def case_create(request: HttpRequest, payload: CaseIn,
     # Built from the case in hand: GET /cases/{number} has the lines, files and actions.
     return Status(201 if created else 200, {**_case_out(case), "verified": bool(case.verified_at),
                                             "decision": case.decision})
+
+
+def _intake_order(user, number: str | None, *, evaluate: bool) -> Order | None:
+    """The order an intake names, among those the user may reach (orders_visible_to): missing
+    and not yours are the same 404. Evaluating at once: with what the policy request reads."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    visible = orders_visible_to(user)
+    if evaluate:
+        order = orders_for_request().filter(number=number, pk__in=visible.values("pk")).first()
+    else:
+        order = (visible.select_related("customer").prefetch_related("lines__product")
+                 .filter(number=number).first())
+    if order is None:
+        raise NotFound(_("No order with this number."), code=CaseErrorCode.ORDER_NOT_FOUND,
+                       fields={"order_number": _("not found")})
+    return order
 
 
 @router.get("/{number}", response={200: CaseDetailOut, **ERRORS}, summary="One case")

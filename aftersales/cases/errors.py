@@ -27,3 +27,7 @@ class CaseErrorCode(ErrorCode):
     ASSIGN_NOT_ALLOWED = "assign_not_allowed"  # your role may not assign this case (403)
     RATING_BY_CUSTOMER = "rating_by_customer"  # staff record only a rating given by phone (403)
     CONTACT_NOT_ALLOWED = "contact_not_allowed"  # your role sees contact details masked (403)
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"  # the key came with another body (422)
+    LINES_REQUIRED = "lines_required"  # a return or exchange names at least one line (422)
+    QUANTITY_NOT_CLAIMABLE = "quantity_not_claimable"  # more than bought minus open claims (422)
+    SERIAL_CLAIMED = "serial_claimed"  # the serial is on another open case (422)

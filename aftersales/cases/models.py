@@ -195,6 +195,10 @@ class Case(models.Model):
     portal_salt = models.CharField(_("portal link salt"), max_length=32)  # see portal.py
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, null=True,
                                        blank=True, unique=True)
+    # SHA-256 of the intake request the key came with: the same key with another body is
+    # refused instead of answered with this case.
+    idempotency_hash = models.CharField(_("idempotency request hash"), max_length=64,
+                                        blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)  # optimistic lock
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
                                    null=True, blank=True, on_delete=models.SET_NULL,

@@ -1,13 +1,31 @@
 """Intake from any channel (S1.1), verification (S1.2), problem confirmation (S1.3); files are
-in services/attachments.py. One transaction and one timeline event per action."""
+in services/attachments.py. One transaction and one timeline event per action.
+
+Opening a case reads as four steps over one IntakeRequest:
+
+1. validate — every field against what the model declares (lengths, known codes, a phone and
+   an e-mail that are one, no NUL), the order rules (S1.2), and the lines: each names a line of
+   the order, and asks for no more than is still claimable there (bought minus what other open
+   cases claim); a serial on another open case is refused. Nothing is written.
+2. build — the unsaved case and its lines, in the workflow's first state (the SLA clock).
+3. evaluate — with evaluate=True, the policy decision for a verified order (S1.4).
+4. persist — one transaction: the case number, a second look at the claims under the number's
+   row lock (two intakes racing for the same unit), the case and every row it brings.
+
+The number is taken only in step 4, so a refused intake burns none, and a retry with the same
+idempotency key is answered before step 1.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
-from typing import Any
+from dataclasses import asdict, dataclass, field, fields
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,10 +35,13 @@ from aftersales.cases.access import new_portal_salt
 from aftersales.cases.errors import CaseErrorCode
 from aftersales.cases.models import (
     Case,
+    CaseChannel,
+    CaseEvent,
     CaseKind,
     CaseLine,
     CaseNumberSequence,
     Priority,
+    StateCategory,
 )
 from aftersales.cases.services.agreement import (
     EVALUABLE,
@@ -41,21 +62,508 @@ from aftersales.cases.services.common import (
     staff,
 )
 from aftersales.cases.services.permissions import require_works_on
-from aftersales.core import statements
 from aftersales.core.choices import BusinessLine
-from aftersales.core.errors import ValidationError
+from aftersales.core.errors import ErrorCode, ValidationError
+from aftersales.core.validators import (
+    EMAIL_MESSAGE,
+    NUL_MESSAGE,
+    PHONE_MESSAGE,
+    holds_nul,
+    is_email,
+    is_phone,
+)
+from aftersales.notify.models import Message
 from aftersales.policy import documents
+from aftersales.policy.engine.request import REASONS
 from aftersales.policy.models import EvaluationChannel
 from aftersales.policy.services.evaluation import evaluation_log_build
 from aftersales.sales.selectors import phone_digits, phone_matches
 from aftersales.workflow.definitions import workflow_for
 
+if TYPE_CHECKING:
+    from aftersales.parties.models import Customer
+    from aftersales.policy.models import PolicyVersion
+    from aftersales.sales.models import Order, OrderLine
+
+# Kinds that are about goods coming back: they name the lines (S1.1).
+NEEDS_LINES = {CaseKind.RETURN, CaseKind.EXCHANGE}
+
+
+# ----------------------------------------------------------------------------- the input
+@dataclass(frozen=True, kw_only=True)
+class IntakeLine:
+    """One order line claimed: by id (order_line) or by line number, and how many units.
+    quantity is None when what was given is not a whole number."""
+
+    order_line: int | None = None
+    line_no: int | None = None
+    quantity: int | None = None
+    serial: str = ""
+    condition: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntakeRequest:
+    """Everything a case is opened from, as the channel gave it."""
+
+    kind: str
+    channel: str
+    order: Order | None = None  # its lines are read with order.lines.all()
+    customer: Customer | None = None  # the order's when there is an order
+    business_line: str | None = None  # the order's when there is an order
+    lines: tuple[IntakeLine, ...] = ()
+    verify_phone: str | None = None  # verifies the order in the same step (S1.2)
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    reason: str = ""  # a POLICY-API reason code
+    symptom: str = ""
+    defect_category: str = ""
+    description: str = ""
+    quantity_affected: int | None = None
+    priority: str = Priority.NORMAL
+    key_account: bool | None = None
+    evidence: tuple[str, ...] = ()
+    exchange_for: tuple[dict[str, Any], ...] = ()
+    idempotency_key: str | None = None
+    evaluate: bool = False
+
+    @property
+    def body_hash(self) -> str:
+        """SHA-256 of what was asked (not of the key): a retry with the same key must ask the
+        same thing."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)
+                if f.name != "idempotency_key"}
+        data["lines"] = [asdict(line) for line in self.lines]
+        data["order"] = self.order.number if self.order is not None else None
+        data["customer"] = self.customer.pk if self.customer is not None else None
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def intake_lines(raw: list[dict[str, Any]] | None) -> tuple[IntakeLine, ...]:
+    """IntakeLines from [{"order_line" (an OrderLine or its id) | "line_no", "quantity",
+    "serial", "condition", "reason"}], values as a form or a JSON body gives them."""
+    out = []
+    for item in raw or ():
+        ref = item.get("order_line")
+        out.append(IntakeLine(
+            order_line=getattr(ref, "pk", ref), line_no=_whole(item.get("line_no")),
+            quantity=_whole(item.get("quantity")),
+            serial=str(item.get("serial") or "").strip(),
+            condition=item.get("condition") or {}, reason=str(item.get("reason") or "")))
+    return tuple(out)
+
+
+def _whole(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.lstrip("-").isdigit() else None
+
+
+# ----------------------------------------------------------------------------- the entry
+def case_open(*, kind: str, channel: str, actor=None, order=None, customer=None,
+              business_line: str | None = None, lines: list[dict] | None = None,
+              verify_phone: str | None = None, contact_name: str = "", contact_phone: str = "",
+              contact_email: str = "", reason: str = "", symptom: str = "",
+              defect_category: str = "", description: str = "",
+              quantity_affected: int | None = None, priority: str = Priority.NORMAL,
+              key_account: bool | None = None, evidence: list[str] | None = None,
+              exchange_for: list[dict] | None = None, idempotency_key: str | None = None,
+              evaluate: bool = False) -> Case:
+    """Open a case (S1.1) from any channel. Only an enquiry may come without an order (S1.2).
+
+    With verify_phone the order is verified in the same step (the portal; an agent who has the
+    caller's phone). The same idempotency_key with the same request returns the case it
+    created the first time (``case.created`` tells which); with a different request it is
+    refused (idempotency_key_reused).
+
+    With evaluate=True a verified return, exchange, repair or refund is evaluated by the policy
+    engine in the same transaction (S1.4, as case_evaluate does: the decision on the case, one
+    evaluation log row, an "evaluated" event); pass an order from
+    policy.selectors.order_request_data_get so nothing is read twice.
+
+    The order is taken as given: callers look it up through the user's scope
+    (sales.selectors.orders_visible_to), the portal by the buyer's phone.
+    """
+    request = IntakeRequest(
+        kind=kind, channel=channel, order=order, customer=customer, business_line=business_line,
+        lines=intake_lines(lines), verify_phone=verify_phone, contact_name=contact_name,
+        contact_phone=contact_phone, contact_email=contact_email, reason=reason,
+        symptom=symptom, defect_category=defect_category, description=description,
+        quantity_affected=quantity_affected, priority=priority, key_account=key_account,
+        evidence=tuple(evidence or ()), exchange_for=tuple(exchange_for or ()),
+        idempotency_key=idempotency_key or None, evaluate=evaluate)
+    return case_intake(request=request, actor=actor)
+
+
+def case_intake(*, request: IntakeRequest, actor=None) -> Case:
+    """case_open with its input in one IntakeRequest: validate → build → evaluate → persist."""
+    if request.idempotency_key:
+        earlier = _case_for_key(request)
+        if earlier is not None:
+            return earlier
+    valid = _validate(request)
+    case, case_lines = _build(request, valid, actor=actor)
+    evaluated = None
+    if request.evaluate and case.verified_at is not None and case.kind in EVALUABLE:
+        evaluated = _evaluate_new(case, order=request.order, case_lines=case_lines,
+                                  version=valid.version, doc=valid.document)
+    try:
+        _persist(case, case_lines, valid=valid, evaluated=evaluated, actor=actor)
+    except (IntegrityError, ValidationError):
+        # A concurrent retry with the same key may have won the race: then its case took
+        # the key (IntegrityError) or the units (ValidationError under the number's lock).
+        # Ours is rolled back, with its number; the retry is answered with the winner's case.
+        if request.idempotency_key:
+            earlier = _case_for_key(request)
+            if earlier is not None:
+                return earlier
+        raise
+    case.created = True
+    return case
+
+
+def _case_for_key(request: IntakeRequest) -> Case | None:
+    """The case this idempotency key opened, if any; refused when it came with another
+    request. A case stored before request hashes were kept matches any request."""
+    earlier = Case.objects.filter(idempotency_key=request.idempotency_key).first()
+    if earlier is None:
+        return None
+    if earlier.idempotency_hash and earlier.idempotency_hash != request.body_hash:
+        raise ValidationError(
+            _("This idempotency key was already used for a different request; send a new key "
+              "for a new request."),
+            code=CaseErrorCode.IDEMPOTENCY_KEY_REUSED,
+            fields={"idempotency_key": _("used for a different request")})
+    earlier.created = False
+    return earlier
+
+
+# ----------------------------------------------------------------------------- 1. validate
+class _Problems:
+    """Problems found so far, raised together as one ValidationError naming each field."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+        self.messages: list[str] = []
+        self.code: ErrorCode | None = None
+
+    def add(self, name: str, message: str, *, code: ErrorCode | None = None) -> None:
+        if name not in self.fields:
+            self.fields[name] = message
+            self.messages.append(message)
+            self.code = self.code or code
+
+    def raise_any(self) -> None:
+        if not self.fields:
+            return
+        message = self.messages[0]
+        if len(self.messages) > 1:
+            message = _("%(first)s (and %(more)d more problems)") % {
+                "first": message, "more": len(self.messages) - 1}
+        raise ValidationError(message, code=self.code, fields=self.fields)
+
+
+@dataclass(frozen=True)
+class _Valid:
+    """What validation found: the order's side of the request, and each claimed line."""
+
+    business_line: str
+    customer: Customer | None
+    claims: list[tuple[OrderLine, IntakeLine]]  # each order line and what is claimed of it
+    version: PolicyVersion  # the version the case is opened under, and its merged document
+    document: dict
+
+
+def _validate(request: IntakeRequest) -> _Valid:
+    """Every rule of intake that needs no write; raises ValidationError naming the fields."""
+    _check_fields(request)
+    order, customer = request.order, request.customer
+    if order is None and request.kind != CaseKind.CONSULT:
+        raise ValidationError(
+            _("Only an enquiry can be opened without an order; give the order number (S1.2)."),
+            code=CaseErrorCode.ORDER_REQUIRED,
+            fields={"order": _("required for this kind of case")})
+    business_line = request.business_line
+    if order is not None:
+        business_line, customer = order.business_line, customer or order.customer
+        if customer.pk != order.customer_id:
+            raise ValidationError(_("The order belongs to another customer."),
+                                  fields={"order": _("not this customer's order")})
+    if business_line not in BusinessLine.values:
+        raise ValidationError(_("Which business line?"),
+                              fields={"business_line": _("required")})
+    if request.kind in NEEDS_LINES and not request.lines:
+        raise ValidationError(_("Name at least one item of the order for a return or an "
+                                "exchange."), code=CaseErrorCode.LINES_REQUIRED,
+                              fields={"lines": _("at least one line")})
+    claims = _claims(order, request.lines)
+    if claims:
+        _check_claimable(claims)
+    if (request.verify_phone is not None and order is not None
+            and not phone_matches(order, request.verify_phone)):
+        raise ValidationError(_("The phone number does not match the order."),
+                              code=CaseErrorCode.VERIFICATION_FAILED,
+                              fields={"phone": _("does not match")})
+    version, document = resolve_policy(business_line=business_line,
+                                       at_date=order_placed_date(order))
+    return _Valid(business_line=business_line, customer=customer, claims=claims,
+                  version=version, document=document)
+
+
+# Text fields of the request stored in the Case field of the same name, and of a line in
+# CaseLine's: the limit is the model's max_length.
+_CASE_TEXT = ("contact_name", "contact_phone", "contact_email", "reason", "symptom",
+              "defect_category")
+_LINE_TEXT = ("serial", "reason")
+
+
+def _too_long(problems: _Problems, name: str, value: str, model_field) -> None:
+    limit = model_field.max_length
+    if limit is not None and len(value) > limit:
+        problems.add(name, _("%(field)s: at most %(max)d characters (%(n)d given).") % {
+            "field": model_field.verbose_name, "max": limit, "n": len(value)})
+
+
+def _check_fields(request: IntakeRequest) -> None:
+    """Each field on its own: no NUL anywhere, known codes, lengths as the model declares,
+    a real phone number and e-mail address."""
+    problems = _Problems()
+    texts: dict[str, Any] = {
+        name: getattr(request, name) for name in (
+            *_CASE_TEXT, "description", "verify_phone", "idempotency_key", "kind", "channel",
+            "priority", "business_line", "evidence", "exchange_for")}
+    for i, line in enumerate(request.lines):
+        texts.update({f"lines[{i}].serial": line.serial, f"lines[{i}].reason": line.reason,
+                      f"lines[{i}].condition": line.condition})
+    for name, value in texts.items():
+        if holds_nul(value):
+            problems.add(name, NUL_MESSAGE)
+    problems.raise_any()  # nothing more is worth saying about text with a NUL in it
+
+    for name, value, known in (("kind", request.kind, CaseKind.values),
+                               ("channel", request.channel, CaseChannel.values),
+                               ("priority", request.priority, Priority.values),
+                               ("reason", request.reason or "", ("", *REASONS))):
+        if value not in known:
+            problems.add(name, _("Unknown %(field)s “%(value)s”; one of: %(known)s.") % {
+                "field": Case._meta.get_field(name).verbose_name, "value": str(value)[:40],
+                "known": ", ".join(k for k in known if k)})
+    for name in _CASE_TEXT:
+        _too_long(problems, name, getattr(request, name) or "", Case._meta.get_field(name))
+    if request.idempotency_key:
+        _too_long(problems, "idempotency_key", request.idempotency_key,
+                  Case._meta.get_field("idempotency_key"))
+    if request.contact_phone and not is_phone(request.contact_phone):
+        problems.add("contact_phone", str(PHONE_MESSAGE))
+    if request.verify_phone and not is_phone(request.verify_phone):
+        problems.add("phone", str(PHONE_MESSAGE))
+    if request.contact_email and not is_email(request.contact_email):
+        problems.add("contact_email", str(EMAIL_MESSAGE))
+    if request.quantity_affected is not None and (
+            isinstance(request.quantity_affected, bool) or not isinstance(
+                request.quantity_affected, int) or request.quantity_affected < 1):
+        problems.add("quantity_affected", _("Quantity affected must be at least 1."))
+    for i, line in enumerate(request.lines):
+        for name in _LINE_TEXT:
+            _too_long(problems, f"lines[{i}].{name}", getattr(line, name),
+                      CaseLine._meta.get_field(name))
+        if not isinstance(line.condition, dict):
+            problems.add(f"lines[{i}].condition", _("The condition is a set of named checks."))
+    problems.raise_any()
+
+
+def _claims(order, lines: tuple[IntakeLine, ...]) -> list[tuple[OrderLine, IntakeLine]]:
+    """Each claimed line with its order line; every line must be on the order."""
+    if not lines:
+        return []
+    if order is None:
+        raise ValidationError(_("Lines need an order."), fields={"lines": _("no order given")})
+    by_id = {ol.pk: ol for ol in order.lines.all()}
+    by_no = {ol.line_no: ol for ol in by_id.values()}
+    problems = _Problems()
+    claims = []
+    for i, line in enumerate(lines):
+        ol = by_id.get(line.order_line) if line.order_line is not None else by_no.get(
+            line.line_no)
+        if ol is None:
+            problems.add(f"lines[{i}]", _("Line %(n)d is not on order %(order)s.")
+                         % {"n": i + 1, "order": order.number})
+        else:
+            claims.append((ol, line))
+    problems.raise_any()
+    return claims
+
+
+def _claimed_elsewhere(claims: list[tuple[OrderLine, IntakeLine]], *, exclude_case=None
+                       ) -> tuple[dict[int, int], set[str]]:
+    """What other open cases claim: units per order line (of these), and which of these
+    serials. One query."""
+    line_ids = {ol.pk for ol, _line in claims}
+    serials = {line.serial for _ol, line in claims if line.serial}
+    where = Q(order_line_id__in=line_ids)
+    if serials:
+        where |= Q(serial__in=serials)
+    rows = CaseLine.objects.filter(where).exclude(case__state_category=StateCategory.CLOSED)
+    if exclude_case is not None:
+        rows = rows.exclude(case_id=exclude_case.pk)
+    units: dict[int, int] = defaultdict(int)
+    taken: set[str] = set()
+    for order_line_id, quantity, serial in rows.values_list("order_line_id", "quantity",
+                                                            "serial"):
+        if order_line_id in line_ids:
+            units[order_line_id] += quantity
+        if serial in serials:
+            taken.add(serial)
+    return units, taken
+
+
+def _check_claimable(claims: list[tuple[OrderLine, IntakeLine]], *, exclude_case=None) -> None:
+    """Each quantity is 1 … what is still claimable on its order line: bought, minus the units
+    other open cases claim, minus what earlier lines of this request claim. A serial is
+    claimed once: not twice here, not by another open case."""
+    elsewhere, taken = _claimed_elsewhere(claims, exclude_case=exclude_case)
+    problems = _Problems()
+    here: dict[int, int] = defaultdict(int)
+    serials_here: set[str] = set()
+    for i, (ol, line) in enumerate(claims):
+        claimable = ol.quantity - elsewhere[ol.pk] - here[ol.pk]
+        if line.quantity is None or line.quantity < 1:
+            problems.add(f"lines[{i}].quantity",
+                         _("Quantity for %(name)s must be a whole number from 1 to %(n)d.")
+                         % {"name": ol.name, "n": max(claimable, 1)})
+        elif line.quantity > claimable:
+            problems.add(
+                f"lines[{i}].quantity",
+                _("Only %(n)d of %(name)s can still be claimed: %(bought)d bought, "
+                  "%(open)d on other open cases.")
+                % {"n": max(claimable, 0), "name": ol.name, "bought": ol.quantity,
+                   "open": elsewhere[ol.pk]},
+                code=CaseErrorCode.QUANTITY_NOT_CLAIMABLE)
+        else:
+            here[ol.pk] += line.quantity
+        if line.serial and (line.serial in taken or line.serial in serials_here):
+            problems.add(f"lines[{i}].serial",
+                         _("Serial number %(serial)s is already claimed by another open case.")
+                         % {"serial": line.serial}, code=CaseErrorCode.SERIAL_CLAIMED)
+        serials_here.add(line.serial)
+    problems.raise_any()
+
+
+# ----------------------------------------------------------------------------- 2. build
+def _build(request: IntakeRequest, valid: _Valid, *, actor) -> tuple[Case, list[CaseLine]]:
+    """The unsaved case in its workflow's first state, and its unsaved lines."""
+    order, customer, kind = request.order, valid.customer, request.kind
+    at = now()
+    workflow = workflow_for(valid.document, business_line=valid.business_line, case_kind=kind)
+    case_lines = [CaseLine(order_line=ol, quantity=line.quantity, serial=line.serial,
+                           condition=line.condition, reason=line.reason)
+                  for ol, line in valid.claims]
+    who = staff(actor)
+    case = Case(
+        number="", kind=kind, channel=request.channel, business_line=valid.business_line,
+        customer=customer, order=order,
+        contact_name=request.contact_name or (customer.name if customer else ""),
+        contact_phone=(request.contact_phone or request.verify_phone
+                       or (customer.phone if customer else "")),
+        contact_email=request.contact_email or (customer.email if customer else ""),
+        dealer_id=order.dealer_id if order is not None else None,
+        # S2.6: the outsourced factory that made the goods answers for them (and sees the case).
+        factory_id=next((cl.order_line.product.factory_id for cl in case_lines
+                         if cl.order_line.product.factory_id), None),
+        reason=request.reason, symptom=request.symptom,
+        defect_category=request.defect_category, description=request.description,
+        quantity_affected=request.quantity_affected, priority=request.priority,
+        key_account=(customer.key_account if request.key_account is None and customer
+                     else bool(request.key_account)),
+        evidence=list(request.evidence), exchange_for=list(request.exchange_for),
+        workflow_key=workflow.key, policy_version=valid.version, state="", state_entered_at=at,
+        portal_salt=new_portal_salt(), idempotency_key=request.idempotency_key,
+        idempotency_hash=request.body_hash if request.idempotency_key else "",
+        created_by=who, updated_by=who, updated_by_label="" if who else actor_label(actor),
+    )
+    if request.verify_phone is not None and order is not None:
+        case.verified_at, case.verified_by = at, who
+    enter_state(case, workflow, workflow.initial, at=at, previous=None)
+    if who is not None and actor_roles(actor) & set(workflow.state(workflow.initial).roles):
+        case.assignee, case.assigned_at = actor, at
+    return case, case_lines
+
+
+# ----------------------------------------------------------------------------- 3. evaluate
+def _evaluate_new(case: Case, *, order, case_lines: list[CaseLine], version, doc):
+    """The policy decision for a case being opened (S1.4), from what intake holds in hand:
+    the version the case is opened under and its merged document (no second resolve), the
+    order, the unsaved lines. Sets case.decision; returns (version, request) for the
+    evaluation log."""
+    from aftersales.policy.services.evaluation import decide
+
+    at = case.state_entered_at
+    case.created_at = at  # asked_at; the insert stamps its own creation time
+    request = policy_request_for(case, order=order, case_lines=case_lines,
+                                 policy=policy_name_for(case.business_line),
+                                 policy_version=version.number)
+    applied, decision = decide(request, version_override=(version, doc))
+    case.decision, case.decided_at = documents.jsonable(decision), at
+    return applied, request
+
+
+# ----------------------------------------------------------------------------- 4. persist
+def _persist(case: Case, case_lines: list[CaseLine], *, valid: _Valid, evaluated, actor
+             ) -> None:
+    """One transaction: the number (its year's row stays locked until commit, so intakes
+    queue here one at a time), the claims checked again under that lock, then the case, its
+    lines, its first events, the evaluation log and the customer's message. Everything is
+    built before, so the lock is held for these statements alone; a failure rolls the
+    number back with the rest."""
+    with transaction.atomic():
+        case.number = case_number_next(case.state_entered_at)
+        if valid.claims:
+            _check_claimable(valid.claims)  # another intake may have committed since step 1
+        case.save(force_insert=True)
+        for line in case_lines:
+            line.case = case
+        CaseLine.objects.bulk_create(case_lines)
+        CaseEvent.objects.bulk_create(_first_events(case, case_lines, evaluated, actor=actor))
+        if evaluated is not None:
+            log_version, request = evaluated
+            evaluation_log_build(data=request, decision=case.decision, version=log_version,
+                                 actor=staff(actor), channel=EvaluationChannel.CASE
+                                 ).save(force_insert=True)
+        Message.objects.bulk_create(customer_messages(
+            case, topic="case_opened", subject=_("We have received your request"),
+            body=_("Your after-sales case %(number)s is open. We will reply by %(due)s.")
+            % {"number": case.number, "due": _local(case.due_at)}))
+
+
+def _first_events(case: Case, case_lines: list[CaseLine], evaluated, *, actor
+                  ) -> list[CaseEvent]:
+    order = case.order
+    timeline = [events.event_opened(
+        case=case, actor=staff(actor), actor_label=actor_label(actor), save=False, data={
+            "kind": case.kind, "channel": case.channel,
+            "order": order.number if order else None,
+            "lines": [{"order_line": cl.order_line_id, "quantity": cl.quantity}
+                      for cl in case_lines],
+            "verified": case.verified_at is not None, "due_at": _iso(case.due_at),
+            "policy_version": case.policy_version_id,
+        })]
+    if evaluated is not None:
+        timeline.append(events.event_evaluated(
+            case=case, actor=staff(actor), data=decision_event_data(case.decision),
+            save=False))
+    return timeline
+
 
 def case_number_next(at=None) -> str:
-    """The next AS-<year>-<nnnnnn>; the year's sequence row is locked until commit.
-
-    One ``UPDATE … RETURNING`` where the database has it (PostgreSQL, SQLite ≥ 3.35): the
-    row lock taken by the update keeps numbers unique under concurrent intake."""
+    """The next AS-<year>-<nnnnnn>. Inside a transaction the year's row stays locked until
+    commit (the UPDATE takes the row lock), which keeps numbers unique under concurrent
+    intake; a rolled-back transaction gives its number back."""
     year = timezone.localtime(at or now(), SHANGHAI).year
     last = _sequence_bump(year)
     if last is None:
@@ -69,242 +577,16 @@ def case_number_next(at=None) -> str:
 
 
 def _sequence_bump(year: int) -> int | None:
-    """Increment the year's counter; its new value, or None when the year has no row yet."""
-    connection = transaction.get_connection()
-    if connection.features.can_return_rows_from_update:
-        table = connection.ops.quote_name(CaseNumberSequence._meta.db_table)
-        rows = statements.fetchall(f'UPDATE {table} SET "last" = "last" + 1 '  # noqa: S608
-                                   'WHERE "year" = %s RETURNING "last"', [year])
-        return rows[0][0] if rows else None
-    if not CaseNumberSequence.objects.filter(year=year).update(last=F("last") + 1):
-        return None
-    return CaseNumberSequence.objects.values_list("last", flat=True).get(year=year)
-
-
-def _lines(order, lines: list[dict[str, Any]] | None) -> list[CaseLine]:
-    """Case lines from [{"order_line"|"line_no", "quantity", ...}]; quantity ≤ bought."""
-    if not lines:
-        return []
-    if order is None:
-        raise ValidationError(_("Lines need an order."), fields={"lines": _("no order given")})
-    prefetched = getattr(order, "_prefetched_objects_cache", {}).get("lines")
-    order_lines = prefetched if prefetched is not None else order.lines.select_related("product")
-    by_id = {ol.pk: ol for ol in order_lines}
-    by_no = {ol.line_no: ol for ol in by_id.values()}
-    wanted: dict[int, int] = defaultdict(int)
-    out = []
-    for i, raw in enumerate(lines):
-        ref = raw.get("order_line")
-        ol = by_id.get(getattr(ref, "pk", ref)) if ref is not None else by_no.get(
-            raw.get("line_no"))
-        if ol is None:
-            raise ValidationError(_("Line %(n)d is not on order %(order)s.")
-                                  % {"n": i + 1, "order": order.number},
-                                  fields={f"lines[{i}]": _("not on this order")})
-        try:
-            qty = int(raw.get("quantity") or 0)
-        except (TypeError, ValueError):
-            qty = 0
-        wanted[ol.pk] += qty
-        if qty < 1 or wanted[ol.pk] > ol.quantity:
-            raise ValidationError(
-                _("Quantity for %(name)s must be between 1 and %(bought)d (bought).")
-                % {"name": ol.name, "bought": ol.quantity},
-                fields={f"lines[{i}].quantity": _("1 to %(n)d") % {"n": ol.quantity}})
-        out.append(CaseLine(order_line=ol, quantity=qty, serial=str(raw.get("serial") or ""),
-                            condition=raw.get("condition") or {},
-                            reason=str(raw.get("reason") or "")[:200]))
-    return out
-
-
-def case_open(*, kind: str, channel: str, actor=None, order=None, customer=None,
-              business_line: str | None = None, lines: list[dict] | None = None,
-              verify_phone: str | None = None, contact_name: str = "", contact_phone: str = "",
-              contact_email: str = "", reason: str = "", symptom: str = "",
-              defect_category: str = "", description: str = "",
-              quantity_affected: int | None = None, priority: str = Priority.NORMAL,
-              key_account: bool | None = None, evidence: list[str] | None = None,
-              exchange_for: list[dict] | None = None, idempotency_key: str | None = None,
-              evaluate: bool = False) -> Case:
-    """Open a case (S1.1) from any channel. Only an enquiry may come without an order (S1.2).
-
-    With verify_phone the order is verified in the same step (the portal; an agent who has the
-    caller's phone). The same idempotency_key returns the case it created the first time
-    (``case.created`` tells which).
-
-    With evaluate=True a verified return, exchange, repair or refund is evaluated by the policy
-    engine in the same transaction (S1.4, as case_evaluate does: the decision on the case, one
-    evaluation log row, an "evaluated" event); pass an order from
-    policy.selectors.order_request_data_get so nothing is read twice (issue 4 item 11a).
-    """
-    # A retry is rare: ask only for existence first, in a fixed statement (no ORM compile)
-    # that also reads the actor's roles, which opening checks (issue 4 item 11a).
-    if idempotency_key and _key_taken(idempotency_key, actor=actor):
-        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            existing.created = False
-            return existing
+    """Increment the year's counter; its new value, or None when the year has no row yet.
+    One statement: save() with an expression reads the new value back (UPDATE … RETURNING).
+    In a savepoint, because a save that finds no row fails (once a year)."""
+    sequence = CaseNumberSequence(year=year, last=F("last") + 1)
     try:
-        case = _open(kind=kind, channel=channel, actor=actor, order=order, customer=customer,
-                     business_line=business_line, lines=lines, verify_phone=verify_phone,
-                     contact_name=contact_name, contact_phone=contact_phone,
-                     contact_email=contact_email, reason=reason, symptom=symptom,
-                     defect_category=defect_category, description=description,
-                     quantity_affected=quantity_affected, priority=priority,
-                     key_account=key_account, evidence=evidence, exchange_for=exchange_for,
-                     idempotency_key=idempotency_key, evaluate=evaluate)
-    except IntegrityError:
-        if idempotency_key and not transaction.get_connection().in_atomic_block:
-            existing = Case.objects.filter(idempotency_key=idempotency_key).first()
-            if existing is not None:  # a concurrent retry won the race
-                existing.created = False
-                return existing
-        raise
-    case.created = True
-    return case
-
-
-def _key_taken(key: str, *, actor=None) -> bool:
-    """Whether a case has this idempotency key; in the same statement, a staff actor's role
-    codes (User.role_codes' cache) when not read yet."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    connection = transaction.get_connection()
-    roles_for = (actor.pk if staff(actor) is not None and not hasattr(actor, "_role_codes")
-                 else None)
-    sql = _KEY_SQL.get((connection.vendor, roles_for is not None))
-    if sql is None:
-        q = connection.ops.quote_name
-        sql = (f"SELECT 'k', NULL FROM {q(Case._meta.db_table)} "  # noqa: S608
-               f"WHERE {q('idempotency_key')} = %s")
-        if roles_for is not None:
-            through = get_user_model().groups.through._meta.db_table
-            sql += (f" UNION ALL SELECT 'r', g.{q('name')} FROM {q(Group._meta.db_table)} g "
-                    f"INNER JOIN {q(through)} ug ON ug.{q('group_id')} = g.{q('id')} "
-                    f"WHERE ug.{q('user_id')} = %s")
-        _KEY_SQL[(connection.vendor, roles_for is not None)] = sql
-    rows = statements.fetchall(sql, [key] if roles_for is None else [key, roles_for])
-    if roles_for is not None:
-        actor._role_codes = {name for tag, name in rows if tag == "r"}
-    return any(tag == "k" for tag, _name in rows)
-
-
-_KEY_SQL: dict[tuple[str, bool], str] = {}
-
-
-def _open(*, kind, channel, actor, order, customer, business_line, lines, verify_phone,
-          contact_name, contact_phone, contact_email, reason, symptom, defect_category,
-          description, quantity_affected, priority, key_account, evidence, exchange_for,
-          idempotency_key, evaluate=False) -> Case:
-    """Checks, reads and the policy evaluation first; then one transaction writes everything,
-    so the write lock (SQLite) and the number row lock (PostgreSQL) are held only for the
-    writes, not for the reads and the engine (issue 4 item 11a)."""
-    if kind not in CaseKind.values:
-        raise ValidationError(_("Unknown case kind."), fields={"kind": _("unknown")})
-    if priority not in Priority.values:
-        raise ValidationError(_("Unknown priority."), fields={"priority": _("unknown")})
-    if order is None and kind != CaseKind.CONSULT:
-        raise ValidationError(
-            _("Only an enquiry can be opened without an order; give the order number (S1.2)."),
-            code=CaseErrorCode.ORDER_REQUIRED,
-            fields={"order": _("required for this kind of case")})
-    if order is not None:
-        business_line = order.business_line
-        customer = customer or order.customer
-        if customer.pk != order.customer_id:
-            raise ValidationError(_("The order belongs to another customer."),
-                                  fields={"order": _("not this customer's order")})
-    if business_line not in BusinessLine.values:
-        raise ValidationError(_("Which business line?"),
-                              fields={"business_line": _("required")})
-    at = now()
-    version, doc = resolve_policy(business_line=business_line, at_date=order_placed_date(order))
-    workflow = workflow_for(doc, business_line=business_line, case_kind=kind)
-    case_lines = _lines(order, lines)
-    if verify_phone is not None and order is not None and not phone_matches(order, verify_phone):
-        raise ValidationError(_("The phone number does not match the order."),
-                              code=CaseErrorCode.VERIFICATION_FAILED,
-                              fields={"phone": _("does not match")})
-    case = Case(
-        number="", kind=kind, channel=channel, business_line=business_line,
-        customer=customer, order=order,
-        contact_name=contact_name or (customer.name if customer else ""),
-        contact_phone=contact_phone or (verify_phone or "") or (customer.phone if customer
-                                                               else ""),
-        contact_email=contact_email or (customer.email if customer else ""),
-        dealer_id=order.dealer_id if order is not None else None,  # ids: nothing more to read
-        # S2.6: the outsourced factory that made the goods answers for them (and sees the case).
-        factory_id=next((cl.order_line.product.factory_id for cl in case_lines
-                         if cl.order_line.product.factory_id), None),
-        reason=reason, symptom=symptom[:200], defect_category=defect_category[:60],
-        description=description, quantity_affected=quantity_affected, priority=priority,
-        key_account=customer.key_account if key_account is None and customer else
-        bool(key_account),
-        evidence=list(evidence or []), exchange_for=list(exchange_for or []),
-        workflow_key=workflow.key, policy_version=version, state="", state_entered_at=at,
-        portal_salt=new_portal_salt(), idempotency_key=idempotency_key or None,
-        created_by=staff(actor), updated_by=staff(actor),
-        updated_by_label="" if staff(actor) else actor_label(actor),
-    )
-    if verify_phone is not None and order is not None:
-        case.verified_at, case.verified_by = at, staff(actor)
-    enter_state(case, workflow, workflow.initial, at=at, previous=None)
-    initial = workflow.state(workflow.initial)
-    if staff(actor) is not None and actor_roles(actor) & set(initial.roles):
-        case.assignee, case.assigned_at = actor, at
-    evaluated = None
-    if evaluate and case.verified_at is not None and kind in EVALUABLE:
-        evaluated = _evaluate_new(case, order=order, case_lines=case_lines, version=version,
-                                  doc=doc, at=at)
-    # The number is reserved on its own (a short write), every row is built and its values
-    # prepared, and only then does the write transaction start: the case and every row it
-    # brings, one statement on PostgreSQL (statements.insert_family), so the write lock
-    # (SQLite) is held for the inserts alone. A write that fails after the reservation leaves
-    # a gap in the numbers, never a duplicate.
-    case.number = case_number_next(at)
-    timeline = [events.event_opened(
-        case=case, actor=staff(actor), actor_label=actor_label(actor), save=False, data={
-            "kind": kind, "channel": channel, "order": order.number if order else None,
-            "lines": [{"order_line": cl.order_line_id, "quantity": cl.quantity}
-                      for cl in case_lines],
-            "verified": case.verified_at is not None, "due_at": _iso(case.due_at),
-            "policy_version": version.pk,
-        })]
-    log = []
-    if evaluated is not None:
-        log_version, request = evaluated
-        log.append(evaluation_log_build(
-            data=request, decision=case.decision, version=log_version, actor=staff(actor),
-            channel=EvaluationChannel.CASE))
-        timeline.append(events.event_evaluated(
-            case=case, actor=staff(actor), data=decision_event_data(case.decision),
-            save=False))
-    messages = customer_messages(
-        case, topic="case_opened", subject=_("We have received your request"),
-        body=_("Your after-sales case %(number)s is open. We will reply by %(due)s.")
-        % {"number": case.number, "due": _local(case.due_at)})
-    for line in case_lines:
-        line.case = case
-    statements.insert_family(case, (case_lines, "case"), (timeline, "case"), (log, None),
-                             (messages, "case"))
-    return case
-
-
-def _evaluate_new(case: Case, *, order, case_lines: list[CaseLine], version, doc, at):
-    """The policy decision for a case being opened (S1.4), from what intake holds in hand:
-    the version the case is opened under and its merged document (no second resolve), the
-    prefetched order, the unsaved lines. Sets case.decision; returns (version, request) for
-    the evaluation log."""
-    from aftersales.policy.services.evaluation import decide
-
-    case.created_at = at  # asked_at; the insert stamps its own creation time
-    request = policy_request_for(case, order=order, case_lines=case_lines,
-                                 policy=policy_name_for(case.business_line),
-                                 policy_version=version.number)
-    applied, decision = decide(request, version_override=(version, doc))
-    case.decision, case.decided_at = documents.jsonable(decision), at
-    return applied, request
+        with transaction.atomic():
+            sequence.save(update_fields=["last"])
+    except CaseNumberSequence.NotUpdated:
+        return None
+    return sequence.last
 
 
 def _iso(value) -> str | None:
@@ -353,19 +635,30 @@ def case_confirm_problem(*, case: Case, actor, symptom: str, description: str = 
     require_works_on(case, actor)
     if not (symptom or "").strip():
         raise ValidationError(_("Describe the symptom."), fields={"symptom": _("required")})
+    problems = _Problems()
+    for name, value in (("symptom", symptom), ("description", description or ""),
+                        ("defect_category", defect_category or "")):
+        if holds_nul(value):
+            problems.add(name, NUL_MESSAGE)
+        _too_long(problems, name, value, Case._meta.get_field(name))
+    if quantity_affected is not None and quantity_affected < 1:
+        problems.add("quantity_affected", _("Quantity affected must be at least 1."))
+    problems.raise_any()
     if lines is not None:
-        new_lines = _lines(case.order, lines)
+        given = intake_lines(lines)
+        _check_fields(IntakeRequest(kind=case.kind, channel=case.channel, lines=given,
+                                    priority=case.priority))
+        claims = _claims(case.order, given)
+        if claims:  # this case's own lines are replaced, so they don't count against it
+            _check_claimable(claims, exclude_case=case)
         case.lines.all().delete()
-        for line in new_lines:
-            line.case = case
-        CaseLine.objects.bulk_create(new_lines)
-    case.symptom = symptom[:200]
+        CaseLine.objects.bulk_create([
+            CaseLine(case=case, order_line=ol, quantity=line.quantity, serial=line.serial,
+                     condition=line.condition, reason=line.reason) for ol, line in claims])
+    case.symptom = symptom
     case.description = description or case.description
-    case.defect_category = defect_category[:60] or case.defect_category
+    case.defect_category = defect_category or case.defect_category
     if quantity_affected is not None:
-        if quantity_affected < 1:
-            raise ValidationError(_("Quantity affected must be at least 1."),
-                                  fields={"quantity_affected": _("at least 1")})
         case.quantity_affected = quantity_affected
     case.problem_confirmed_at = now()
     save_case(case, ["symptom", "description", "defect_category", "quantity_affected",
@@ -376,5 +669,5 @@ def case_confirm_problem(*, case: Case, actor, symptom: str, description: str = 
     return case
 
 
-__all__ = ["case_open", "case_verify", "case_confirm_problem", "case_number_next",
-           "phone_matches"]
+__all__ = ["IntakeLine", "IntakeRequest", "case_confirm_problem", "case_intake",
+           "case_number_next", "case_open", "case_verify", "intake_lines", "phone_matches"]

@@ -19,14 +19,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.roles import SUPERVISOR_ROLES, Role
+from aftersales.cases.errors import CaseErrorCode
 from aftersales.cases.models import INTAKE_REASONS, CaseChannel, CaseKind, FineStatus, Priority
 from aftersales.cases.selectors import fines_ledger
 from aftersales.cases.services import case_open
 from aftersales.core.choices import BusinessLine
-from aftersales.core.errors import ApplicationError
-from aftersales.sales.models import Order
+from aftersales.core.errors import ApplicationError, NotFound
+from aftersales.core.validators import validate_phone
+from aftersales.sales.selectors import orders_visible_to
 
 REASONS = INTAKE_REASONS
+NOT_FOUND = gettext_lazy("No order with this number.")
+# The intake service's field names that the form calls otherwise.
+_FORM_FIELD = {"order": "order_number"}
 
 
 class IntakeForm(forms.Form):
@@ -36,7 +41,7 @@ class IntakeForm(forms.Form):
     lookup = forms.CharField(label=gettext_lazy("Order number or phone"), required=False)
     order_number = forms.CharField(label=gettext_lazy("Order number"), required=False)
     phone = forms.CharField(label=gettext_lazy("Caller's phone (verifies the order)"),
-                            required=False)
+                            required=False, max_length=30, validators=[validate_phone])
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CaseKind.choices,
                              initial=CaseKind.RETURN)
     business_line = forms.ChoiceField(label=gettext_lazy("Business line (enquiries only)"),
@@ -49,22 +54,23 @@ class IntakeForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-def _order(number: str):
+def _order(number: str | None, *, user):
+    """The order with this number among those the user may reach (orders_visible_to), with
+    its customer and lines; None for a missing order and for someone else's alike."""
     number = (number or "").strip()
     if not number:
         return None
-    return (Order.objects.select_related("customer").prefetch_related("lines")
-            .filter(number=number).first())
+    return (orders_visible_to(user).select_related("customer")
+            .prefetch_related("lines__product").filter(number=number).first())
 
 
 def lookup_orders(text: str, *, user) -> list:
-    """Orders matching an order number, or the recent orders of a phone number."""
+    """Orders the user may reach matching an order number, or the recent orders of a phone
+    number."""
     text = (text or "").strip()
     if len(text) < 3:
         return []
-    qs = Order.objects.select_related("customer").prefetch_related("lines")
-    if getattr(user, "dealer_id", None):
-        qs = qs.filter(dealer_id=user.dealer_id)
+    qs = orders_visible_to(user).select_related("customer").prefetch_related("lines")
     exact = list(qs.filter(number=text)[:1])
     if exact:
         return exact
@@ -83,10 +89,13 @@ def case_create(request: HttpRequest) -> HttpResponse:
     if request.htmx and request.method == "GET" and "lookup" in request.GET:
         return TemplateResponse(request, "cases/create.html#lookup", {
             "found": lookup_orders(request.GET["lookup"], user=request.user)})
-    order = _order(request.POST.get("order_number") if data else request.GET.get("order"))
+    number = request.POST.get("order_number") if data else request.GET.get("order")
+    order = _order(number, user=request.user)
     found = lookup_orders(request.POST.get("lookup") or request.GET.get("lookup", ""),
                           user=request.user)
-    error = ""
+    error, status = "", 200
+    if data is None and (number or "").strip() and order is None:
+        error, status = str(NOT_FOUND), 404  # missing and not yours look alike
     if data is not None and form.is_valid() and "find" not in request.POST:
         d = form.cleaned_data
         lines = []
@@ -98,7 +107,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
                                   "serial": request.POST.get(f"serial_{ol.line_no}", "")})
         try:
             if d["order_number"] and order is None:
-                raise ApplicationError(_("No order with this number."))
+                raise NotFound(NOT_FOUND, code=CaseErrorCode.ORDER_NOT_FOUND,
+                               fields={"order_number": _("not found")})
             case = case_open(
                 kind=d["kind"], channel=d["channel"], actor=request.user, order=order,
                 customer=order.customer if order else None,
@@ -109,15 +119,16 @@ def case_create(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             error = str(exc.message)
             for field, msg in exc.fields.items():
-                if field in form.fields:
-                    form.add_error(field, str(msg))
+                name = _FORM_FIELD.get(field, field)
+                if name in form.fields:
+                    form.add_error(name, str(msg))
         else:
             if getattr(case, "created", True):
                 messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
             return redirect("cases:detail", number=case.number)
     return TemplateResponse(request, "cases/create.html", {
         "form": form, "order": order, "found": found, "error": error,
-        "posted": request.POST if data is not None else {}})
+        "posted": request.POST if data is not None else {}}, status=status)
 
 
 @login_required
