@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.roles import SUPERVISOR_ROLES
 from aftersales.cases import events
 from aftersales.cases.errors import CaseErrorCode
+from aftersales.cases.labels import resolution_label
 from aftersales.cases.models import AdjustmentStatus, Case, CaseKind
 from aftersales.cases.services.common import (
     actor_label,
@@ -138,7 +139,8 @@ def case_accept_option(*, case: Case, actor, option: int,
                                  data={"option": case.agreed_option, "from_state": from_state,
                                        "to_state": case.state})
     notify_customer(case, topic="option_accepted", subject=_("Your choice is recorded"),
-                    body=_("You chose: %(resolution)s.") % {"resolution": case.resolution})
+                    body=_("You chose: %(resolution)s.")
+                    % {"resolution": resolution_label(case.resolution)})
     return case
 
 

@@ -11,6 +11,7 @@ from django.db.models import F, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aftersales.accounts.models import Department
 from aftersales.accounts.roles import ROLE_DEPARTMENT
@@ -227,7 +228,8 @@ def notify_customer(case: Case, *, topic: str, subject: str, body: str,
 def customer_messages(case: Case, *, topic: str, subject: str, body: str,
                       dedupe_key: str | None = None) -> list[Message]:
     """The customer's message(s) for one step, unsaved: e-mail, and SMS where enabled."""
-    text = f"{body}\n\n{_('Follow your case')}: {portal_link(case)}"
+    text = f"{body}\n\n{_('Follow your case')}{pgettext('separator after a label', ': ')}" \
+           f"{portal_link(case)}"
     subject = f"[{case.number}] {subject}"
     out = []
     email = case.contact_email or (case.customer.email if case.customer_id else "")

@@ -10,16 +10,20 @@
 from datetime import date, datetime
 
 from django import template
+from django.contrib.auth import get_user_model
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from aftersales.accounts.roles import SUPERVISOR_ROLES
 from aftersales.calendars.calendar import CalendarYearMissing, get_calendar
+from aftersales.cases import labels as labels_
 from aftersales.cases import selectors
 from aftersales.cases.models import INTAKE_REASONS, Case, CaseKind
 from aftersales.cases.selectors import fines_ledger, supervisor_breaches
 from aftersales.core import labels, pii
 from aftersales.core.templatetags.ux import due_state, due_tag, format_when
+from aftersales.policy.forms import REASON_CHOICES
 from aftersales.workflow.vocabulary import Requirement
 
 register = template.Library()
@@ -66,6 +70,13 @@ def colon() -> str:
 
 
 @register.filter
+def bracketed(value) -> str:
+    """A remark in brackets after what it explains: " (剩 3 个工作日)" with Chinese full-width
+    brackets "（剩 3 个工作日）" in Chinese; markup in the value is kept."""
+    return format_html(pgettext("a remark in brackets", " ({})"), value)
+
+
+@register.filter
 def product(case) -> str:
     return selectors.first_product(case)
 
@@ -98,16 +109,9 @@ def qty_value(posted, line_no) -> str:
     return posted.get(f"qty_{line_no}", "")
 
 
-def _resolutions() -> dict:
-    return {"return": _("Return and refund"), "exchange": _("Exchange"), "repair": _("Free repair"),
-            "paid_repair": _("Paid repair"), "refund_only": _("Refund only (keep the goods)"),
-            "adjustment": _("Agreed adjustment"), "refund": _("Refund"),
-            "rejected": _("Rejected"), "withdrawn": _("Withdrawn")}
-
-
 @register.filter
 def resolution_label(code) -> str:
-    return str(_resolutions().get(code or "", code or ""))
+    return labels_.resolution_label(code)
 
 
 @register.filter
@@ -119,7 +123,8 @@ def payer_label(code) -> str:
 def deadline_label(code) -> str:
     return {"decide_by": _("Decide by"), "ship_back_by": _("Ship back by"),
             "refund_by": _("Refund by"), "repair_by": _("Repair done by"),
-            "complete_by": _("Everything done by")}.get(code, code)
+            "complete_by": _("Everything done by"),
+            "reship_by": _("Replacement shipped by")}.get(code, code)
 
 
 @register.filter
@@ -147,7 +152,39 @@ def iso_when(value) -> str:
 
 @register.filter
 def reason_label(code) -> str:
-    return str(dict(INTAKE_REASONS).get(code or "", code or ""))
+    """The customer's reason by name (the policy's reasons include some intake doesn't offer,
+    such as allergy)."""
+    names = {**dict(REASON_CHOICES), **dict(INTAKE_REASONS)}
+    return str(names.get(code or "", code or ""))
+
+
+@register.filter
+def fine_what(fine) -> str:
+    """What a fine is for, in words: "超时 第 2 天" / "违反流程 第 1 次" (the rule id is shown
+    apart, as secondary text)."""
+    if fine.kind == "late":
+        return _("%(kind)s, day %(n)s") % {"kind": fine.get_kind_display(), "n": fine.day}
+    return _("%(kind)s, occurrence %(n)s") % {"kind": fine.get_kind_display(), "n": fine.day}
+
+
+@register.simple_tag
+def staff_names(rows, key="person__username") -> dict:
+    """{username: the person's name} for rows of values() that carry only the username (one
+    query): a login name is not what a page shows."""
+    usernames = {row.get(key) for row in rows if row.get(key)}
+    if not usernames:
+        return {}
+    return {u.username: str(u) for u in get_user_model().objects.filter(username__in=usernames)}
+
+
+@register.filter
+def policy_title(decision_policy, case) -> str:
+    """The policy a decision was made under, by its title (网店售后政策), not its file name."""
+    name = (decision_policy or {}).get("name", "")
+    version = getattr(case, "policy_version", None)
+    if version is not None and version.policy.name == name and version.policy.title:
+        return version.policy.title
+    return name
 
 
 @register.filter

@@ -25,6 +25,27 @@ UNIT_ZH = {"days": "日", "working_days": "个工作日", "months": "个月", "h
 UNIT_EN = {"days": "days", "working_days": "working days", "months": "months", "hours": "hours"}
 
 
+# Reasons are read by people: the keys of conditions, evidence and payment methods are named,
+# never shown as codes (issue 10 item 5).
+EVIDENCE_ZH = {"photos": "照片", "inspection_report": "检测报告", "medical_certificate": "医院证明",
+               "complaint_record": "投诉记录", "invoice": "发票", "warranty_card": "三包凭证",
+               "proof_of_purchase": "购货凭证", "injury_report": "伤害证明", "video": "视频",
+               "order_number": "订单号"}
+METHOD_ZH = {"wechat_pay": "微信支付", "alipay": "支付宝", "card": "银行卡", "cash": "现金",
+             "bank_transfer": "银行转账", "balance": "余额", "coupon": "优惠券", "points": "积分"}
+
+
+def words(key: str) -> str:
+    """A code in English words: ``tags_attached`` → ``tags attached``."""
+    return key.replace("_", " ")
+
+
+def named(keys: Iterable[str], zh: dict[str, str]) -> tuple[str, str]:
+    """(Chinese names joined with 、, English words joined with commas) of some codes."""
+    keys = list(dict.fromkeys(keys))
+    return "、".join(zh.get(k, words(k)) for k in keys), ", ".join(words(k) for k in keys)
+
+
 def _names(items: Iterable[Item]) -> str:
     return "、".join(dict.fromkeys(i.line.name or i.line.sku for i in items))
 
@@ -138,7 +159,7 @@ class ConditionParams(Params):
 
 @rule_kind(
     "condition", phase="eligibility", params=ConditionParams,
-    passed=("商品状态符合要求（{checked}）", "condition as required ({checked})"),
+    passed=("商品状态符合要求（{checked_zh}）", "condition as required ({checked})"),
     failed=("{names}状态不符：{bad_zh}", "{names} not in the required condition: {bad}"),
 )
 def condition(ctx: Context, rule: CompiledRule) -> None:
@@ -155,21 +176,22 @@ def condition(ctx: Context, rule: CompiledRule) -> None:
                 bad.append(key)
                 bad_items.append(item)
     if bad:
-        ctx.say(rule, False, {"names": _names(bad_items), "bad": ", ".join(dict.fromkeys(bad)),
+        ctx.say(rule, False, {"names": _names(bad_items), "bad": named(bad, COND_ZH)[1],
                               "bad_zh": "、".join(
                                   ("非" if p.require[k] else "") + COND_ZH[k]
                                   for k in dict.fromkeys(bad))})
         ctx.block(p.blocks)
     elif unknown:
         passed = p.if_unknown == "pass"
-        keys = ", ".join(dict.fromkeys(unknown))
-        ctx.say(rule, passed, {"keys": keys}, unknown=True, message={
-            "zh": "未说明商品状态（{keys}），收货时检验",
+        keys_zh, keys = named(unknown, COND_ZH)
+        ctx.say(rule, passed, {"keys": keys, "keys_zh": keys_zh}, unknown=True, message={
+            "zh": "未说明商品状态（{keys_zh}），收货时检验",
             "en": "condition not stated ({keys}); checked on receipt"})
         if not passed:
             ctx.block(p.blocks)
     else:
-        ctx.say(rule, True, {"checked": ", ".join(p.require)})
+        checked_zh, checked = named(p.require, COND_ZH)
+        ctx.say(rule, True, {"checked": checked, "checked_zh": checked_zh})
 
 
 # ---------------------------------------------------------------------------- points_difference
@@ -234,8 +256,8 @@ class EvidenceParams(Params):
 
 @rule_kind(
     "evidence", phase="eligibility", params=EvidenceParams,
-    passed=("已提供所需证明：{have}", "required evidence provided: {have}"),
-    failed=("缺少证明：{missing}", "evidence missing: {missing}"),
+    passed=("已提供所需证明：{have_zh}", "required evidence provided: {have}"),
+    failed=("缺少证明：{missing_zh}", "evidence missing: {missing}"),
 )
 def evidence(ctx: Context, rule: CompiledRule) -> None:
     """The request must carry every listed evidence (S4.5, S7.3; "order_number" is met by a
@@ -245,9 +267,11 @@ def evidence(ctx: Context, rule: CompiledRule) -> None:
     have = ctx.req.evidence | ({"order_number"} if ctx.req.order.number else set())
     missing = [e for e in p.require if e not in have]
     if not missing:
-        ctx.say(rule, True, {"have": ", ".join(p.require)})
+        have_zh, have_en = named(p.require, EVIDENCE_ZH)
+        ctx.say(rule, True, {"have": have_en, "have_zh": have_zh})
         return
-    ctx.say(rule, False, {"missing": ", ".join(missing)})
+    missing_zh, missing_en = named(missing, EVIDENCE_ZH)
+    ctx.say(rule, False, {"missing": missing_en, "missing_zh": missing_zh})
     if p.on_missing == "block":
         ctx.block(p.blocks)
     else:

@@ -14,6 +14,7 @@ from aftersales.core.money import allocate, fmt, round_fen
 
 from ..request import MONEY_METHODS
 from . import Params, Resolution, rule_kind
+from .gates import METHOD_ZH, words
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -151,7 +152,7 @@ def split(req: Request, value: Decimal, *, whole_coupons: bool = True
 
 @rule_kind(
     "refund", phase="terms", params=RefundParams,
-    passed=("退款{total}元，按原支付方式退回（{methods}）{in_kind_zh}",
+    passed=("退款{total}元，按原支付方式退回（{methods_zh}）{in_kind_zh}",
             "refund {total} to the original methods ({methods}){in_kind}"),
     failed=("退款为0", "nothing to refund"),
 )
@@ -183,9 +184,10 @@ def refund(ctx: Context, rule: CompiledRule) -> None:
         if points or coupons:
             in_kind = f"; {points} points and {len(coupons)} coupons returned in kind"
             in_kind_zh = f"；积分{points}、优惠券{len(coupons)}张原样退回"
-        methods = ", ".join(f"{m} {fmt(a)}" for m, a in by_method) or "-"
-        ctx.say(rule, True, {"total": fmt(total), "methods": methods, "in_kind": in_kind,
-                             "in_kind_zh": in_kind_zh})
+        methods = ", ".join(f"{words(m)} {fmt(a)}" for m, a in by_method) or "-"
+        methods_zh = "、".join(f"{METHOD_ZH.get(m, m)}{fmt(a)}元" for m, a in by_method) or "-"
+        ctx.say(rule, True, {"total": fmt(total), "methods": methods, "methods_zh": methods_zh,
+                             "in_kind": in_kind, "in_kind_zh": in_kind_zh})
 
 
 # ---------------------------------------------------------------------------- exchange_difference

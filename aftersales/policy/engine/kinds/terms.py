@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..periods import deadline_text, event_moment
+from ..request import BEIJING
 from . import Params, Payer, Resolution, rule_kind
 
 if TYPE_CHECKING:
     from ..context import Context
     from ..document import CompiledRule
 
-from .gates import EVENT_ZH, RES_ZH, UNIT_EN, UNIT_ZH, Event
+from .gates import EVENT_ZH, RES_ZH, UNIT_EN, UNIT_ZH, Event, words
 
 
 # ---------------------------------------------------------------------------- shipping
@@ -106,6 +108,11 @@ class Deadline(BaseModel):
         return value
 
 
+def _shown(text: str) -> str:
+    """An ISO due time as people read it in a reason: ``2026-12-02 23:59`` (Beijing time)."""
+    return datetime.fromisoformat(text).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
 DEFAULT_RESOLUTIONS = {
     "decide_by": None,
     "ship_back_by": ("return", "exchange", "repair", "paid_repair"),
@@ -163,8 +170,9 @@ def deadlines(ctx: Context, rule: CompiledRule) -> None:
             if key not in opt.deadlines or text < opt.deadlines[key]:
                 opt.deadlines[key] = text  # several rules: the earliest due time wins
         _m, alt, unit, n = best
-        summary.append(f"{key} {text} ({n} {UNIT_EN[unit]} after {alt.from_})")
-        summary_zh.append(f"{KEY_ZH[key]}{text}（{EVENT_ZH[alt.from_]}后{n}{UNIT_ZH[unit]}）")
+        shown = _shown(text)
+        summary.append(f"{words(key)} {shown} ({n} {UNIT_EN[unit]} after {alt.from_})")
+        summary_zh.append(f"{KEY_ZH[key]}{shown}（{EVENT_ZH[alt.from_]}后{n}{UNIT_ZH[unit]}）")
     if summary:
         ctx.say(rule, True, {"summary": "; ".join(summary), "summary_zh": "；".join(summary_zh)})
 
