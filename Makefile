@@ -38,8 +38,12 @@ run: install
 worker: install
 	$(BIN)/aftersales worker
 
+# In parallel: TEST_WORKERS processes, each with its own test database (and live server for the
+# browser tests); tests marked xdist_group (the demo company's) share one worker, so it builds
+# the demo once. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: install-test
 	$(BIN)/python -m bench $(BENCH_ARGS)

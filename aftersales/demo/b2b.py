@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from aftersales.core.choices import BusinessLine, PaymentMethod, SalesChannel
+from aftersales.core.money import round_fen
 from aftersales.demo.company import FREIGHT, HUIZHOU_PLANT, days_back, local_dt
 from aftersales.demo.orders import (
     LineSpec,
@@ -18,7 +19,6 @@ from aftersales.demo.orders import (
     pick_lot,
     tracking,
 )
-from aftersales.core.money import round_fen
 
 N_OUTSOURCED = 60
 N_ELECTRONICS = 55

@@ -28,10 +28,10 @@ from aftersales.accounts.roles import Role
 from aftersales.cases import services as s
 from aftersales.cases.models import Case, StateCategory
 from aftersales.cases.services.common import case_workflow
+from aftersales.core.errors import ApplicationError
 from aftersales.demo.case_stories import STORIES, Story
 from aftersales.demo.company import TZ
 from aftersales.demo.users import DEMO_USERS
-from aftersales.core.errors import ApplicationError
 from aftersales.sales.models import Order, OrderSource
 
 log = logging.getLogger(__name__)

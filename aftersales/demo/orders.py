@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from aftersales.demo.company import TZ
 from aftersales.core.money import round_fen
+from aftersales.demo.company import TZ
 from aftersales.sales.models import (
     Bundle,
     Invoice,

@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from aftersales.core.choices import BusinessLine, PaymentMethod, SalesChannel
+from aftersales.core.money import round_fen
 from aftersales.demo.company import CARRIERS, days_back, local_dt
 from aftersales.demo.orders import ZERO, LineSpec, OrderSpec, at, tracking
-from aftersales.core.money import round_fen
 
 N_ONLINE = 160
 N_MEMBER = 100

@@ -1,8 +1,9 @@
 """The demo company (issue 2 item 6): idempotent load, all five business lines, one user per
 role, the S4.1 price list, S10.4 warranty cards, `demo logins`."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 from io import StringIO
 
 import pytest
@@ -16,13 +17,12 @@ from aftersales.catalog.models import PartPrice
 from aftersales.core.choices import BusinessLine
 from aftersales.demo import services
 from aftersales.demo.company import DEMO_PASSWORD
-from aftersales.demo.services import demo_load
+from aftersales.demo.tests.conftest import DEMO_GROUP, TODAY
 from aftersales.parties.models import Dealer, OutsourcedFactory
 from aftersales.sales.models import Order, OrderSource, Payment, WarrantyCard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_company"), DEMO_GROUP]
 
-TODAY = date(2026, 6, 15)
 APPS = ("accounts", "parties", "catalog", "sales", "cases")
 
 
@@ -46,38 +46,31 @@ def run(*args) -> str:
     return out.getvalue()
 
 
-def test_load_twice_changes_nothing_and_if_empty_is_a_no_op(monkeypatch):
-    # The policy app's own tests cover its loader; here it is only called.
+def test_loading_again_changes_nothing_and_if_empty_is_a_no_op(demo_company, monkeypatch):
+    # given the demo company (its load created the orders and played the cases), and a command
+    # whose load day is the demo's; the policy app's own tests cover its loader
+    assert demo_company["created_orders"] >= 300 and demo_company["cases"]["created"] >= 40
+    monkeypatch.setattr(services, "demo_load", partial(services.demo_load, today=TODAY))
     policy_calls, loads = [], []
     monkeypatch.setattr(services, "_load_policies", lambda: policy_calls.append(1) or [])
     real_load = services._load
     monkeypatch.setattr(services, "_load", lambda **kw: loads.append(1) or real_load(**kw))
-    out = run("load")
     first = counts()
-    assert first["sales.Order"] >= 300
-    assert first["cases.Case"] >= 40 and f" {first['cases.Case']} " in out  # summary line
+    assert first["sales.Order"] == demo_company["created_orders"]
+    assert first["cases.Case"] == demo_company["cases"]["created"]
+    # when --if-empty, then again without it
     run("load", "--if-empty")
-    assert counts() == first and len(loads) == 1  # nothing was even attempted
-    run("load")
-    assert counts() == first and len(loads) == 2
-    again = demo_load(if_empty=False, policies=False)
+    # then nothing was even attempted
+    assert counts() == first and not loads and not policy_calls
+    out = run("load")
+    assert counts() == first and len(loads) == 1
+    assert " 0 " in out  # the summary line: no new orders, no new cases
+    again = services.demo_load(if_empty=False, policies=False)
     assert again["created_orders"] == 0 and again["cases"]["created"] == 0
-    assert len(policy_calls) == 2  # policies come with the demo, not on the --if-empty no-op
-
-
-def test_load_is_deterministic_for_a_seed_and_date():
-    demo_load(today=TODAY, policies=False, cases=False)
-    snapshot = list(Order.objects.order_by("number").values_list(
-        "number", "customer__code", "placed_at", "total"))
-    Order.objects.all().delete()
-    demo_load(today=TODAY, policies=False, cases=False)
-    again = list(Order.objects.order_by("number").values_list(
-        "number", "customer__code", "placed_at", "total"))
-    assert again == snapshot
+    assert len(policy_calls) == 1  # policies come with the demo, not on the --if-empty no-op
 
 
 def test_five_business_lines_over_the_last_18_months():
-    demo_load(today=TODAY, policies=False, cases=False)
     orders = Order.objects.all()
     assert set(orders.values_list("business_line", flat=True)) == set(BusinessLine.values)
     assert not orders.exclude(source=OrderSource.DEMO).exists()
@@ -101,7 +94,6 @@ def test_five_business_lines_over_the_last_18_months():
 
 
 def test_member_store_has_the_s4_1_price_list_and_promotional_bundles():
-    demo_load(today=TODAY, policies=False, cases=False)
     prices = {p.name: (p.price, p.unit) for p in PartPrice.objects.filter(valid_to=None)}
     assert prices["密封圈"] == (Decimal("1.50"), "个")
     assert prices["分流器(龙头)"] == (Decimal("180.00"), "个")
@@ -115,7 +107,6 @@ def test_member_store_has_the_s4_1_price_list_and_promotional_bundles():
 
 
 def test_warranty_cards_include_on_time_late_and_never_returned():
-    demo_load(today=TODAY, policies=False, cases=False)
     cards = list(WarrantyCard.objects.all())
     on_time = [c for c in cards if c.returned_on and c.returned_on <= c.sold_on + timedelta(20)]
     late = [c for c in cards if c.returned_on and c.returned_on > c.sold_on + timedelta(20)]
@@ -126,7 +117,6 @@ def test_warranty_cards_include_on_time_late_and_never_returned():
 
 
 def test_every_role_has_a_user_who_can_log_in(client):
-    demo_load(today=TODAY, policies=False, cases=False)
     for role in Role.values:
         user = User.objects.filter(groups__name=role).first()
         assert user is not None, role

@@ -3,10 +3,9 @@ business lines and all case kinds, in the queues of the right roles, some overdu
 (X2 breaches and escalations, S3.4 fines), some closed and rated (S1.7), one rejected and
 appealed (S9.3); loading twice creates nothing new."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
-from django.db import transaction
 from django.db.models import Min
 
 from aftersales.accounts.models import User
@@ -24,28 +23,17 @@ from aftersales.core.choices import BusinessLine
 from aftersales.demo.cases import STORIES
 from aftersales.demo.company import TZ
 from aftersales.demo.services import demo_load
+from aftersales.demo.tests.conftest import DEMO_GROUP, TODAY
 from aftersales.notify.models import Message
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, DEMO_GROUP]
 
-TODAY = date(2026, 6, 15)  # a Monday; the stories lead up to 18:00 that day
 ANCHOR = datetime.combine(TODAY, time(18, 0), tzinfo=TZ)
 
 
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    """One demo load for the module (~3 s), rolled back at its end; each test runs in its own
-    nested transaction on top of it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        result = demo_load(today=TODAY)
-        assert isinstance(result["cases"], dict), result["cases"]  # the policies were there
-        yield result
-        transaction.set_rollback(True)
-
-
-def test_every_story_becomes_a_case_through_the_services(loaded):
+def test_every_story_becomes_a_case_through_the_services(demo_company):
     cases = Case.objects.all()
-    assert loaded["cases"]["created"] == len(STORIES) == cases.count()
+    assert demo_company["cases"]["created"] == len(STORIES) == cases.count()
     assert 40 <= cases.count() <= 64
     # Each case was opened by case_open (one OPENED event, a real policy version and due
     # times on the calendar), and its timeline lies between its opening and the load moment.
@@ -60,7 +48,7 @@ def test_every_story_becomes_a_case_through_the_services(loaded):
     assert CaseEvent.objects.filter(at__lt=ANCHOR - timedelta(days=14)).exists()
 
 
-def test_cases_cover_each_business_line_every_kind_and_many_states(loaded):
+def test_cases_cover_each_business_line_every_kind_and_many_states(demo_company):
     cases = Case.objects.all()
     assert set(cases.values_list("business_line", flat=True)) == set(BusinessLine.values)
     assert set(cases.values_list("kind", flat=True)) == set(CaseKind.values)
@@ -77,7 +65,7 @@ def test_cases_cover_each_business_line_every_kind_and_many_states(loaded):
     assert cases.filter(state="dealer_repair", assignee__dealer__isnull=False).exists()  # S10
 
 
-def test_queues_are_filled_for_the_roles_that_act(loaded):
+def test_queues_are_filled_for_the_roles_that_act(demo_company):
     kefu = User.objects.get(username="kefu")
     page = queue_for_user(user=kefu)
     assert page.paginator.count >= 10
@@ -94,8 +82,8 @@ def test_queues_are_filled_for_the_roles_that_act(loaded):
         assert case.assignee.is_active
 
 
-def test_overdue_cases_are_swept_breaches_escalations_and_s3_4_fines(loaded):
-    sweep = loaded["cases"]["sweep"]
+def test_overdue_cases_are_swept_breaches_escalations_and_s3_4_fines(demo_company):
+    sweep = demo_company["cases"]["sweep"]
     assert sweep["breached"] >= 5 and sweep["escalated"] == sweep["breached"]
     breached = Case.objects.filter(breached_at__isnull=False)
     assert breached.count() == sweep["breached"]
@@ -112,7 +100,7 @@ def test_overdue_cases_are_swept_breaches_escalations_and_s3_4_fines(loaded):
     assert CaseEvent.objects.filter(kind=EventKind.SLA_BREACHED).count() == sweep["breached"]
 
 
-def test_closed_cases_are_rated_and_a_rejection_is_appealed(loaded):
+def test_closed_cases_are_rated_and_a_rejection_is_appealed(demo_company):
     rated = Case.objects.filter(csat_score__isnull=False)
     assert rated.count() >= 5
     assert {c.csat_score for c in rated} >= {2, 5}
@@ -125,7 +113,7 @@ def test_closed_cases_are_rated_and_a_rejection_is_appealed(loaded):
         assert case.events.filter(kind=EventKind.APPEALED).exists()
 
 
-def test_loading_again_creates_no_case_event_fine_or_message(loaded):
+def test_loading_again_creates_no_case_event_fine_or_message(demo_company):
     def counts():
         return (Case.objects.count(), CaseEvent.objects.count(), Fine.objects.count(),
                 Escalation.objects.count(), Message.objects.count())
