@@ -1,7 +1,7 @@
 """The timeline (X1): one function per event kind, the only place a CaseEvent is made.
 
 Each saves its event, or with save=False hands it back unsaved for a caller that inserts it
-with other rows (intake writes the case and its first events together, core.statements).
+with other rows (intake writes the case and its first events together with bulk_create).
 
 Every business action writes exactly one event in its own transaction. `data` holds what the
 timeline and the audit report need to show without joining anything else.
