@@ -48,11 +48,12 @@ from aftersales.cases.services.common import (
 )
 from aftersales.core.bulk import bulk_insert
 from aftersales.core.errors import Conflict, NotFound, ValidationError
+from aftersales.core.labels import pick_label
 from aftersales.core.money import fmt
 from aftersales.notify.models import Channel, Message
 from aftersales.notify.services import message_build, messages_queue_bulk
 from aftersales.workflow import sla as wf_sla
-from aftersales.workflow.definitions import FineSpec, SlaSpec, Workflow, workflow_for
+from aftersales.workflow.definitions import FineSpec, SlaSpec, State, Workflow, workflow_for
 
 log = logging.getLogger(__name__)
 BATCH = 2000
@@ -247,7 +248,10 @@ def _sweep_batch(rows, at, workflows, supervisors, User, counts) -> None:
         if r["due_at"] is None or r["due_at"] > at:
             waiting.setdefault(r["due_at"], []).append(r["pk"])
         else:
-            overdue.append(_overdue(r, at=at, spec=_step_sla(workflows, r),
+            state = _step_state(workflows, r)
+            overdue.append(_overdue(r, at=at, spec=state.sla if state else None,
+                                    state_label=pick_label(state.label if state else None,
+                                                           r["state"]),
                                     supervisors=supervisors, emails=emails))
     counts["breached"] += sum(1 for o in overdue if o.event.get("breached"))
     counts["escalated"] += sum(1 for o in overdue if o.escalation is not None)
@@ -263,14 +267,14 @@ def _sweep_batch(rows, at, workflows, supervisors, User, counts) -> None:
         messages_queue_bulk(messages)
 
 
-def _step_sla(workflows: _Workflows, r: dict) -> SlaSpec | None:
-    """The SLA of the case's current state, from its policy version's workflow."""
+def _step_state(workflows: _Workflows, r: dict) -> State | None:
+    """The case's current state (its SLA and label), from its policy version's workflow."""
     wf = workflows.get(r["policy_version_id"], r["business_line"], r["kind"])
-    return wf.states[r["state"]].sla if wf and r["state"] in wf.states else None
+    return wf.states.get(r["state"]) if wf else None
 
 
-def _overdue(r: dict, *, at: datetime, spec: SlaSpec | None, supervisors: _Supervisors,
-             emails: dict[int, str]) -> _Overdue:
+def _overdue(r: dict, *, at: datetime, spec: SlaSpec | None, state_label: str,
+             supervisors: _Supervisors, emails: dict[int, str]) -> _Overdue:
     """A case past its due time: the breach is marked once, escalated once per state entry
     (X2), and one fine booked per started day late when the state's SLA names one (S3.4)."""
     due = r["due_at"]
@@ -290,7 +294,7 @@ def _overdue(r: dict, *, at: datetime, spec: SlaSpec | None, supervisors: _Super
             "department_id": r["department_id"], "at": at}
         decision.event["escalated_to"] = to
         if to and emails.get(to):
-            decision.message = _step_escalation_message(emails[to], r)
+            decision.message = _step_escalation_message(emails[to], r, state_label)
     if fined:
         decision.fines = _late_fines(r, fine, late=late, at=at)
         decision.event["days_late"] = late
@@ -305,8 +309,9 @@ def _next_check(due: datetime, late: int, at: datetime) -> tuple[str, object]:
     return ("late", late)
 
 
-def _step_escalation_message(recipient: str, r: dict) -> Message:
-    names = {"number": r["number"], "state": r["state"], "due": _local(r["due_at"])}
+def _step_escalation_message(recipient: str, r: dict, state_label: str) -> Message:
+    """The supervisor's e-mail names the step by its label, never its code."""
+    names = {"number": r["number"], "state": state_label, "due": _local(r["due_at"])}
     return _escalation_message(
         recipient, r["pk"], r["state_seq"],
         _("[%(number)s] overdue since %(due)s") % names,

@@ -84,7 +84,8 @@ def demo_cases(policies, clock, agent, supervisor, make_user):
     quality = s.case_adjust(case=quality, actor=agent, amount="120.00", note="客户保留商品，补偿")
     cases.append(quality)
 
-    team = {"specialist": make_user("sales_specialist"), "vp": make_user("sales_vp")}
+    team = {"specialist": make_user("sales_specialist"),
+            "vp": make_user("sales_vp", email="vp@example.com")}
     order = f.order(business_line="outsourced", channel="b2b",
                     lines=[(f.product(category="pump"), 100, "80.00")])
     report = s.case_open(kind="return", channel="phone", actor=team["specialist"], order=order,
@@ -156,3 +157,10 @@ def test_the_portal_page_and_the_customers_messages_show_no_raw_codes(demo_cases
         if codes := raw_codes(body):
             found[f"message {m.topic}"] = codes
     assert found == {}
+
+
+def test_the_supervisors_escalation_mail_names_the_step_not_its_code(demo_cases):
+    mails = list(Message.objects.filter(topic__startswith="sla_"))
+    assert mails, "the overdue report was escalated by e-mail"
+    with_codes = {m.subject: raw_codes(f"{m.subject}\n{m.body}") for m in mails}
+    assert all(not codes for codes in with_codes.values()), with_codes
