@@ -39,11 +39,11 @@ worker: install
 	$(BIN)/aftersales worker
 
 # In parallel: TEST_WORKERS processes, each with its own test database (and live server for the
-# browser tests); tests marked xdist_group (the demo company's) share one worker, so it builds
+# browser tests); a test file runs on one worker, the demo company's files all on one, so it builds
 # the demo once. TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= auto
 test: install-test
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: install-test
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -4,8 +4,8 @@ Building it plays 60 cases through the services (seconds of work); the tests onl
 The session builds it once, in a transaction it rolls back, and keeps every row of every table
 in memory: an image of the database. A module that needs the demo writes the image back in a
 transaction of its own, rolled back when the module ends (``demo_company``), and each test
-still runs in its own nested transaction on top of it. The demo tests form one xdist group, so
-a parallel run builds the demo on one worker only.
+still runs in its own nested transaction on top of it. A parallel run sends all the demo's test
+files to one worker (the root conftest.py), so one worker builds the demo.
 """
 
 from dataclasses import dataclass
@@ -25,7 +25,6 @@ from aftersales.demo.services import demo_load
 from aftersales.sales.models import Order
 
 TODAY = date(2026, 6, 15)  # a Monday; the demo stories lead up to 18:00 that day
-DEMO_GROUP = pytest.mark.xdist_group("demo")
 
 
 @dataclass(frozen=True)

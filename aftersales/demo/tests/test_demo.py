@@ -17,11 +17,11 @@ from aftersales.catalog.models import PartPrice
 from aftersales.core.choices import BusinessLine
 from aftersales.demo import services
 from aftersales.demo.company import DEMO_PASSWORD
-from aftersales.demo.tests.conftest import DEMO_GROUP, TODAY
+from aftersales.demo.tests.conftest import TODAY
 from aftersales.parties.models import Dealer, OutsourcedFactory
 from aftersales.sales.models import Order, OrderSource, Payment, WarrantyCard
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_company"), DEMO_GROUP]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_company")]
 
 APPS = ("accounts", "parties", "catalog", "sales", "cases")
 

@@ -23,10 +23,10 @@ from aftersales.core.choices import BusinessLine
 from aftersales.demo.cases import STORIES
 from aftersales.demo.company import TZ
 from aftersales.demo.services import demo_load
-from aftersales.demo.tests.conftest import DEMO_GROUP, TODAY
+from aftersales.demo.tests.conftest import TODAY
 from aftersales.notify.models import Message
 
-pytestmark = [pytest.mark.django_db, DEMO_GROUP]
+pytestmark = pytest.mark.django_db
 
 ANCHOR = datetime.combine(TODAY, time(18, 0), tzinfo=TZ)
 

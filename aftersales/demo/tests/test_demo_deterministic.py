@@ -4,10 +4,10 @@ same orders, whatever else was loaded with them."""
 import pytest
 
 from aftersales.demo.services import demo_load
-from aftersales.demo.tests.conftest import DEMO_GROUP, TODAY
+from aftersales.demo.tests.conftest import TODAY
 from aftersales.sales.models import Order
 
-pytestmark = [pytest.mark.django_db, DEMO_GROUP]
+pytestmark = pytest.mark.django_db
 
 
 def test_a_second_load_into_an_empty_database_makes_the_same_orders(demo_image):
