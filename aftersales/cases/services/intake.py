@@ -231,15 +231,18 @@ def case_intake(*, request: IntakeRequest, actor=None) -> Case:
 def _case_for_key(request: IntakeRequest) -> Case | None:
     """The case this idempotency key opened, if any; refused when it came with another
     request. A case stored before request hashes were kept matches any request."""
-    earlier = Case.objects.filter(idempotency_key=request.idempotency_key).first()
-    if earlier is None:
+    found = (Case.objects.filter(idempotency_key=request.idempotency_key)
+             .values_list("pk", "idempotency_hash").first())  # usually nothing: a narrow read
+    if found is None:
         return None
-    if earlier.idempotency_hash and earlier.idempotency_hash != request.body_hash:
+    pk, body_hash = found
+    if body_hash and body_hash != request.body_hash:
         raise ValidationError(
             _("This idempotency key was already used for a different request; send a new key "
               "for a new request."),
             code=CaseErrorCode.IDEMPOTENCY_KEY_REUSED,
             fields={"idempotency_key": _("used for a different request")})
+    earlier = Case.objects.get(pk=pk)
     earlier.created = False
     return earlier
 
