@@ -116,6 +116,15 @@ def test_bad_input_is_422_naming_the_field_and_nothing_is_stored_or_numbered(
     assert nxt.status_code == 201 and _number(nxt.json()) == _number(first.json()) + 1
 
 
+def test_the_messages_are_in_chinese(client, api_key, order):
+    r = _post(client, api_key, {**_good(order), "contact_phone": "12345",
+                                "symptom": "x" * 201}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert r.status_code == 422
+    body = r.json()
+    assert body["message"] == "故障现象：最多 200 个字符（收到 201 个）。（另有 1 处问题）"
+    assert body["fields"]["contact_phone"].startswith("请输入中国大陆手机号")
+
+
 def test_a_nul_character_is_refused_in_the_error_shape_and_nothing_is_stored(
         client, api_key, order):
     before = _stored()
