@@ -15,6 +15,7 @@ from aftersales.core.errors import NotFound
 from aftersales.core.money import fmt
 from aftersales.policy.errors import PolicyErrorCode
 from aftersales.policy.models import EvaluationLog, Policy, PolicyVersion
+from aftersales.policy.order_data import OrderData, order_data_get
 
 if TYPE_CHECKING:
     from aftersales.sales.models import Order
@@ -145,6 +146,19 @@ def order_for_request(*, number: str) -> Order:
     return order
 
 
+def order_data_for(*, number: str) -> OrderData:
+    """The order as plain data (policy.order_data) by its number; NotFound if missing."""
+    from aftersales.sales.models import Order
+
+    pk = Order.objects.filter(number=number).values_list("pk", flat=True).first()
+    data = order_data_get(pk=pk) if pk is not None else None
+    if data is None:
+        raise NotFound(_("No order %(number)s.") % {"number": number},
+                       code=PolicyErrorCode.UNKNOWN_ORDER,
+                       fields={"order": _("no such order")})
+    return data
+
+
 def _iso(value: datetime | None) -> str | None:
     return timezone.localtime(value).isoformat() if value else None
 
@@ -206,33 +220,64 @@ def request_from_order(order: Order, *, kind: str, reason: str, items: list[dict
         if pay.coupon_code:
             entry["coupon_code"] = pay.coupon_code
         payments.append(entry)
-    history = dict(history or {})
-    if order.first_card_returned_on and "warranty_card_returned_at" not in history:
-        history["warranty_card_returned_at"] = order.first_card_returned_on.isoformat()
     customer = order.customer
+    request_order = {
+        "number": order.number,
+        "placed_at": _iso(order.placed_at),
+        "paid_at": _iso(order.paid_at),
+        "signed_at": _iso(order.first_signed_at),
+        "installed_at": _iso(order.first_installed_at),
+        "invoice_date": (order.first_invoice_on.isoformat() if order.first_invoice_on
+                         else None),
+        "channel": order.channel,
+        "customer": {"type": customer.kind, "key_account": customer.key_account},
+        "payments": payments,
+        "shipping_fee": fmt(order.shipping_fee),
+        "promotions": promotions,
+        "lines": [_line(ln) for ln in lines],
+    }
+    card_returned = (order.first_card_returned_on.isoformat()
+                     if order.first_card_returned_on else None)
+    return _request(request_order, business_line=order.business_line,
+                    quantities=[ln.quantity for ln in lines], card_returned_on=card_returned,
+                    kind=kind, reason=reason, items=items, policy=policy,
+                    policy_version=policy_version, asked_at=asked_at, history=history,
+                    evidence=evidence, damage_cause=damage_cause, exchange_for=exchange_for)
+
+
+def request_from_data(data: OrderData, *, kind: str, reason: str,
+                      items: list[dict] | None = None, policy: str | None = None,
+                      policy_version: int | None = None, asked_at: datetime | None = None,
+                      history: dict | None = None, evidence: list[str] | None = None,
+                      damage_cause: str | None = None,
+                      exchange_for: list[dict] | None = None) -> dict[str, Any]:
+    """request_from_order for an order read as plain data (order_data.order_data_get): the
+    same request, from one statement."""
+    return _request(data.request_order, business_line=data.business_line,
+                    quantities=[ln.quantity for ln in data.lines],
+                    card_returned_on=data.card_returned_on, kind=kind, reason=reason,
+                    items=items, policy=policy, policy_version=policy_version,
+                    asked_at=asked_at, history=history, evidence=evidence,
+                    damage_cause=damage_cause, exchange_for=exchange_for)
+
+
+def _request(request_order: dict[str, Any], *, business_line: str, quantities: list[int],
+             card_returned_on: str | None, kind: str, reason: str, items: list[dict] | None,
+             policy: str | None, policy_version: int | None, asked_at: datetime | None,
+             history: dict | None, evidence: list[str] | None, damage_cause: str | None,
+             exchange_for: list[dict] | None) -> dict[str, Any]:
+    history = dict(history or {})
+    if card_returned_on and "warranty_card_returned_at" not in history:
+        history["warranty_card_returned_at"] = card_returned_on
     return {
-        "policy": policy or DEFAULT_POLICY.get(order.business_line),
+        "policy": policy or DEFAULT_POLICY.get(business_line),
         "policy_version": policy_version,
         "asked_at": _iso(asked_at or timezone.now()),
         "kind": kind,
         "reason": reason,
-        "order": {
-            "number": order.number,
-            "placed_at": _iso(order.placed_at),
-            "paid_at": _iso(order.paid_at),
-            "signed_at": _iso(order.first_signed_at),
-            "installed_at": _iso(order.first_installed_at),
-            "invoice_date": (order.first_invoice_on.isoformat() if order.first_invoice_on
-                             else None),
-            "channel": order.channel,
-            "customer": {"type": customer.kind, "key_account": customer.key_account},
-            "payments": payments,
-            "shipping_fee": fmt(order.shipping_fee),
-            "promotions": promotions,
-            "lines": [_line(ln) for ln in lines],
-        },
+        "order": request_order,
         "items": items if items is not None else [
-            {"line": i, "quantity": ln.quantity, "condition": {}} for i, ln in enumerate(lines)],
+            {"line": i, "quantity": q, "condition": {}} for i, q in enumerate(quantities)],
         "history": history,
         "evidence": list(evidence or []),
         "damage_cause": damage_cause,
