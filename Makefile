@@ -39,8 +39,9 @@ worker: install
 	$(BIN)/aftersales worker
 
 # In parallel: TEST_WORKERS processes, each with its own test database (and live server for the
-# browser tests); a test file runs on one worker, the demo company's files all on one, so it builds
-# the demo once. TEST_WORKERS=0 runs in one process.
+# browser tests); a test file runs on one worker, so module-wide setup (the demo company, a
+# migrated database for the CLI subprocesses) is built once per worker that needs it at most.
+# TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= auto
 test: install-test
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)

@@ -25,28 +25,6 @@ STAFF_VIEWPORT = {"width": 1366, "height": 768}
 PORTAL_VIEWPORT = {"width": 390, "height": 844}
 
 
-# The test files that share the demo company (aftersales/demo/tests/conftest.py): one work unit.
-DEMO_TESTS = "aftersales/demo/tests/"
-
-
-def pytest_xdist_make_scheduler(config, log):
-    """`make test` runs pytest-xdist with --dist loadfile: each test file goes to one worker
-    (module-scoped setup such as a migrated database for subprocesses is built once), and the
-    demo company's test files go to one worker together, so only that worker builds the demo.
-    (xdist's own xdist_group marks have no effect under pytest 9.2: it can't rename the items.)
-    """
-    if config.getvalue("dist") != "loadfile":
-        return None
-    from xdist.scheduler import LoadFileScheduling
-
-    class Scheduling(LoadFileScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            # the work unit of a test: its file, or all of the demo's files
-            return DEMO_TESTS if nodeid.startswith(DEMO_TESTS) else super()._split_scope(nodeid)
-
-    return Scheduling(config, log)
-
-
 def pytest_collection_modifyitems(config, items):
     if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
         return
