@@ -30,7 +30,7 @@ from aftersales.core.errors import NotFound
 from aftersales.core.labels import pick_label as label
 from aftersales.core.pii import mask_phone
 from aftersales.policy.engine.request import REASONS
-from aftersales.policy.selectors import orders_for_request
+from aftersales.policy.order_data import OrderData, order_data_get
 from aftersales.sales.models import Order
 from aftersales.sales.selectors import orders_visible_to
 
@@ -287,10 +287,11 @@ def case_create(request: HttpRequest, payload: CaseIn,
     phone and e-mail, each line's quantity against what is still claimable on the order.
     `Idempotency-Key`: a retry with the same body returns the first case (200); the same key
     with another body is 422 `idempotency_key_reused`."""
-    order = _intake_order(request.user, payload.order_number, evaluate=payload.evaluate)
+    order, order_data = _intake_order(request.user, payload.order_number)
     key = f"api:{request.user.pk}:{idempotency_key}" if idempotency_key else None
     case = s.case_open(
         kind=payload.kind, channel=payload.channel, actor=request.user, order=order,
+        order_data=order_data,
         business_line=payload.business_line, lines=[ln.model_dump() for ln in payload.lines],
         verify_phone=payload.phone if order is not None and payload.phone else None,
         reason=payload.reason, symptom=payload.symptom, description=payload.description,
@@ -303,22 +304,19 @@ def case_create(request: HttpRequest, payload: CaseIn,
                                             "decision": case.decision})
 
 
-def _intake_order(user, number: str | None, *, evaluate: bool) -> Order | None:
+def _intake_order(user, number: str | None) -> tuple[Order | None, OrderData | None]:
     """The order an intake names, among those the user may reach (orders_visible_to): missing
-    and not yours are the same 404. Evaluating at once: with what the policy request reads."""
+    and not yours are the same 404. With it, the order as plain data (policy.order_data):
+    what the lines are checked against and the policy request is built from."""
     number = (number or "").strip()
     if not number:
-        return None
-    visible = orders_visible_to(user)
-    if evaluate:
-        order = orders_for_request().filter(number=number, pk__in=visible.values("pk")).first()
-    else:
-        order = (visible.select_related("customer").prefetch_related("lines__product")
-                 .filter(number=number).first())
-    if order is None:
+        return None, None
+    order = orders_visible_to(user).select_related("customer").filter(number=number).first()
+    data = order_data_get(pk=order.pk) if order is not None else None
+    if order is None or data is None:
         raise NotFound(_("No order with this number."), code=CaseErrorCode.ORDER_NOT_FOUND,
                        fields={"order_number": _("not found")})
-    return order
+    return order, data
 
 
 @router.get("/{number}", response={200: CaseDetailOut, **ERRORS}, summary="One case")

@@ -37,10 +37,10 @@ def case_policy_request(case: Case) -> dict:
     """The POLICY-API request for this case: its order, lines, conditions and evidence, under
     the policy version the case was opened with (the one in force when the customer bought,
     S9.7)."""
-    from aftersales.policy.selectors import order_for_request
+    from aftersales.policy.order_data import order_data_get
 
     version = case.policy_version
-    return policy_request_for(case, order=order_for_request(number=case.order.number),
+    return policy_request_for(case, order=order_data_get(pk=case.order_id),
                               case_lines=list(case.lines.all()),
                               policy=version.policy.name if version else None,
                               policy_version=version.number if version else None)
@@ -48,16 +48,15 @@ def case_policy_request(case: Case) -> dict:
 
 def policy_request_for(case: Case, *, order, case_lines, policy: str | None,
                        policy_version: int | None) -> dict:
-    """The request from parts in hand (the order from order_request_data_get, the case lines
-    — saved or not): intake evaluates before anything is re-read (issue 4 item 11a)."""
+    """The request from parts in hand: the order as plain data (policy.order_data), the case
+    lines — saved or not — so intake evaluates before anything is re-read."""
     from aftersales.policy.engine.request import EVIDENCE
-    from aftersales.policy.selectors import request_from_order
+    from aftersales.policy.selectors import request_from_data
 
-    index_of = {ln.pk: i for i, ln in enumerate(sorted(order.lines.all(),
-                                                       key=lambda ln: ln.line_no))}
+    index_of = {ln.pk: i for i, ln in enumerate(order.lines)}
     items = [{"line": index_of[cl.order_line_id], "quantity": cl.quantity,
               "condition": cl.condition or {}} for cl in case_lines]
-    return request_from_order(
+    return request_from_data(
         order, kind=case.kind, reason=case.reason or "other", items=items or None,
         policy=policy, policy_version=policy_version, asked_at=case.created_at,
         evidence=[e for e in case.evidence or [] if e in EVIDENCE],

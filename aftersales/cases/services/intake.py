@@ -5,15 +5,17 @@ Opening a case reads as four steps over one IntakeRequest:
 
 1. validate — every field against what the model declares (lengths, known codes, a phone and
    an e-mail that are one, no NUL), the order rules (S1.2), and the lines: each names a line of
-   the order, and asks for no more than is still claimable there (bought minus what other open
-   cases claim); a serial on another open case is refused. Nothing is written.
+   the order (read as plain data, policy.order_data). Nothing is written.
 2. build — the unsaved case and its lines, in the workflow's first state (the SLA clock).
 3. evaluate — with evaluate=True, the policy decision for a verified order (S1.4).
-4. persist — one transaction: the case number, a second look at the claims under the number's
-   row lock (two intakes racing for the same unit), the case and every row it brings.
+4. persist — one transaction: the case number (its row stays locked until commit, so intakes
+   queue there one at a time), then the claims: each line asks for no more than is still
+   claimable (bought minus what other open cases claim) and a serial on another open case is
+   refused — read once, under that lock, so two intakes racing for the same unit cannot both
+   win; then the case and every row it brings.
 
-The number is taken only in step 4, so a refused intake burns none, and a retry with the same
-idempotency key is answered before step 1.
+A refused claim rolls the transaction back with its number, so a refused intake burns none;
+a retry with the same idempotency key is answered before step 1.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ from aftersales.notify.models import Message
 from aftersales.policy import documents
 from aftersales.policy.engine.request import REASONS
 from aftersales.policy.models import EvaluationChannel
+from aftersales.policy.order_data import OrderData, OrderLineData, order_data_get
 from aftersales.policy.services.evaluation import evaluation_log_build
 from aftersales.sales.selectors import phone_digits, phone_matches
 from aftersales.workflow.definitions import workflow_for
@@ -83,7 +86,7 @@ from aftersales.workflow.definitions import workflow_for
 if TYPE_CHECKING:
     from aftersales.parties.models import Customer
     from aftersales.policy.models import PolicyVersion
-    from aftersales.sales.models import Order, OrderLine
+    from aftersales.sales.models import Order
 
 # Kinds that are about goods coming back: they name the lines (S1.1).
 NEEDS_LINES = {CaseKind.RETURN, CaseKind.EXCHANGE}
@@ -109,7 +112,8 @@ class IntakeRequest:
 
     kind: str
     channel: str
-    order: Order | None = None  # its lines are read with order.lines.all()
+    order: Order | None = None
+    order_data: OrderData | None = None  # the order as plain data; read when not given
     customer: Customer | None = None  # the order's when there is an order
     business_line: str | None = None  # the order's when there is an order
     lines: tuple[IntakeLine, ...] = ()
@@ -134,7 +138,7 @@ class IntakeRequest:
         """SHA-256 of what was asked (not of the key): a retry with the same key must ask the
         same thing."""
         data = {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name != "idempotency_key"}
+                if f.name not in ("idempotency_key", "order_data")}
         data["lines"] = [asdict(line) for line in self.lines]
         data["order"] = self.order.number if self.order is not None else None
         data["customer"] = self.customer.pk if self.customer is not None else None
@@ -174,7 +178,7 @@ def case_open(*, kind: str, channel: str, actor=None, order=None, customer=None,
               quantity_affected: int | None = None, priority: str = Priority.NORMAL,
               key_account: bool | None = None, evidence: list[str] | None = None,
               exchange_for: list[dict] | None = None, idempotency_key: str | None = None,
-              evaluate: bool = False) -> Case:
+              evaluate: bool = False, order_data: OrderData | None = None) -> Case:
     """Open a case (S1.1) from any channel. Only an enquiry may come without an order (S1.2).
 
     With verify_phone the order is verified in the same step (the portal; an agent who has the
@@ -184,14 +188,15 @@ def case_open(*, kind: str, channel: str, actor=None, order=None, customer=None,
 
     With evaluate=True a verified return, exchange, repair or refund is evaluated by the policy
     engine in the same transaction (S1.4, as case_evaluate does: the decision on the case, one
-    evaluation log row, an "evaluated" event); pass an order from
-    policy.selectors.order_request_data_get so nothing is read twice.
+    evaluation log row, an "evaluated" event). order_data (policy.order_data.order_data_get)
+    is the order as plain data, when the caller has it; otherwise intake reads it.
 
     The order is taken as given: callers look it up through the user's scope
     (sales.selectors.orders_visible_to), the portal by the buyer's phone.
     """
     request = IntakeRequest(
-        kind=kind, channel=channel, order=order, customer=customer, business_line=business_line,
+        kind=kind, channel=channel, order=order, order_data=order_data, customer=customer,
+        business_line=business_line,
         lines=intake_lines(lines), verify_phone=verify_phone, contact_name=contact_name,
         contact_phone=contact_phone, contact_email=contact_email, reason=reason,
         symptom=symptom, defect_category=defect_category, description=description,
@@ -211,7 +216,7 @@ def case_intake(*, request: IntakeRequest, actor=None) -> Case:
     case, case_lines = _build(request, valid, actor=actor)
     evaluated = None
     if request.evaluate and case.verified_at is not None and case.kind in EVALUABLE:
-        evaluated = _evaluate_new(case, order=request.order, case_lines=case_lines,
+        evaluated = _evaluate_new(case, order=valid.order_data, case_lines=case_lines,
                                   version=valid.version, doc=valid.document)
     try:
         _persist(case, case_lines, valid=valid, evaluated=evaluated, actor=actor)
@@ -278,7 +283,8 @@ class _Valid:
 
     business_line: str
     customer: Customer | None
-    claims: list[tuple[OrderLine, IntakeLine]]  # each order line and what is claimed of it
+    order_data: OrderData | None
+    claims: list[tuple[OrderLineData, IntakeLine]]  # each order line and what is claimed of it
     version: PolicyVersion  # the version the case is opened under, and its merged document
     document: dict
 
@@ -305,9 +311,10 @@ def _validate(request: IntakeRequest) -> _Valid:
         raise ValidationError(_("Name at least one item of the order for a return or an "
                                 "exchange."), code=CaseErrorCode.LINES_REQUIRED,
                               fields={"lines": _("at least one line")})
-    claims = _claims(order, request.lines)
-    if claims:
-        _check_claimable(claims)
+    data = None
+    if order is not None:
+        data = request.order_data or order_data_get(pk=order.pk)
+    claims = _claims(data, request.lines)  # how many are claimable: in step 4
     if (request.verify_phone is not None and order is not None
             and not phone_matches(order, request.verify_phone)):
         raise ValidationError(_("The phone number does not match the order."),
@@ -315,7 +322,7 @@ def _validate(request: IntakeRequest) -> _Valid:
                               fields={"phone": _("does not match")})
     version, document = resolve_policy(business_line=business_line,
                                        at_date=order_placed_date(order))
-    return _Valid(business_line=business_line, customer=customer, claims=claims,
+    return _Valid(business_line=business_line, customer=customer, order_data=data, claims=claims,
                   version=version, document=document)
 
 
@@ -381,13 +388,14 @@ def _check_fields(request: IntakeRequest) -> None:
     problems.raise_any()
 
 
-def _claims(order, lines: tuple[IntakeLine, ...]) -> list[tuple[OrderLine, IntakeLine]]:
+def _claims(order: OrderData | None, lines: tuple[IntakeLine, ...]
+            ) -> list[tuple[OrderLineData, IntakeLine]]:
     """Each claimed line with its order line; every line must be on the order."""
     if not lines:
         return []
     if order is None:
         raise ValidationError(_("Lines need an order."), fields={"lines": _("no order given")})
-    by_id = {ol.pk: ol for ol in order.lines.all()}
+    by_id = {ol.pk: ol for ol in order.lines}
     by_no = {ol.line_no: ol for ol in by_id.values()}
     problems = _Problems()
     claims = []
@@ -403,7 +411,7 @@ def _claims(order, lines: tuple[IntakeLine, ...]) -> list[tuple[OrderLine, Intak
     return claims
 
 
-def _claimed_elsewhere(claims: list[tuple[OrderLine, IntakeLine]], *, exclude_case=None
+def _claimed_elsewhere(claims: list[tuple[OrderLineData, IntakeLine]], *, exclude_case=None
                        ) -> tuple[dict[int, int], set[str]]:
     """What other open cases claim: units per order line (of these), and which of these
     serials. One query."""
@@ -426,7 +434,8 @@ def _claimed_elsewhere(claims: list[tuple[OrderLine, IntakeLine]], *, exclude_ca
     return units, taken
 
 
-def _check_claimable(claims: list[tuple[OrderLine, IntakeLine]], *, exclude_case=None) -> None:
+def _check_claimable(claims: list[tuple[OrderLineData, IntakeLine]], *, exclude_case=None
+                     ) -> None:
     """Each quantity is 1 … what is still claimable on its order line: bought, minus the units
     other open cases claim, minus what earlier lines of this request claim. A serial is
     claimed once: not twice here, not by another open case."""
@@ -464,7 +473,7 @@ def _build(request: IntakeRequest, valid: _Valid, *, actor) -> tuple[Case, list[
     order, customer, kind = request.order, valid.customer, request.kind
     at = now()
     workflow = workflow_for(valid.document, business_line=valid.business_line, case_kind=kind)
-    case_lines = [CaseLine(order_line=ol, quantity=line.quantity, serial=line.serial,
+    case_lines = [CaseLine(order_line_id=ol.pk, quantity=line.quantity, serial=line.serial,
                            condition=line.condition, reason=line.reason)
                   for ol, line in valid.claims]
     who = staff(actor)
@@ -477,8 +486,7 @@ def _build(request: IntakeRequest, valid: _Valid, *, actor) -> tuple[Case, list[
         contact_email=request.contact_email or (customer.email if customer else ""),
         dealer_id=order.dealer_id if order is not None else None,
         # S2.6: the outsourced factory that made the goods answers for them (and sees the case).
-        factory_id=next((cl.order_line.product.factory_id for cl in case_lines
-                         if cl.order_line.product.factory_id), None),
+        factory_id=next((ol.factory_id for ol, _line in valid.claims if ol.factory_id), None),
         reason=request.reason, symptom=request.symptom,
         defect_category=request.defect_category, description=request.description,
         quantity_affected=request.quantity_affected, priority=request.priority,
@@ -499,7 +507,7 @@ def _build(request: IntakeRequest, valid: _Valid, *, actor) -> tuple[Case, list[
 
 
 # ----------------------------------------------------------------------------- 3. evaluate
-def _evaluate_new(case: Case, *, order, case_lines: list[CaseLine], version, doc):
+def _evaluate_new(case: Case, *, order: OrderData, case_lines: list[CaseLine], version, doc):
     """The policy decision for a case being opened (S1.4), from what intake holds in hand:
     the version the case is opened under and its merged document (no second resolve), the
     order, the unsaved lines. Sets case.decision; returns (version, request) for the
@@ -520,14 +528,15 @@ def _evaluate_new(case: Case, *, order, case_lines: list[CaseLine], version, doc
 def _persist(case: Case, case_lines: list[CaseLine], *, valid: _Valid, evaluated, actor
              ) -> None:
     """One transaction: the number (its year's row stays locked until commit, so intakes
-    queue here one at a time), the claims checked again under that lock, then the case, its
+    queue here one at a time), the claims checked under that lock (what other open cases
+    claim is read once, here, where no other intake can change it), then the case, its
     lines, its first events, the evaluation log and the customer's message. Everything is
-    built before, so the lock is held for these statements alone; a failure rolls the
-    number back with the rest."""
+    built before, so the lock is held for these statements alone; a failure — a claim
+    refused — rolls the number back with the rest."""
     with transaction.atomic():
         case.number = case_number_next(case.state_entered_at)
         if valid.claims:
-            _check_claimable(valid.claims)  # another intake may have committed since step 1
+            _check_claimable(valid.claims)
         case.save(force_insert=True)
         for line in case_lines:
             line.case = case
@@ -651,12 +660,12 @@ def case_confirm_problem(*, case: Case, actor, symptom: str, description: str = 
         given = intake_lines(lines)
         _check_fields(IntakeRequest(kind=case.kind, channel=case.channel, lines=given,
                                     priority=case.priority))
-        claims = _claims(case.order, given)
+        claims = _claims(order_data_get(pk=case.order_id) if case.order_id else None, given)
         if claims:  # this case's own lines are replaced, so they don't count against it
             _check_claimable(claims, exclude_case=case)
         case.lines.all().delete()
         CaseLine.objects.bulk_create([
-            CaseLine(case=case, order_line=ol, quantity=line.quantity, serial=line.serial,
+            CaseLine(case=case, order_line_id=ol.pk, quantity=line.quantity, serial=line.serial,
                      condition=line.condition, reason=line.reason) for ol, line in claims])
     case.symptom = symptom
     case.description = description or case.description
