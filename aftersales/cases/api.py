@@ -30,7 +30,7 @@ from aftersales.core.errors import NotFound
 from aftersales.core.labels import pick_label as label
 from aftersales.core.pii import mask_phone
 from aftersales.policy.engine.request import REASONS
-from aftersales.policy.order_data import OrderData, order_data_get
+from aftersales.policy.order_data import OrderData, order_data_from, order_graph
 from aftersales.sales.models import Order
 from aftersales.sales.selectors import orders_visible_to
 
@@ -306,17 +306,17 @@ def case_create(request: HttpRequest, payload: CaseIn,
 
 def _intake_order(user, number: str | None) -> tuple[Order | None, OrderData | None]:
     """The order an intake names, among those the user may reach (orders_visible_to): missing
-    and not yours are the same 404. With it, the order as plain data (policy.order_data):
-    what the lines are checked against and the policy request is built from."""
+    and not yours are the same 404. With it, in the same statement, the order as plain data
+    (policy.order_data): what the lines are checked against and the request is built from."""
     number = (number or "").strip()
     if not number:
         return None, None
-    order = orders_visible_to(user).select_related("customer").filter(number=number).first()
-    data = order_data_get(pk=order.pk) if order is not None else None
-    if order is None or data is None:
+    order = (orders_visible_to(user).select_related("customer").filter(number=number)
+             .annotate(graph=order_graph()).first())  # one statement
+    if order is None:
         raise NotFound(_("No order with this number."), code=CaseErrorCode.ORDER_NOT_FOUND,
                        fields={"order_number": _("not found")})
-    return order, data
+    return order, order_data_from(order.graph)
 
 
 @router.get("/{number}", response={200: CaseDetailOut, **ERRORS}, summary="One case")

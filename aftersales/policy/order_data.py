@@ -1,5 +1,5 @@
 """The order as plain data: what the policy request reads, and what intake needs of its lines,
-in one SQL statement.
+in one SQL statement (or as one expression of the query that reads the order).
 
 Intake reads an order on every request, and the ORM read (policy.selectors.orders_for_request:
 five queries, four subquery annotations, three prefetches) cost more in Django's query
@@ -22,22 +22,31 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from aftersales.core.money import fmt
 
-# One statement; {obj}/{arr} are the vendor's JSON object/array builders, {sub}(…) keeps a
-# subquery's JSON as JSON (SQLite would otherwise embed it as a string).
-_SQL = """
-SELECT {obj}(
-  'id', o.id, 'number', o.number, 'business_line', o.business_line, 'channel', o.channel,
-  'placed_at', o.placed_at, 'paid_at', o.paid_at, 'shipping_fee', o.shipping_fee,
-  'customer_kind', c.kind, 'key_account', c.key_account,
-  'signed_at', (SELECT MIN(s.signed_at) FROM sales_shipment s WHERE s.order_id = o.id),
-  'installed_at', (SELECT MIN(s.installed_at) FROM sales_shipment s WHERE s.order_id = o.id),
-  'invoice_date', (SELECT MIN(i.issued_on) FROM sales_invoice i WHERE i.order_id = o.id),
+# The order graph as one JSON value, for the order row "sales_order" of the query around it;
+# {obj}/{arr} are the vendor's JSON object/array builders, {sub}(…) keeps a subquery's JSON as
+# JSON (SQLite would otherwise embed it as a string).
+_GRAPH = """{obj}(
+  'id', sales_order.id, 'number', sales_order.number,
+  'business_line', sales_order.business_line, 'channel', sales_order.channel,
+  'placed_at', sales_order.placed_at, 'paid_at', sales_order.paid_at,
+  'shipping_fee', sales_order.shipping_fee,
+  'customer_kind',
+      (SELECT c.kind FROM parties_customer c WHERE c.id = sales_order.customer_id),
+  'key_account',
+      (SELECT c.key_account FROM parties_customer c WHERE c.id = sales_order.customer_id),
+  'signed_at',
+      (SELECT MIN(s.signed_at) FROM sales_shipment s WHERE s.order_id = sales_order.id),
+  'installed_at',
+      (SELECT MIN(s.installed_at) FROM sales_shipment s WHERE s.order_id = sales_order.id),
+  'invoice_date',
+      (SELECT MIN(i.issued_on) FROM sales_invoice i WHERE i.order_id = sales_order.id),
   'card_returned_on',
-      (SELECT MIN(w.returned_on) FROM sales_warrantycard w WHERE w.order_id = o.id),
+      (SELECT MIN(w.returned_on) FROM sales_warrantycard w WHERE w.order_id = sales_order.id),
   'lines', {sub}((SELECT {arr}({obj}(
       'id', ol.id, 'line_no', ol.line_no, 'sku', ol.sku, 'name', ol.name,
       'quantity', ol.quantity, 'unit_price', ol.unit_price, 'points', ol.points,
@@ -57,18 +66,15 @@ SELECT {obj}(
     JOIN catalog_product p ON p.id = ol.product_id
     LEFT JOIN catalog_category cat ON cat.id = p.category_id
     LEFT JOIN sales_bundle b ON b.id = ol.bundle_id
-    WHERE ol.order_id = o.id)),
+    WHERE ol.order_id = sales_order.id)),
   'payments', {sub}((SELECT {arr}({obj}(
       'id', pay.id, 'method', pay.method, 'amount', pay.amount, 'points', pay.points,
       'coupon_code', pay.coupon_code, 'paid_at', pay.paid_at))
-    FROM sales_payment pay WHERE pay.order_id = o.id)),
+    FROM sales_payment pay WHERE pay.order_id = sales_order.id)),
   'promotions', {sub}((SELECT {arr}({obj}(
       'id', pr.id, 'kind', pr.kind, 'threshold', pr.threshold, 'discount', pr.discount,
       'standard_fee', pr.standard_fee, 'line_numbers', {sub}(pr.line_numbers)))
-    FROM sales_promotion pr WHERE pr.order_id = o.id)))
-FROM sales_order o JOIN parties_customer c ON c.id = o.customer_id
-WHERE o.id = %s
-"""
+    FROM sales_promotion pr WHERE pr.order_id = sales_order.id)))"""
 
 _VENDOR = {
     "sqlite": {"obj": "json_object", "arr": "json_group_array", "sub": "json"},
@@ -105,17 +111,26 @@ class OrderData:
     card_returned_on: str | None  # ISO date: the request's history.warranty_card_returned_at
 
 
+def order_graph() -> RawSQL:
+    """The order graph as an expression, to annotate an Order query with (the API's intake
+    reads the order in the user's scope and its graph in one statement):
+    ``orders.annotate(graph=order_graph())``, then ``order_data_from(order.graph)``."""
+    return RawSQL(_GRAPH.format(**_VENDOR[connection.vendor]), ())
+
+
 def order_data_get(*, pk: int) -> OrderData | None:
     """The order ``pk`` as plain data, or None when there is no such order. One statement."""
-    sql = _SQL.format(**_VENDOR[connection.vendor])
+    sql = f"SELECT {_GRAPH} FROM sales_order WHERE sales_order.id = %s"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [pk])
+        cursor.execute(sql.format(**_VENDOR[connection.vendor]), [pk])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    raw = row[0]
-    graph = json.loads(raw, parse_float=Decimal) if isinstance(raw, str) else _decimals(raw)
-    return _order_data(graph)
+    return order_data_from(row[0]) if row is not None else None
+
+
+def order_data_from(graph: str | dict) -> OrderData:
+    """OrderData from the graph as the database gave it (SQLite: text; psycopg: decoded)."""
+    raw = json.loads(graph, parse_float=Decimal) if isinstance(graph, str) else _decimals(graph)
+    return _order_data(raw)
 
 
 def _decimals(value):

@@ -14,8 +14,9 @@ Opening a case reads as four steps over one IntakeRequest:
    refused — read once, under that lock, so two intakes racing for the same unit cannot both
    win; then the case and every row it brings.
 
-A refused claim rolls the transaction back with its number, so a refused intake burns none;
-a retry with the same idempotency key is answered before step 1.
+A refused claim rolls the transaction back with its number, so a refused intake burns none.
+A retry with the same idempotency key fails on the way (the key is unique) and is answered
+with the first case.
 """
 
 from __future__ import annotations
@@ -207,23 +208,23 @@ def case_open(*, kind: str, channel: str, actor=None, order=None, customer=None,
 
 
 def case_intake(*, request: IntakeRequest, actor=None) -> Case:
-    """case_open with its input in one IntakeRequest: validate → build → evaluate → persist."""
-    if request.idempotency_key:
-        earlier = _case_for_key(request)
-        if earlier is not None:
-            return earlier
-    valid = _validate(request)
-    case, case_lines = _build(request, valid, actor=actor)
-    evaluated = None
-    if request.evaluate and case.verified_at is not None and case.kind in EVALUABLE:
-        evaluated = _evaluate_new(case, order=valid.order_data, case_lines=case_lines,
-                                  version=valid.version, doc=valid.document)
+    """case_open with its input in one IntakeRequest: validate → build → evaluate → persist.
+
+    An idempotency key is not looked up first: the case's key is unique, so a retry fails
+    (the key taken: IntegrityError; its units taken: ValidationError; or a different request
+    found invalid) and is answered then with the first case — or refused as a reused key.
+    A new key, the usual case, costs no read."""
     try:
+        valid = _validate(request)
+        case, case_lines = _build(request, valid, actor=actor)
+        evaluated = None
+        if request.evaluate and case.verified_at is not None and case.kind in EVALUABLE:
+            evaluated = _evaluate_new(case, order=valid.order_data, case_lines=case_lines,
+                                      version=valid.version, doc=valid.document)
         _persist(case, case_lines, valid=valid, evaluated=evaluated, actor=actor)
     except (IntegrityError, ValidationError):
-        # A concurrent retry with the same key may have won the race: then its case took
-        # the key (IntegrityError) or the units (ValidationError under the number's lock).
-        # Ours is rolled back, with its number; the retry is answered with the winner's case.
+        # Ours is rolled back, with its number; a retry (or a concurrent one that won the
+        # race) is answered with the case the key opened.
         if request.idempotency_key:
             earlier = _case_for_key(request)
             if earlier is not None:
@@ -591,12 +592,15 @@ def case_number_next(at=None) -> str:
 def _sequence_bump(year: int) -> int | None:
     """Increment the year's counter; its new value, or None when the year has no row yet.
     One statement: save() with an expression reads the new value back (UPDATE … RETURNING).
-    In a savepoint, because a save that finds no row fails (once a year)."""
+    A save that finds no row (once a year) raises NotUpdated after an UPDATE that simply
+    matched nothing: the database transaction is unharmed, so instead of a savepoint around
+    every bump (two more round trips per intake) the rollback mark save() set is lifted."""
     sequence = CaseNumberSequence(year=year, last=F("last") + 1)
     try:
-        with transaction.atomic():
-            sequence.save(update_fields=["last"])
+        sequence.save(update_fields=["last"])
     except CaseNumberSequence.NotUpdated:
+        if not transaction.get_autocommit():
+            transaction.set_rollback(False)
         return None
     return sequence.last
 

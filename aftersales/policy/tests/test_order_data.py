@@ -62,3 +62,20 @@ def test_a_missing_order_is_none_and_many_lines_take_one_statement(
         data = order_data_get(pk=order.pk)
     assert [ln["production_date"] for ln in data.request_order["lines"]] == [
         f"2025-01-0{n}" for n in range(1, 9)]
+
+
+def test_the_graph_read_with_the_order_is_the_same_data(rich_order, neighbour,
+                                                        django_assert_num_queries):
+    # given an order query in some scope (here: every order but the neighbour)
+    from aftersales.policy.order_data import order_data_from, order_graph
+    from aftersales.sales.models import Order
+
+    scope = Order.objects.exclude(pk=neighbour.pk)
+    # when the order and its graph are read together
+    with django_assert_num_queries(1):
+        order = scope.select_related("customer").filter(number=rich_order.number).annotate(
+            graph=order_graph()).first()
+    # then: the same data as the statement on its own, and the scope still applies
+    assert order_data_from(order.graph) == order_data_get(pk=rich_order.pk)
+    assert order.customer.code == "RQ-C1"
+    assert not scope.filter(number=neighbour.number).annotate(graph=order_graph()).exists()
