@@ -134,6 +134,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("AFTERSALES_TEST_SQLITE") or None}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg's own prepared statements, through Django's documented OPTIONS: parameters
+    # bound by the server (server_side_binding), and a statement run more than
+    # prepare_threshold times on a connection parsed and planned once. Session-level
+    # prepared statements don't survive a transaction-pooling proxy (PgBouncer in
+    # transaction mode): AFTERSALES_DB_POOLER=transaction turns them off, as
+    # AFTERSALES_DB_PREPARE=0 does.
+    _POOLED = os.environ.get("AFTERSALES_DB_POOLER", "").strip().lower() == "transaction"
+    if os.environ.get("AFTERSALES_DB_PREPARE", "0" if _POOLED else "1") == "1":
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": 2})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
