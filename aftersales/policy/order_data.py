@@ -9,7 +9,7 @@ and Python turns it into an OrderData: the "order" part of the POLICY-API reques
 dicts and strings, and the lines' ids, numbers, quantities, names and makers. No model
 instance is built from it.
 
-orders_for_request + request_from_order stay the reference: tests/test_order_data.py checks
+orders_for_request + request_from_order stay the reference: tests/test_order_request.py checks
 that both give the same request over orders using every row the policy reads.
 """
 
