@@ -15,7 +15,7 @@ from aftersales.core.errors import NotFound
 from aftersales.core.money import fmt
 from aftersales.policy.errors import PolicyErrorCode
 from aftersales.policy.models import EvaluationLog, Policy, PolicyVersion
-from aftersales.policy.order_data import OrderData, order_data_get
+from aftersales.policy.order_data import OrderData
 
 if TYPE_CHECKING:
     from aftersales.sales.models import Order
@@ -144,19 +144,6 @@ def order_for_request(*, number: str) -> Order:
                        code=PolicyErrorCode.UNKNOWN_ORDER,
                        fields={"order": _("no such order")})
     return order
-
-
-def order_data_for(*, number: str) -> OrderData:
-    """The order as plain data (policy.order_data) by its number; NotFound if missing."""
-    from aftersales.sales.models import Order
-
-    pk = Order.objects.filter(number=number).values_list("pk", flat=True).first()
-    data = order_data_get(pk=pk) if pk is not None else None
-    if data is None:
-        raise NotFound(_("No order %(number)s.") % {"number": number},
-                       code=PolicyErrorCode.UNKNOWN_ORDER,
-                       fields={"order": _("no such order")})
-    return data
 
 
 def _iso(value: datetime | None) -> str | None:
