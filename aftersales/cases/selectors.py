@@ -436,7 +436,8 @@ def _apply_filters(qs: QuerySet[Case], filters: dict[str, Any], user) -> QuerySe
         qs = qs.filter(created_at__lt=_day_start(filters["created_to"] + timedelta(days=1)))
     if filters.get("customer"):
         c = str(filters["customer"]).strip()
-        qs = qs.filter(customer_id=int(c)) if c.isdigit() else qs.filter(
+        # a customer id (a row id fits 18 digits), else a name or code
+        qs = qs.filter(customer_id=int(c)) if c.isdigit() and len(c) <= 18 else qs.filter(
             Q(customer__name__icontains=c) | Q(customer__code=c))
     if filters.get("assignee") == "me":
         qs = qs.filter(assignee_id=user.pk)
