@@ -526,6 +526,15 @@ def assignable_users(case: Case | None = None, *, roles: set[str] | None = None)
 def _workflow_states(business_line: str) -> list[tuple[str, dict]]:
     """(code, {zh, en} label) of the states of the current workflows of a line (or all)."""
     seen: dict[str, dict] = {}
+    for _line, wf in _current_workflows(business_line):
+        for code, st in wf.states.items():
+            seen.setdefault(code, dict(st.label))
+    return sorted(seen.items())
+
+
+def _current_workflows(business_line: str):
+    """(line, workflow) of each line's current policy (of one line, or all), in BusinessLine
+    order; a line whose policy is not loaded yet has none."""
     for line, name in DEFAULT_POLICY.items():
         if business_line and line != business_line:
             continue
@@ -535,30 +544,19 @@ def _workflow_states(business_line: str) -> list[tuple[str, dict]]:
             continue
         for wf in workflows_from_document(doc).values():
             if wf.business_line == line:
-                for code, st in wf.states.items():
-                    seen.setdefault(code, dict(st.label))
-    return sorted(seen.items())
+                yield line, wf
 
 
 def _workflow_state_groups(business_line: str) -> list[tuple[str, str, list[tuple[str, dict]]]]:
     """(line, category, [(code, {zh, en} label)]) of the current workflows' states, per line
     in BusinessLine order and per stage in StateCategory order, states in workflow order."""
     groups: dict[tuple[str, str], dict[str, dict]] = {}
-    for line, name in DEFAULT_POLICY.items():
-        if business_line and line != business_line:
-            continue
-        try:
-            _v, doc = policy_resolve(name=name)
-        except Exception:  # a policy not loaded yet offers no states
-            continue
-        seen: set[str] = set()
-        for wf in workflows_from_document(doc).values():
-            if wf.business_line != line:
-                continue
-            for code, st in wf.states.items():
-                if code not in seen:
-                    seen.add(code)
-                    groups.setdefault((line, st.category), {})[code] = dict(st.label)
+    seen: set[tuple[str, str]] = set()
+    for line, wf in _current_workflows(business_line):
+        for code, st in wf.states.items():
+            if (line, code) not in seen:
+                seen.add((line, code))
+                groups.setdefault((line, st.category), {})[code] = dict(st.label)
     lines, stages = list(BusinessLine.values), list(StateCategory.values)
     return [(line, category, list(states.items())) for (line, category), states in sorted(
         groups.items(), key=lambda g: (lines.index(g[0][0]) if g[0][0] in lines else 99,
