@@ -3,8 +3,8 @@
 (a) Intake through the HTTP API — a case with 2 lines, policy evaluation, timeline events and an
     outbox row — against the trivial one-row insert POST /api/v1/bench/ping, same gunicorn
     server (127.0.0.1, 2 sync workers), same auth (X-API-Key), 4 client threads; 8 interleaved
-    rounds of each, requests/s and the intake/ping ratio per round, medians reported (target
-    >= 0.5), on SQLite and on PostgreSQL.
+    rounds of each, requests/s and the intake/ping ratio per round, medians reported (floor
+    >= 0.40 on SQLite, >= 0.33 on PostgreSQL: issue 9 item 10), on SQLite and on PostgreSQL.
 (b) and (c), the queue and list pages and the SLA sweep at a million cases, are in
     bench_queue.py.
 
@@ -37,6 +37,10 @@ PG_DB = "as_bench_cases"
 THREADS = 4
 WORKERS = int(os.environ.get("AFTERSALES_BENCH_WORKERS", "2"))
 ROUNDS = 8
+
+
+# The floor the plain-ORM intake must hold (issue 9 item 10).
+RATIO_FLOOR = {"sqlite": ">= 0.40", "postgresql": ">= 0.33"}
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -204,7 +208,8 @@ def intake_vs_ping(db: str, database_url: str | None, requests: int) -> list[dic
             figure(NAME, "ping_insert_requests_per_s", round(statistics.median(pings), 1),
                    "req/s", None, **extra),
             figure(NAME, "intake_to_ping_ratio", round(statistics.median(ratios), 3), "ratio",
-                   ">= 0.5", spread=[round(min(ratios), 3), round(max(ratios), 3)], **extra),
+                   RATIO_FLOOR.get(db, ">= 0.33"),
+                   spread=[round(min(ratios), 3), round(max(ratios), 3)], **extra),
         ]
 
 
