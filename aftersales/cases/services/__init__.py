@@ -33,7 +33,8 @@ from aftersales.cases.services.transition import (
 )
 
 __all__ = [
-    "ActInput", "attachment_add", "case_act", "case_contact_reveal", "case_accept_option", "case_adjust", "case_appeal",
+    "ActInput", "attachment_add", "case_act", "case_contact_reveal", "case_accept_option",
+    "case_adjust", "case_appeal",
     "case_approve_adjustment", "case_assign", "case_assign_round_robin",
     "case_available_transitions", "case_close", "case_confirm_problem", "case_evaluate",
     "case_open", "case_policy_request", "case_rate", "case_record_fact", "case_reject",

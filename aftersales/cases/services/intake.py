@@ -550,8 +550,16 @@ def _persist(case: Case, case_lines: list[CaseLine], *, valid: _Valid, evaluated
                                  ).save(force_insert=True)
         Message.objects.bulk_create(customer_messages(
             case, topic="case_opened", subject=_("We have received your request"),
-            body=_("Your after-sales case %(number)s is open. We will reply by %(due)s.")
-            % {"number": case.number, "due": _local(case.due_at)}))
+            body=_opened_text(case)))
+
+
+def _opened_text(case: Case) -> str:
+    """The customer's confirmation; the reply date only when the case's first step has one."""
+    if case.due_at is None:
+        return _("Your after-sales case %(number)s is open. We will reply soon.") % {
+            "number": case.number}
+    return _("Your after-sales case %(number)s is open. We will reply by %(due)s.") % {
+        "number": case.number, "due": _local(case.due_at)}
 
 
 def _first_events(case: Case, case_lines: list[CaseLine], evaluated, *, actor

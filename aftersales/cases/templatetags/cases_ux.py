@@ -115,11 +115,6 @@ def resolution_label(code) -> str:
 
 
 @register.filter
-def payer_label(code) -> str:
-    return {"customer": _("you"), "company": _("we")}.get(code or "", code or "—")
-
-
-@register.filter
 def deadline_label(code) -> str:
     return {"decide_by": _("Decide by"), "ship_back_by": _("Ship back by"),
             "refund_by": _("Refund by"), "repair_by": _("Repair done by"),

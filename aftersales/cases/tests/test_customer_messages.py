@@ -68,3 +68,18 @@ def test_finance_approval_is_internal_and_refund_paid_is_told(policies, clock, a
     case = s.case_transition(case=case, actor=finance, transition="pay_refund")
     assert told() == before + 1  # refund paid (S5.5, S7.2)
     assert case_workflow(case).transition("pay_refund").notify_customer
+
+
+def test_the_confirmation_names_a_reply_date_only_when_there_is_one(policies, clock, agent):
+    from django.utils import translation
+
+    from aftersales.cases.services import intake
+
+    order = f.order()
+    case = s.case_open(kind="return", channel="phone", actor=agent, order=order,
+                       verify_phone=order.customer.phone, lines=[{"line_no": 1, "quantity": 1}])
+    with translation.override("zh-hans"):
+        assert "前答复" in intake._opened_text(case)  # the first step's due date
+        case.due_at = None
+        text = intake._opened_text(case)
+    assert text.endswith("我们会尽快答复。") and " - " not in text
