@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.accounts.display import department_label
 from aftersales.accounts.roles import CUSTOMER_FACING_ROLES, SUPERVISOR_ROLES, Role
 from aftersales.cases.access import portal_token_ok
 from aftersales.cases.errors import CaseErrorCode
@@ -318,6 +319,26 @@ def due_in_working_days(case: Case) -> bool:
         spec = next((s.sla for s in wf.states.values()
                      if s.sla is not None and s.sla.clock == case.sla_clock), None)
     return spec is not None and spec.unit == SlaUnit.WORKING_DAYS
+
+
+def next_owner(case: Case) -> str:
+    """Who acts next on the case, in words: its assignee, else the queue of the department and
+    roles its state names ("客服部 · 客服专员（队列）"); empty when closed (issue 10 item 4)."""
+    if case.is_closed:
+        return ""
+    if case.assignee_id:
+        return str(case.assignee)
+    wf = workflow_of(case)
+    state = wf.states.get(case.state) if wf is not None else None
+    roles = []
+    for code in state.roles if state is not None else ():
+        if code == CUSTOMER:
+            roles.append(str(_("the customer")))
+        elif code in Role.values:
+            roles.append(str(Role(code).label))
+    who = " · ".join(filter(None, [department_label(case.department) if case.department_id
+                                   else "", "、".join(roles)]))
+    return _("%(who)s (queue)") % {"who": who} if who else _("not yet assigned")
 
 
 def state_tag(case: Case) -> str:

@@ -77,6 +77,11 @@ def bracketed(value) -> str:
 
 
 @register.filter
+def next_owner(case) -> str:
+    return selectors.next_owner(case)
+
+
+@register.filter
 def product(case) -> str:
     return selectors.first_product(case)
 

@@ -3,9 +3,11 @@ queries, the case page's buttons per role, actions through htmx, stale forms, ph
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from aftersales.cases import services as s
 from aftersales.cases.models import Case, CaseEvent, EventKind
+from aftersales.cases.selectors import next_owner
 from aftersales.cases.tests import factories as f
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -255,3 +257,23 @@ def test_a_working_day_deadline_counts_down_in_working_days(policies, clock, age
     assert r.status_code == 200, r.status_code
     detail = r.content.decode()
     assert "已超时 2 个工作日" in detail or "2 working days overdue" in detail
+
+
+def test_the_case_page_names_who_acts_next(policies, clock, agent, make_user, client):
+    # given a new return put back into customer service's queue, nobody assigned
+    supervisor = make_user("cs_supervisor")
+    case = s.case_assign(case=_open(agent), actor=supervisor, assignee=None)
+    assert case.assignee_id is None
+    # when someone who can't act on it (the warehouse) opens it
+    client.force_login(make_user("warehouse"))
+    page = client.get(reverse("cases:detail", args=[case.number]),
+                      HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    # then the page says whose queue it is in, and that it is with them, not "—"
+    with translation.override("zh-hans"):
+        owner = next_owner(case)
+    assert "（队列）" in owner and "客服" in owner
+    assert f"现由{owner}处理。" in page
+    # and once assigned, the person is named
+    s.case_assign(case=case, actor=supervisor, assignee=agent)
+    case.refresh_from_db()
+    assert next_owner(case) == str(agent)
