@@ -268,5 +268,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("AFTERSALES_LOG_LEVEL", "WARNING")},
-    "loggers": {"axes": {"level": "ERROR"}},
+    # aftersales.audit: who exported which list with which filters (INFO, kept whatever the
+    # root level).
+    "loggers": {"axes": {"level": "ERROR"}, "aftersales.audit": {"level": "INFO"}},
 }

@@ -37,6 +37,7 @@ class CoreErrorCode(ErrorCode):
     CSRF_FAILED = "csrf_failed"  # a session request without the CSRF token
     METHOD_NOT_ALLOWED = "method_not_allowed"  # the route does not accept the method
     TOO_LARGE = "too_large"  # the request body is too large
+    EXPORT_TOO_LARGE = "export_too_large"  # more rows than one download may hold
     TOO_MANY_REQUESTS = "too_many_requests"  # rate limited; retry later
     SERVER_ERROR = "server_error"  # our failure; the body says nothing more
 

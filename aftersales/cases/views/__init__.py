@@ -2,7 +2,15 @@
 
 from aftersales.cases.views.detail import attachment_file, case_act, case_contact, case_detail
 from aftersales.cases.views.intake import case_create, fines
-from aftersales.cases.views.lists import assign_bulk, case_list, my_queue, overdue, search
+from aftersales.cases.views.lists import (
+    assign_bulk,
+    case_list,
+    case_list_export,
+    my_queue,
+    overdue,
+    search,
+)
 
 __all__ = ["assign_bulk", "attachment_file", "case_act", "case_contact", "case_create",
-           "case_detail", "case_list", "fines", "my_queue", "overdue", "search"]
+           "case_detail", "case_list", "case_list_export", "fines", "my_queue", "overdue",
+           "search"]
