@@ -137,12 +137,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg's own prepared statements, through Django's documented OPTIONS: parameters
     # bound by the server (server_side_binding), and a statement run more than
-    # prepare_threshold times on a connection parsed and planned once. Session-level
-    # prepared statements don't survive a transaction-pooling proxy (PgBouncer in
-    # transaction mode): AFTERSALES_DB_POOLER=transaction turns them off, as
-    # AFTERSALES_DB_PREPARE=0 does.
+    # prepare_threshold times on a connection parsed and planned once. Off by default: once
+    # PostgreSQL switches a prepared statement to its generic plan, a filter it can no longer
+    # match to a partial index gets slow (measured at 1 000 000 cases: the overdue list went
+    # from 42 to 253 ms p50), which costs more than intake gains (intake/ping 0.22 against
+    # 0.20). AFTERSALES_DB_PREPARE=1 turns them on; never behind a transaction-pooling proxy
+    # (PgBouncer in transaction mode: AFTERSALES_DB_POOLER=transaction keeps them off).
     _POOLED = os.environ.get("AFTERSALES_DB_POOLER", "").strip().lower() == "transaction"
-    if os.environ.get("AFTERSALES_DB_PREPARE", "0" if _POOLED else "1") == "1":
+    if os.environ.get("AFTERSALES_DB_PREPARE", "0") == "1" and not _POOLED:
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             {"server_side_binding": True, "prepare_threshold": 2})
 
