@@ -103,7 +103,9 @@ def _write_cell(ws, row: int, col: int, value: Any, type_: str, fmt: _Formats) -
     elif type_ == "datetime" and isinstance(value, dt.datetime):
         if value.tzinfo is not None:  # shown in China time, as on the pages
             value = value.astimezone(ZoneInfo(settings.TIME_ZONE)).replace(tzinfo=None)
-        ws.write_datetime(row, col, value, fmt.datetime)
+        # Whole seconds: a deadline at the end of a day (23:59:59.999999) must not round up
+        # to the next day's 00:00 in Excel.
+        ws.write_datetime(row, col, value.replace(microsecond=0), fmt.datetime)
     elif type_ in ("int", "money", "percent", "number") and isinstance(
             value, int | float | Decimal):
         number_format = {"money": fmt.money, "percent": fmt.percent,

@@ -53,6 +53,8 @@ def test_the_export_has_the_chinese_headers_and_typed_cells(policies, clock, age
     assert isinstance(row["建单时间"], dt.datetime)
     assert row["建单时间"] == dt.datetime(2026, 11, 23, 10, 0)
     assert row["结案时间"] is None
+    # and a deadline at the end of its day stays on that day (not rounded up to 00:00 next day)
+    assert row["截止时间"] == dt.datetime(2026, 11, 26, 23, 59, 59)
 
 
 def test_the_export_keeps_the_filters_and_order_of_the_page(policies, clock, agent, client):
