@@ -533,15 +533,24 @@ def first_product(case: Case) -> str:
 
 
 def assignable_users(case: Case | None = None, *, roles: set[str] | None = None):
-    """Active staff with a role that works on the case's state (for the assign menus)."""
+    """Active company staff with a role that works on the case's state, or (no case: the bulk
+    assignment menu) on some state of the current workflows — never someone no case could be
+    given to, such as an administrator without a working role (issue 10 item 4)."""
     User = get_user_model()
     if roles is None and case is not None:
         wf = workflow_of(case)
         roles = set(wf.states[case.state].roles) if wf and case.state in wf.states else set()
-    qs = User.objects.filter(is_active=True, dealer__isnull=True, factory__isnull=True)
-    if roles:
-        qs = qs.filter(groups__name__in=roles)
-    return qs.distinct().order_by("username")
+    elif roles is None:
+        roles = cache.memo("cases.working_roles", "", _working_roles)
+    return (User.objects.filter(is_active=True, dealer__isnull=True, factory__isnull=True,
+                                groups__name__in=roles)
+            .distinct().order_by("username"))
+
+
+def _working_roles() -> set[str]:
+    """The roles that act on some state of the current workflows."""
+    return {role for _line, wf in _current_workflows("") for st in wf.states.values()
+            for role in st.roles}
 
 
 def _workflow_states(business_line: str) -> list[tuple[str, dict]]:

@@ -277,3 +277,20 @@ def test_the_case_page_names_who_acts_next(policies, clock, agent, make_user, cl
     s.case_assign(case=case, actor=supervisor, assignee=agent)
     case.refresh_from_db()
     assert next_owner(case) == str(agent)
+
+
+def test_bulk_assignment_offers_only_people_a_case_can_be_given_to(policies, clock, agent,
+                                                                   supervisor, make_user,
+                                                                   client):
+    # given an administrator without a working role, a dealer's user and a warehouse clerk
+    from aftersales.cases.selectors import assignable_users
+
+    admin = make_user(is_superuser=True, is_staff=True, username="boss")
+    clerk = make_user("warehouse")
+    offered = set(assignable_users())
+    # then the bulk menu offers the clerk and the agents, not the administrator
+    assert clerk in offered and agent in offered and admin not in offered
+    # and the supervisor's list page shows the same people
+    client.force_login(supervisor)
+    page = client.get(reverse("cases:list")).content.decode()
+    assert f'value="{agent.pk}"' in page and f'value="{admin.pk}"' not in page
