@@ -541,7 +541,7 @@ def assignable_users(case: Case | None = None, *, roles: set[str] | None = None)
         wf = workflow_of(case)
         roles = set(wf.states[case.state].roles) if wf and case.state in wf.states else set()
     elif roles is None:
-        roles = cache.memo("cases.working_roles", "", _working_roles)
+        roles = _working_roles()
     return (User.objects.filter(is_active=True, dealer__isnull=True, factory__isnull=True,
                                 groups__name__in=roles)
             .distinct().order_by("username"))

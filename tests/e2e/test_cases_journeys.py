@@ -135,7 +135,8 @@ def test_portal_return_processed_to_closure_and_rated(reference, live_server, pa
     page.screenshot(path=f"{SHOTS}/case-intake.png", full_page=True)
     thumb = page.locator(".thumbs img").first
     expect(thumb).to_be_visible()
-    assert thumb.evaluate("img => img.naturalWidth") == 96  # served through the case's file view
+    # served through the case's file view (decode() waits for the image to load)
+    assert thumb.evaluate("img => img.decode().then(() => img.naturalWidth)") == 96
     # and walks it: verify, confirm the problem, offer, take the accepted option, instruct
     _act(page, "verify")
     _act(page, "confirm", {"#c-symptom": "尺码偏小"})
