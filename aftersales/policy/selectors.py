@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
@@ -16,9 +16,16 @@ from aftersales.core.money import fmt
 from aftersales.policy.errors import PolicyErrorCode
 from aftersales.policy.models import EvaluationLog, Policy, PolicyVersion
 from aftersales.policy.order_data import OrderData
-
-if TYPE_CHECKING:
-    from aftersales.sales.models import Order
+from aftersales.sales.models import (
+    Invoice,
+    Order,
+    OrderLine,
+    Payment,
+    Promotion,
+    SerialNumber,
+    Shipment,
+    WarrantyCard,
+)
 
 
 def is_staff_member(user) -> bool:
@@ -84,8 +91,6 @@ def evaluation_logs(*, policy_name: str | None = None, order_number: str | None 
 # ---- the request builder ------------------------------------------------------------------
 
 def order_search(*, query: str, limit: int = 20) -> QuerySet:
-    from aftersales.sales.models import Order
-
     query = (query or "").strip()
     if not query:
         return Order.objects.none()
@@ -105,17 +110,6 @@ def orders_for_request() -> QuerySet[Order]:
     (first_signed_at, first_installed_at, first_invoice_on, first_card_returned_on); its lines
     (by line number) with product, category and bundle; their serials (by serial) with lot;
     its payments and its promotions."""
-    from aftersales.sales.models import (
-        Invoice,
-        Order,
-        OrderLine,
-        Payment,
-        Promotion,
-        SerialNumber,
-        Shipment,
-        WarrantyCard,
-    )
-
     serials = SerialNumber.objects.select_related("lot").order_by("serial")
     lines = (OrderLine.objects.select_related("product__category", "bundle")
              .prefetch_related(Prefetch("serials", queryset=serials)).order_by("line_no"))

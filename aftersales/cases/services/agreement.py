@@ -27,6 +27,9 @@ from aftersales.cases.services.common import (
 from aftersales.cases.services.permissions import require_scope, require_works_on
 from aftersales.core.errors import Conflict, PermissionDenied, ValidationError
 from aftersales.core.money import amount_parse, fmt
+from aftersales.policy.engine.request import EVIDENCE
+from aftersales.policy.order_data import order_data_get
+from aftersales.policy.selectors import request_from_data
 from aftersales.workflow.errors import WorkflowErrorCode
 from aftersales.workflow.vocabulary import CUSTOMER, Requirement
 
@@ -37,8 +40,6 @@ def case_policy_request(case: Case) -> dict:
     """The POLICY-API request for this case: its order, lines, conditions and evidence, under
     the policy version the case was opened with (the one in force when the customer bought,
     S9.7)."""
-    from aftersales.policy.order_data import order_data_get
-
     version = case.policy_version
     return policy_request_for(case, order=order_data_get(pk=case.order_id),
                               case_lines=list(case.lines.all()),
@@ -50,9 +51,6 @@ def policy_request_for(case: Case, *, order, case_lines, policy: str | None,
                        policy_version: int | None) -> dict:
     """The request from parts in hand: the order as plain data (policy.order_data), the case
     lines — saved or not — so intake evaluates before anything is re-read."""
-    from aftersales.policy.engine.request import EVIDENCE
-    from aftersales.policy.selectors import request_from_data
-
     index_of = {ln.pk: i for i, ln in enumerate(order.lines)}
     items = [{"line": index_of[cl.order_line_id], "quantity": cl.quantity,
               "condition": cl.condition or {}} for cl in case_lines]

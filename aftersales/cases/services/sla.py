@@ -52,6 +52,7 @@ from aftersales.core.labels import pick_label
 from aftersales.core.money import fmt
 from aftersales.notify.models import Channel, Message
 from aftersales.notify.services import message_build, messages_queue_bulk
+from aftersales.policy.models import PolicyVersion
 from aftersales.workflow import sla as wf_sla
 from aftersales.workflow.definitions import FineSpec, SlaSpec, State, Workflow, workflow_for
 
@@ -70,8 +71,6 @@ class _Workflows:
         key = (version_id, business_line, kind)
         if key not in self._cache:
             try:
-                from aftersales.policy.models import PolicyVersion
-
                 version = (PolicyVersion.objects.select_related("policy").get(pk=version_id)
                            if version_id else None)
                 _v, doc = resolve_policy(business_line=business_line, version=version)

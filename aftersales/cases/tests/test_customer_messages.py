@@ -2,7 +2,10 @@
 workflow data marks them with `notify: customer`; internal steps (verification, finance
 approval, quality judgment …) tell the customer nothing."""
 
+from django.utils import translation
+
 from aftersales.cases import services as s
+from aftersales.cases.services import intake
 from aftersales.cases.services.common import case_workflow
 from aftersales.cases.tests import factories as f
 from aftersales.notify.models import Message
@@ -71,10 +74,6 @@ def test_finance_approval_is_internal_and_refund_paid_is_told(policies, clock, a
 
 
 def test_the_confirmation_names_a_reply_date_only_when_there_is_one(policies, clock, agent):
-    from django.utils import translation
-
-    from aftersales.cases.services import intake
-
     order = f.order()
     case = s.case_open(kind="return", channel="phone", actor=agent, order=order,
                        verify_phone=order.customer.phone, lines=[{"line_no": 1, "quantity": 1}])
