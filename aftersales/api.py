@@ -18,9 +18,13 @@ from ninja.security import APIKeyHeader, django_auth
 from aftersales.accounts.models import ApiToken, hash_key
 from aftersales.calendars.api import router as calendars_router
 from aftersales.cases.api import router as cases_router
+from aftersales.charges.api import router as charges_router
 from aftersales.core.api import VendoredSwagger, install_error_handlers
 from aftersales.core.api import router as core_router
+from aftersales.finance.api import router as finance_router
+from aftersales.logistics.api import router as logistics_router
 from aftersales.policy.api import router as policy_router
+from aftersales.quality.api import router as quality_router
 from aftersales.reports.api import router as reports_router
 
 # last_used_at is written at most this often per key: a busy client costs one UPDATE a minute.
@@ -60,3 +64,7 @@ api.add_router("/calendar", calendars_router)
 api.add_router("/policy", policy_router)
 api.add_router("/cases", cases_router)
 api.add_router("/reports", reports_router)
+api.add_router("/returns", logistics_router)
+api.add_router("/quality", quality_router)
+api.add_router("/finance", finance_router)
+api.add_router("/charges", charges_router)

@@ -70,8 +70,14 @@ INSTALLED_APPS = [
     "aftersales.policy",
     "aftersales.workflow",
     # cases and around them
+    "aftersales.documents",
     "aftersales.cases",
     "aftersales.notify",
+    # execution: goods and money after the agreement
+    "aftersales.logistics",
+    "aftersales.quality",
+    "aftersales.finance",
+    "aftersales.charges",
     # the demo company: uses every other app, no app uses it. Not last: post_migrate skips an app
     # without models, and the role groups are synced when the last app's post_migrate arrives.
     "aftersales.demo",

@@ -35,7 +35,7 @@ from aftersales.cases.services.attachments import (
     attachments_check_count,
 )
 from aftersales.cases.services.common import case_document, case_facts
-from aftersales.core import ratelimit
+from aftersales.core import panels, ratelimit
 from aftersales.core.errors import ApplicationError, NotFound, ValidationError
 from aftersales.core.labels import pick_label
 from aftersales.workflow.engine import role_may
@@ -236,6 +236,9 @@ def _render_case(request: HttpRequest, case, *, error: str, status: int = 200):
         "can_rate": case.is_closed and case.rated_at is None,
         "show_next": request.GET.get("next") == "1" or bool(case.agreed_option),
         "error": error, "rated": request.GET.get("rated") == "1",
+        # The return authorization, the refund, the quote … (aftersales.core.panels).
+        "panels": panels.render_for("portal_case", request=request, case=case,
+                                    token=portal_token(case)),
         "lines": list(case.lines.all()), "labels": {c: pick_label(st.label, c)
                                                     for c, st in (wf.states.items() if wf
                                                                   else [])},

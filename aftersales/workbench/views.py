@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from aftersales.accounts.roles import Role
+from aftersales.core import panels
 from aftersales.workbench.navigation import shortcuts_for
 from aftersales.workbench.queue import QUEUE_TEMPLATES, queue_for
 
@@ -22,6 +23,9 @@ def home(request: HttpRequest) -> TemplateResponse:
         "shortcuts": shortcuts_for(user, role),
         "queue": queue_for(user),
         "queue_templates": QUEUE_TEMPLATES,
+        # Each execution app's queue with its figures: warehouse receipts, inspections,
+        # refunds to approve, differences to collect (aftersales.core.panels, slot "home").
+        "panels": panels.render_for("home", request=request, user=user, role=role),
     }
     # A role may have its own page (workbench/home_<role>.html extending home.html).
     templates = [f"workbench/home_{role}.html", "workbench/home.html"]

@@ -54,11 +54,16 @@ class Requirement(models.TextChoices):
     RATING = "rating", _("the customer gave a rating")  # S1.7
     NEW_EVIDENCE = "new_evidence", _("new evidence is attached")  # S9.3 appeal
     # logistics and money (S5, S7, S9)
+    RMA_ISSUED = "rma_issued", _("the return authorization is issued")  # S5.3
     TRACKING_NUMBER = "tracking_number", _("the return tracking number is recorded")  # S5.4
     GOODS_RECEIVED = "goods_received", _("the goods are received")  # S5.5
     INSPECTION_PASSED = "inspection_passed", _("the inspection on receipt passed")  # S5.5
     FINANCE_APPROVAL = "finance_approval", _("finance approved the refund")  # S7.2
+    REFUND_REVIEWED = "refund_reviewed", _("customer service reviewed the refund")  # S7.2
     REFUND_PAID = "refund_paid", _("the refund is paid")  # S7.2
+    REPLACEMENT_SHIPPED = "replacement_shipped", _("the replacement is shipped")  # S4.3, S8.1
+    DEFECTIVE_RETURNED = "defective_returned", _(
+        "the defective unit of an advance replacement is back")  # S8.1
     INSPECTION_REPORT = "inspection_report", _("an inspection report is attached")  # S7.3
     COMPLAINT_RECORD = "complaint_record", _("the complaint record is attached")  # S7.3
     # member store (S4)
@@ -76,6 +81,7 @@ class Requirement(models.TextChoices):
     RECEIPT_MATCHES = "receipt_matches", _("goods, form and quantity match")  # S2.7
     OUTGOING_INSPECTION = "outgoing_inspection", _("the outgoing inspection passed")  # S3.1
     QUOTE_CONFIRMED = "quote_confirmed", _("the customer confirmed the repair quote")  # S2.2, S8.2
+    SUPPLIER_CLAIM = "supplier_claim", _("the material exception letter is sent")  # S3.5
     # electronics rework (S8, S11)
     DISPATCH_FORM = "dispatch_form", _("the service dispatch form is co-signed")  # S11.2
     RMA_FORM = "rma_form", _("the RMA form is filled in")  # S8.4
@@ -91,6 +97,31 @@ class Requirement(models.TextChoices):
     OLD_PART_RECOVERED = "old_part_recovered", _("the old part is recovered")  # S10.1
     APPRAISAL = "appraisal", _("the technical appraisal is done")  # S10.1
 
+
+# Facts that only a numbered record sets (issue 11 item 9): a workflow names the fact in
+# `requires`, and the service that creates the record — the receipt, the inspection, the refund
+# payment — sets it on the case in the same transaction. Nobody ticks them by hand. The value
+# names the record, for the case page and the docs.
+RECORD_FACTS: dict[str, str] = {
+    Requirement.RMA_ISSUED: "logistics.ReturnAuthorization",
+    Requirement.TRACKING_NUMBER: "logistics.ReturnAuthorization",  # its shipment
+    Requirement.GOODS_RECEIVED: "logistics.Receipt",
+    Requirement.RECEIPT_MATCHES: "logistics.Receipt",  # no open discrepancy
+    Requirement.RETURN_FORM: "logistics.ReturnForm",
+    Requirement.REPLACEMENT_SHIPPED: "logistics.Shipment",
+    Requirement.DEFECTIVE_RETURNED: "logistics.Receipt",
+    Requirement.INSPECTION_PASSED: "quality.Inspection",
+    Requirement.QUALITY_JUDGMENT: "quality.Inspection",
+    Requirement.FACTORY_RESPONSIBLE: "quality.Inspection",
+    Requirement.REPORT_OPENED: "quality.QualityReport",
+    Requirement.REPORT_REVIEWED: "quality.QualityReport",
+    Requirement.SUPPLIER_CLAIM: "quality.SupplierClaim",
+    Requirement.REFUND_REVIEWED: "finance.Refund",
+    Requirement.FINANCE_APPROVAL: "finance.Refund",
+    Requirement.REFUND_PAID: "finance.Refund",
+    Requirement.DIFFERENCE_COLLECTED: "charges.CashierReceipt",
+    Requirement.QUOTE_CONFIRMED: "charges.Quote",
+}
 
 ROLE_CODES = frozenset(Role.values)
 ACTOR_CODES = ROLE_CODES | {CUSTOMER}

@@ -22,6 +22,7 @@ from aftersales.cases.services.intake import (
     case_open,
     case_verify,
 )
+from aftersales.cases.services.records import case_note_record
 from aftersales.cases.services.sla import fine_book_violation, fine_waive, sla_sweep
 from aftersales.cases.services.transition import (
     case_appeal,
@@ -37,7 +38,8 @@ __all__ = [
     "case_adjust", "case_appeal",
     "case_approve_adjustment", "case_assign", "case_assign_round_robin",
     "case_available_transitions", "case_close", "case_confirm_problem", "case_evaluate",
-    "case_open", "case_policy_request", "case_rate", "case_record_fact", "case_reject",
+    "case_note_record", "case_open", "case_policy_request", "case_rate", "case_record_fact",
+    "case_reject",
     "case_transition", "case_verify", "cases_assign_bulk", "fine_book_violation", "fine_waive",
     "sla_sweep",
 ]

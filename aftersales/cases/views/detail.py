@@ -33,11 +33,12 @@ from aftersales.cases.services.agreement import EVALUABLE
 from aftersales.cases.services.common import actor_roles, case_facts
 from aftersales.cases.services.contact import case_contact_masked, case_contact_reveal
 from aftersales.cases.services.transition import case_available_transitions
+from aftersales.core import panels
 from aftersales.core.errors import ApplicationError, NotFound, ValidationError
 from aftersales.core.labels import pick_label as label
 from aftersales.sales.models import Order
 from aftersales.workflow.engine import role_may
-from aftersales.workflow.vocabulary import Requirement
+from aftersales.workflow.vocabulary import RECORD_FACTS, Requirement
 
 # Facts a person records by hand; the others follow from what the case holds (common.case_facts)
 # or are set by a transition.
@@ -62,7 +63,8 @@ def _transitions(case, user) -> tuple[list[dict], dict[str, str]]:
                             "rule": t.rule})
         if role_may(t, roles):
             for req in t.requires:
-                if req not in facts and req not in AUTOMATIC_FACTS and req in Requirement.values:
+                if (req not in facts and req not in AUTOMATIC_FACTS and req not in RECORD_FACTS
+                        and req in Requirement.values):
                     recordable[req] = str(Requirement(req).label)
     return transitions, recordable
 
@@ -99,6 +101,9 @@ def workplace_context(request: HttpRequest, case, *, error: str = "", fields=Non
         "lines": list(case.lines.all()),
         "error": error, "error_fields": fields or {}, "action": action,
         "responsibilities": RESPONSIBILITIES,
+        # The records of the apps above cases: return authorization, receipt, inspection,
+        # refund, charges (aftersales.core.panels, slot "case").
+        "panels": panels.render_for("case", request=request, case=case, user=user),
     }
 
 

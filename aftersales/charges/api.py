@@ -1,0 +1,5 @@
+"""REST: /api/v1/charges."""
+
+from ninja import Router
+
+router = Router(tags=["charges"])

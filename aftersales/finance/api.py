@@ -1,0 +1,5 @@
+"""REST: /api/v1/finance."""
+
+from ninja import Router
+
+router = Router(tags=["finance"])
