@@ -15,12 +15,13 @@ from aftersales.reports.models import CYCLE_BUCKET_HOURS, CYCLE_BUCKETS, empty_h
 
 # The case columns a fact is computed from.
 CASE_FIELDS = ("id", "created_at", "closed_at", "business_line", "department_id", "assignee_id",
-               "kind", "channel", "state", "state_category", "csat_score")
+               "kind", "channel", "state", "state_category", "csat_score",
+               "end_to_end_due_at")
 
 # The dimensions of a summary row, in the order of a row key (after the day).
 DIMENSIONS = ("business_line", "department_id", "assignee_id", "kind", "channel", "state",
               "state_category")
-MEASURES = ("opened", "closed", "csat_count", "csat_sum")
+MEASURES = ("opened", "closed", "csat_count", "csat_sum", "on_time", "late")
 
 
 class Fact(NamedTuple):
@@ -36,6 +37,7 @@ class Fact(NamedTuple):
     state_category: str
     cycle_bucket: int | None
     csat: int | None
+    on_time: bool | None  # closed within its end-to-end time (S9.2); None: open or no such time
 
 
 def local_day(value: dt.datetime) -> dt.date:
@@ -56,14 +58,17 @@ def fact_from_values(row: dict) -> Fact:
     closed_at = row["closed_at"]
     bucket = None
     csat = None
+    on_time = None
     if closed_at is not None:
         hours = max((closed_at - row["created_at"]).total_seconds(), 0) / 3600
         bucket = cycle_bucket(hours)
         csat = row["csat_score"]
+        if row["end_to_end_due_at"] is not None:
+            on_time = closed_at <= row["end_to_end_due_at"]
     return Fact(row["id"], local_day(row["created_at"]),
                 local_day(closed_at) if closed_at is not None else None,
                 row["business_line"], row["department_id"], row["assignee_id"], row["kind"],
-                row["channel"], row["state"], row["state_category"], bucket, csat)
+                row["channel"], row["state"], row["state_category"], bucket, csat, on_time)
 
 
 RowKey = tuple  # (day, *DIMENSIONS)
@@ -72,22 +77,20 @@ RowKey = tuple  # (day, *DIMENSIONS)
 class Counts:
     """The measures of one summary row (or the change to one)."""
 
-    __slots__ = ("opened", "closed", "csat_count", "csat_sum", "hist")
+    __slots__ = (*MEASURES, "hist")
 
     def __init__(self) -> None:
         self.opened = self.closed = self.csat_count = self.csat_sum = 0
+        self.on_time = self.late = 0
         self.hist = empty_histogram()
 
     def add(self, other: Counts, sign: int = 1) -> None:
-        self.opened += sign * other.opened
-        self.closed += sign * other.closed
-        self.csat_count += sign * other.csat_count
-        self.csat_sum += sign * other.csat_sum
+        for name in MEASURES:
+            setattr(self, name, getattr(self, name) + sign * getattr(other, name))
         self.hist = [a + sign * b for a, b in zip(self.hist, other.hist, strict=True)]
 
     def is_zero(self) -> bool:
-        return not (self.opened or self.closed or self.csat_count or self.csat_sum
-                    or any(self.hist))
+        return not (any(getattr(self, name) for name in MEASURES) or any(self.hist))
 
 
 def contributions(fact: Fact) -> list[tuple[RowKey, Counts]]:
@@ -105,6 +108,10 @@ def contributions(fact: Fact) -> list[tuple[RowKey, Counts]]:
             closed.hist[fact.cycle_bucket] = 1
         if fact.csat is not None:
             closed.csat_count, closed.csat_sum = 1, fact.csat
+        if fact.on_time is True:
+            closed.on_time = 1
+        elif fact.on_time is False:
+            closed.late = 1
         out.append(((fact.closed_day, *dims), closed))
     return out
 

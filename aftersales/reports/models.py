@@ -3,7 +3,8 @@
 
 - ``CaseDaySummary``: per day × business line × department × assignee × kind × channel × state,
   how many cases were opened that day and how many were closed that day, with the closed
-  cases' cycle-time histogram and satisfaction (S1.7, S8.3). A case is counted under its
+  cases' cycle-time histogram, satisfaction (S1.7, S8.3) and how many of them closed within
+  their end-to-end time (S9.2) or after it. A case is counted under its
   *current* business line, department, assignee, kind, channel and state: the day is the day
   it was opened (``opened``) or closed (``closed``), in China time.
 - ``CaseFact``: what each case last contributed to the summary, so that a change to a case
@@ -43,6 +44,9 @@ class CaseDaySummary(models.Model):
     cycle_hist = models.JSONField(_("cycle-time histogram"), default=empty_histogram)
     csat_count = models.PositiveIntegerField(_("ratings"), default=0)
     csat_sum = models.PositiveIntegerField(_("sum of ratings"), default=0)
+    # Of the cases closed that day: within the end-to-end time (S9.2) or after it.
+    on_time = models.PositiveIntegerField(_("closed on time"), default=0)
+    late = models.PositiveIntegerField(_("closed late"), default=0)
 
     class Meta:
         verbose_name = _("case summary per day")
@@ -70,6 +74,7 @@ class CaseFact(models.Model):
     cycle_bucket = models.PositiveSmallIntegerField(_("cycle-time bucket"), null=True,
                                                     blank=True)
     csat = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
+    on_time = models.BooleanField(_("closed on time"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("case fact")

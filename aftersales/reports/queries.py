@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.display import department_label
 from aftersales.accounts.models import Department
-from aftersales.cases.models import CaseChannel, CaseKind, Fine, FineStatus
+from aftersales.cases.models import (
+    CaseChannel,
+    CaseKind,
+    Escalation,
+    EscalationKind,
+    Fine,
+    FineStatus,
+)
 from aftersales.cases.selectors import cases_visible_to, state_choices
 from aftersales.core.choices import BusinessLine
 from aftersales.policy.models import EvaluationLog
@@ -179,6 +186,66 @@ def closure_rate(f: ReportFilters, user) -> ReportResult:
                                     "en": "Cycle time p90 (hours)"}, "number")]
     return ReportResult(Table({"zh": "结案率与处理时长", "en": "Closure rate and cycle time"},
                               columns, rows), Chart("line", x, series, y_percent=True))
+
+
+# ------------------------------------------------------------------ on time (S9.2, S3.4)
+def on_time(f: ReportFilters, user) -> ReportResult:
+    """Of the cases closed in the period, how many closed within their end-to-end time (S9.2:
+    15 working days on the shops' lines) and how many after it, per group; and the steps
+    whose time ran out (each breach escalated once per state entry, S3.4, X2)."""
+    dim = CASE_GROUPS[f.group_by]
+    counts = source_for(user).by_period(f, (dim,))
+    periods = periods_between(f)
+    groups = {key[1] for key, c in counts.items() if c["on_time"] or c["late"]}
+    labels = _labeller(f.group_by, f, groups)
+    ordered = sorted(groups, key=lambda g: _label(labels, g))
+
+    def rate(c: dict[str, int] | None) -> float | None:
+        timed = (c["on_time"] + c["late"]) if c else 0
+        return round(c["on_time"] / timed, 4) if c and timed else None
+
+    rows = [{"period": p, "group": _label(labels, g), "group_value": g,
+             "closed": c["closed"], "on_time": c["on_time"], "late": c["late"],
+             "rate": rate(c)}
+            for p in periods for g in ordered
+            if (c := counts.get((p, g))) and (c["on_time"] or c["late"])]
+    x = [_period_label(p, f.period) for p in periods]
+    series = [{"name": _label(labels, g), "type": "line",
+               "data": [rate(counts.get((p, g))) for p in periods]} for g in ordered]
+    columns = [PERIOD, _group_column(f),
+               Column("closed", {"zh": "结案", "en": "Closed"}, "int"),
+               Column("on_time", {"zh": "按时结案", "en": "Closed on time"}, "int"),
+               Column("late", {"zh": "超时结案", "en": "Closed late"}, "int"),
+               Column("rate", {"zh": "按时率", "en": "On-time rate"}, "percent")]
+    return ReportResult(
+        Table({"zh": "按时结案率", "en": "On-time closure"}, columns, rows),
+        Chart("line", x, series, y_percent=True), [_breaches(f, user)])
+
+
+def _breaches(f: ReportFilters, user) -> Table:
+    """Breaches per step (state) in the period: how many, how many end to end."""
+    start, end = _bounds(f)
+    qs = Escalation.objects.filter(at__gte=start, at__lt=end,
+                                   case__in=cases_visible_to(user))
+    for name in ("business_line", "kind", "channel"):
+        if getattr(f, name):
+            qs = qs.filter(**{f"case__{name}": getattr(f, name)})
+    if f.department_id:
+        qs = qs.filter(department_id=f.department_id)
+    states = dict(state_choices(f.business_line or None))
+    rows = []
+    for row in (qs.values("kind", "state").annotate(n=Count("pk"),
+                                                    open=Count("pk", filter=Q(
+                                                        resolved_at__isnull=True)))
+                .order_by("-n", "state")):
+        step = (str(EscalationKind.END_TO_END.label) if row["kind"] == EscalationKind.END_TO_END
+                else states.get(row["state"], row["state"]))
+        rows.append({"step": step, "breaches": row["n"], "open": row["open"]})
+    return Table({"zh": "超时的环节", "en": "Steps that ran late"}, [
+        Column("step", {"zh": "环节", "en": "Step"}),
+        Column("breaches", {"zh": "超时次数", "en": "Breaches"}, "int"),
+        Column("open", {"zh": "尚未处理", "en": "Still open"}, "int"),
+    ], rows)
 
 
 # ------------------------------------------------------------------ satisfaction (S1.7)

@@ -96,6 +96,20 @@ REPORTS: tuple[Report, ...] = (
         scoped=True,
     ),
     Report(
+        name="on_time",
+        title={"zh": "按时结案率", "en": "On-time closure"},
+        description={"zh": "本期结案单中在全程时限内结案的比例（S9.2），按部门、人员、类型、"
+                           "业务线；以及超时的环节与次数（S3.4）。",
+                     "en": "Of the cases closed in the period, the share closed within the "
+                           "end-to-end time (S9.2), per department, person, kind or business "
+                           "line; and the steps that ran late (S3.4)."},
+        roles=OVERVIEW_ROLES | PARTNER_ROLES,
+        filters=CASE_FILTERS,
+        group_by=("department", "person", "kind", "business_line"),
+        query=queries.on_time,
+        scoped=True,
+    ),
+    Report(
         name="fines",
         title={"zh": "罚款统计", "en": "Fines"},
         description={"zh": "按人员、部门、月份统计的罚款与免罚（S3.4）。",

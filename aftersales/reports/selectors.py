@@ -21,6 +21,7 @@ from aftersales.cases.selectors import cases_visible_to
 from aftersales.reports.facts import (
     CASE_FIELDS,
     DIMENSIONS,
+    MEASURES,
     Counts,
     aggregate,
     fact_from_values,
@@ -28,7 +29,7 @@ from aftersales.reports.facts import (
 from aftersales.reports.filters import ReportFilters
 from aftersales.reports.models import CaseDaySummary, empty_histogram
 
-NUMBERS = ("opened", "closed", "csat_count", "csat_sum")
+NUMBERS = MEASURES
 
 
 def period_start(day: dt.date, period: str) -> dt.date:

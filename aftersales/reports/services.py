@@ -18,6 +18,7 @@ from aftersales.cases.models import Case, CaseEvent
 from aftersales.reports.facts import (
     CASE_FIELDS,
     DIMENSIONS,
+    MEASURES,
     Counts,
     Fact,
     RowKey,
@@ -57,10 +58,8 @@ def _apply(delta: dict[RowKey, Counts]) -> None:
         key = _key_of(row)
         if key in existing:  # two rows merged by a deleted department or user
             first = existing[key]
-            first.opened += row.opened
-            first.closed += row.closed
-            first.csat_count += row.csat_count
-            first.csat_sum += row.csat_sum
+            for name in MEASURES:
+                setattr(first, name, getattr(first, name) + getattr(row, name))
             first.cycle_hist = [a + b for a, b in zip(first.cycle_hist, row.cycle_hist,
                                                       strict=True)]
             duplicates.append(row.pk)
@@ -71,24 +70,22 @@ def _apply(delta: dict[RowKey, Counts]) -> None:
     for key, change in delta.items():
         row = existing.get(key)
         if row is None:
-            row = CaseDaySummary(day=key[0], **dict(zip(DIMENSIONS, key[1:], strict=True)))
-            row.opened = row.closed = row.csat_count = row.csat_sum = 0
+            row = CaseDaySummary(day=key[0], **dict(zip(DIMENSIONS, key[1:], strict=True)),
+                                 **dict.fromkeys(MEASURES, 0))
             create.append(row)
         else:
             update.append(row)
-        row.opened += change.opened
-        row.closed += change.closed
-        row.csat_count += change.csat_count
-        row.csat_sum += change.csat_sum
+        for name in MEASURES:
+            setattr(row, name, getattr(row, name) + getattr(change, name))
         row.cycle_hist = [a + b for a, b in zip(row.cycle_hist, change.hist, strict=True)]
     for row in update:
-        if not (row.opened or row.closed or row.csat_count or any(row.cycle_hist)):
+        if not (any(getattr(row, name) for name in MEASURES) or any(row.cycle_hist)):
             delete.append(row.pk)
     if delete:
         CaseDaySummary.objects.filter(pk__in=delete).delete()
     update = [row for row in update if row.pk not in set(delete)]
     CaseDaySummary.objects.bulk_update(
-        update, ["opened", "closed", "csat_count", "csat_sum", "cycle_hist"], batch_size=CHUNK)
+        update, [*MEASURES, "cycle_hist"], batch_size=CHUNK)
     CaseDaySummary.objects.bulk_create(create, batch_size=CHUNK)
 
 
@@ -164,8 +161,7 @@ def _rebuild(cursor: SummaryCursor) -> int:
     CaseFact.objects.bulk_create(facts)
     CaseDaySummary.objects.bulk_create(
         (CaseDaySummary(day=key[0], **dict(zip(DIMENSIONS, key[1:], strict=True)),
-                        opened=c.opened, closed=c.closed, csat_count=c.csat_count,
-                        csat_sum=c.csat_sum, cycle_hist=c.hist)
+                        **{name: getattr(c, name) for name in MEASURES}, cycle_hist=c.hist)
          for key, c in rows.items() if not c.is_zero()), batch_size=CHUNK)
     cursor.last_event_id = last_event
     cursor.refreshed_at = timezone.now()

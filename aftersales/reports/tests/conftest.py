@@ -25,7 +25,7 @@ def make_case(*, opened: dt.datetime, closed: dt.datetime | None = None,
               kind: str = "return", channel: str = "phone",
               business_line: str = "online_shop", department=None, assignee=None,
               state: str | None = None, csat: int | None = None, comment: str = "",
-              dealer=None, factory=None) -> Case:
+              dealer=None, factory=None, due: dt.datetime | None = None) -> Case:
     """A case opened at ``opened`` (and closed at ``closed``), with its opened/closed
     events."""
     n = next(_numbers)
@@ -36,7 +36,7 @@ def make_case(*, opened: dt.datetime, closed: dt.datetime | None = None,
         state_category=StateCategory.CLOSED if closed else StateCategory.OPEN,
         state_entered_at=closed or opened, closed_at=closed, csat_score=csat,
         csat_comment=comment, rated_at=closed + dt.timedelta(hours=1) if csat else None,
-        portal_salt="x" * 16, dealer=dealer, factory=factory)
+        portal_salt="x" * 16, dealer=dealer, factory=factory, end_to_end_due_at=due)
     Case.objects.filter(pk=case.pk).update(created_at=opened)
     CaseEvent.objects.create(case=case, kind=EventKind.OPENED, at=opened)
     if closed:

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from aftersales.accounts.models import Department
-from aftersales.cases.models import Fine, FineStatus
+from aftersales.cases.models import Escalation, Fine, FineStatus
 from aftersales.parties.models import Dealer
 from aftersales.policy.models import EvaluationLog, PolicyVersion
 from aftersales.reports.registry import report_get_for_user
@@ -27,7 +27,9 @@ def history(db, make_user, settings):
     """Five cases, three fines, three policy evaluations; the summary refreshed.
 
     c1 CS/a  return phone  opened 11-02 10:00 closed 11-03 10:00 (24 h) rated 5 "很好"
+             due end to end 11-05: on time
     c2 CS/a  repair chat   opened 11-02 23:30 closed 11-05 23:30 (72 h) rated 3 "=HYPERLINK…"
+             due end to end 11-04: late; its step and its whole-case time breached 11-04
     c3 Q/b   return phone  opened 11-10 09:00 open
     c4 Q/b   return phone  opened 10-28 09:00 closed 11-12 09:00 (360 h), not rated
     c5 CS/–  repair phone  opened 11-20 (machinery, dealer D) open
@@ -38,10 +40,16 @@ def history(db, make_user, settings):
     b = make_user("quality", username="quality_b", display_name="乙")
     dealer = Dealer.objects.create(code="D1", name="经销商一", region="south")
     make_case(opened=at(2026, 11, 2, 10), closed=at(2026, 11, 3, 10), department=cs,
-              assignee=a, csat=5, comment="很好")
-    make_case(opened=at(2026, 11, 2, 23, 30), closed=at(2026, 11, 5, 23, 30), kind="repair",
-              channel="chat", department=cs, assignee=a, csat=3,
-              comment='=HYPERLINK("http://evil.example","点我")')
+              assignee=a, csat=5, comment="很好", due=at(2026, 11, 5, 18))
+    c2 = make_case(opened=at(2026, 11, 2, 23, 30), closed=at(2026, 11, 5, 23, 30),
+                   kind="repair", channel="chat", department=cs, assignee=a, csat=3,
+                   comment='=HYPERLINK("http://evil.example","点我")', due=at(2026, 11, 4, 18))
+    for kind in ("step", "end_to_end"):
+        Escalation.objects.create(case=c2, kind=kind, state="new", state_seq=1,
+                                  due_at=at(2026, 11, 4, 18), department=cs,
+                                  at=at(2026, 11, 4, 18, 5),
+                                  resolved_at=at(2026, 11, 5, 23, 30) if kind == "step"
+                                  else None)
     make_case(opened=at(2026, 11, 10, 9), department=quality, assignee=b)
     c4 = make_case(opened=at(2026, 10, 28, 9), closed=at(2026, 11, 12, 9), department=quality,
                    assignee=b)
@@ -111,6 +119,16 @@ def test_closure_rate_per_person(history, manager):
     result = run(manager, "closure_rate", group_by="person")
     assert {r["group_value"]: (r["opened"], r["closed"]) for r in result.main.rows} == {
         history["a"].pk: (2, 2), history["b"].pk: (1, 1), None: (1, 0)}
+
+
+def test_on_time_closure_and_the_steps_that_ran_late(history, manager):
+    result = run(manager, "on_time", group_by="department")
+    # c1 closed before its end-to-end time, c2 after it; c4 had none and is not timed
+    assert rows(result, "group_value", "closed", "on_time", "late", "rate") == [
+        (history["cs"].pk, 2, 1, 1, 0.5)]
+    (breaches,) = result.tables
+    assert sorted((r["step"], r["breaches"], r["open"]) for r in breaches.rows) == sorted([
+        ("new", 1, 0), ("全程超时", 1, 1)])
 
 
 def test_satisfaction_per_person_with_the_latest_comments(history, manager):

@@ -26,7 +26,7 @@ DIMS = ("business_line", "department_id", "assignee_id", "kind", "channel", "sta
 
 
 def summary_table() -> dict[tuple, tuple]:
-    out: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0, Counter()])
+    out: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0, Counter(), 0, 0])
     for row in CaseDaySummary.objects.all():
         total = out[(row.day, *(getattr(row, d) for d in DIMS))]
         total[0] += row.opened
@@ -34,12 +34,15 @@ def summary_table() -> dict[tuple, tuple]:
         total[2] += row.csat_count
         total[3] += row.csat_sum
         total[4].update({i: n for i, n in enumerate(row.cycle_hist) if n})
-    return {k: (v[0], v[1], v[2], v[3], +v[4]) for k, v in out.items() if any(v[:4])}
+        total[5] += row.on_time
+        total[6] += row.late
+    return {k: (v[0], v[1], v[2], v[3], +v[4], v[5], v[6]) for k, v in out.items()
+            if any(v[:4])}
 
 
 def plain_query() -> dict[tuple, tuple]:
     """The same figures straight from the cases, in SQL where SQL can say it."""
-    out: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0, Counter()])
+    out: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0, Counter(), 0, 0])
     opened = (Case.objects.annotate(day=TruncDate("created_at", tzinfo=SHANGHAI))
               .values("day", *DIMS).annotate(n=Count("pk")))
     for row in opened:
@@ -53,13 +56,16 @@ def plain_query() -> dict[tuple, tuple]:
         if case.csat_score is not None:
             total[2] += 1
             total[3] += case.csat_score
-    return {k: (v[0], v[1], v[2], v[3], +v[4]) for k, v in out.items()}
+        if case.end_to_end_due_at is not None:
+            total[5 if case.closed_at <= case.end_to_end_due_at else 6] += 1
+    return {k: (v[0], v[1], v[2], v[3], +v[4], v[5], v[6]) for k, v in out.items()}
 
 
 DAYS = [at(2026, 11, d, h) for d in (20, 21, 22) for h in (0, 9, 23)]
 step = st.one_of(
     st.tuples(st.just("open"), st.sampled_from(DAYS), st.sampled_from(["return", "repair"]),
-              st.sampled_from(["phone", "chat"]), st.integers(0, 2)),
+              st.sampled_from(["phone", "chat"]), st.integers(0, 2),
+              st.sampled_from([None, 0, 24, 72])),  # end-to-end time (hours), if any
     st.tuples(st.just("close"), st.integers(0, 20),
               st.sampled_from([0, 3, 4, 5, 8, 23, 24, 72, 200, 721, 900]), st.integers(0, 5)),
     st.tuples(st.just("reopen"), st.integers(0, 20)),
@@ -84,10 +90,11 @@ class SummaryEqualsPlainQuery(TestCase):
         for s in steps:
             # when cases are opened, closed (with a rating), reopened, moved, refreshed
             if s[0] == "open":
-                _, opened, kind, channel, who = s
-                cases.append(make_case(opened=opened, kind=kind, channel=channel,
-                                       department=self.departments[who],
-                                       assignee=self.people[who]))
+                _, opened, kind, channel, who, due = s
+                cases.append(make_case(
+                    opened=opened, kind=kind, channel=channel,
+                    department=self.departments[who], assignee=self.people[who],
+                    due=None if due is None else opened + dt.timedelta(hours=due)))
             elif s[0] == "close" and cases:
                 case = cases[s[1] % len(cases)]
                 closed = case.created_at + dt.timedelta(hours=s[2])
