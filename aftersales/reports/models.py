@@ -84,6 +84,33 @@ class CaseFact(models.Model):
         return str(self.case_id)
 
 
+class DefectFact(models.Model):
+    """One returned or claimed line of a case, flattened for the defect Pareto (S8.3, S11.10):
+    what came back, how many, why, and who made it. Rewritten for a case whenever the refresh
+    reads an event of it; ids, not foreign keys, like CaseFact."""
+
+    case_id = models.BigIntegerField(_("case"), db_index=True)
+    day = models.DateField(_("opened on"))
+    business_line = models.CharField(_("business line"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=20)
+    product_id = models.BigIntegerField(_("product"), null=True, blank=True)
+    model = models.CharField(_("model"), max_length=60, blank=True)
+    lot_id = models.BigIntegerField(_("lot"), null=True, blank=True)
+    supplier_id = models.BigIntegerField(_("supplier"), null=True, blank=True)
+    factory_id = models.BigIntegerField(_("outsourced factory"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=30, blank=True)
+    defect = models.CharField(_("defect category"), max_length=60, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"))
+
+    class Meta:
+        verbose_name = _("defect fact")
+        verbose_name_plural = _("defect facts")
+        indexes = [models.Index(fields=["day", "business_line"], name="defectfact_day")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.product_id} {self.quantity}"
+
+
 class SummaryCursor(models.Model):
     name = models.CharField(_("name"), max_length=40, primary_key=True)
     last_event_id = models.BigIntegerField(_("last event read"), default=0)

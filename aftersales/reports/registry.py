@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.roles import SUPERVISOR_ROLES, Role
 from aftersales.core.errors import NotFound, PermissionDenied
 from aftersales.core.labels import pick_label
-from aftersales.reports import queries
+from aftersales.reports import pareto, queries
 from aftersales.reports.errors import ReportErrorCode
 from aftersales.reports.filters import ReportFilters, filters_parse
 from aftersales.reports.results import ReportResult
@@ -107,6 +107,22 @@ REPORTS: tuple[Report, ...] = (
         filters=CASE_FILTERS,
         group_by=("department", "person", "kind", "business_line"),
         query=queries.on_time,
+        scoped=True,
+    ),
+    Report(
+        name="defect_pareto",
+        title={"zh": "不良原因柏拉图", "en": "Defect Pareto"},
+        description={"zh": "退回与索赔的数量按供应商、外协厂、产品、型号、批次、不良类别或原因"
+                           "从多到少排列，附累计占比；按产品、批次另附不良率"
+                           "（对交付数量或批量，S8.3、S11.10）。",
+                     "en": "Returned and claimed quantities ranked by supplier, outsourced "
+                           "factory, product, model, lot, defect category or reason, with "
+                           "the cumulative share; per product and lot also the defect rate "
+                           "against the quantity delivered or made (S8.3, S11.10)."},
+        roles=OVERVIEW_ROLES | PARTNER_ROLES | frozenset({Role.PURCHASING}),
+        filters=("date_from", "date_to", "business_line", "kind"),
+        group_by=tuple(pareto.PARETO_GROUPS),
+        query=pareto.defect_pareto,
         scoped=True,
     ),
     Report(

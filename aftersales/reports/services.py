@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aftersales.cases.models import Case, CaseEvent
+from aftersales.reports.defects import defects_rebuild, defects_rewrite
 from aftersales.reports.facts import (
     CASE_FIELDS,
     DIMENSIONS,
@@ -94,6 +95,7 @@ def _refresh_cases(case_ids: Iterable[int]) -> int:
     changed = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
+        defects_rewrite(chunk)  # the lines or the defect may have changed with the case
         old = {f.case_id: f for f in CaseFact.objects.filter(case_id__in=chunk)}
         new = {row["id"]: fact_from_values(row)
                for row in Case.objects.filter(pk__in=chunk).values(*CASE_FIELDS)}
@@ -159,6 +161,7 @@ def _rebuild(cursor: SummaryCursor) -> int:
             CaseFact.objects.bulk_create(facts)
             facts = []
     CaseFact.objects.bulk_create(facts)
+    defects_rebuild()
     CaseDaySummary.objects.bulk_create(
         (CaseDaySummary(day=key[0], **dict(zip(DIMENSIONS, key[1:], strict=True)),
                         **{name: getattr(c, name) for name in MEASURES}, cycle_hist=c.hist)

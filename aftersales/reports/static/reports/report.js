@@ -19,9 +19,16 @@
     var series = spec.series.map(function (s) {
       return {
         name: s.name, type: s.type || spec.kind, stack: s.stack, data: s.data,
-        connectNulls: true, emphasis: { focus: "series" }
+        yAxisIndex: s.yAxisIndex || 0, connectNulls: true, emphasis: { focus: "series" }
       };
     });
+    // A Pareto: counts on the left axis, the cumulative share (0-100 %) on the right.
+    var twoAxes = spec.series.some(function (s) { return s.yAxisIndex === 1; });
+    var yAxis = { type: "value", axisLabel: spec.y_percent ? { formatter: percent } : {} };
+    if (twoAxes) {
+      yAxis = [yAxis, { type: "value", min: 0, max: 1, axisLabel: { formatter: percent },
+                        splitLine: { show: false } }];
+    }
     chart.setOption({
       animation: false,
       tooltip: { trigger: "axis", valueFormatter: spec.y_percent ? percent : undefined },
@@ -29,7 +36,7 @@
       grid: { left: 16, right: 24, top: 40, bottom: 16, containLabel: true },
       xAxis: { type: "category", data: spec.x,
                axisLabel: { rotate: spec.x.length > 12 ? 45 : 0 } },
-      yAxis: { type: "value", axisLabel: spec.y_percent ? { formatter: percent } : {} },
+      yAxis: yAxis,
       series: series
     });
     box.dataset.ready = "1";
