@@ -154,6 +154,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             {"server_side_binding": True, "prepare_threshold": 2})
 
+# Reports may read from a streaming replica (issue 12 item 5): DATABASE_REPLICA_URL names it, and
+# aftersales.core.routers sends the reads of a report page, its export and its API call there
+# (never a business action's reads, which must see their own writes). Tests mirror it.
+if _replica := os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {**dj_database_url.parse(_replica, conn_max_age=60),
+                            "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["aftersales.core.routers.ReportReadsRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from aftersales.core.api import ErrorOut
+from aftersales.core.routers import replica_reads
 from aftersales.reports.registry import report_get_for_user, reports_for_user
 from aftersales.reports.results import table_json
 
@@ -66,7 +67,8 @@ def report_list(request: HttpRequest):
 def report_detail(request: HttpRequest, name: str, filters: Query[FiltersIn]):
     report = report_get_for_user(user=request.user, name=name)
     params = {k: v for k, v in filters.dict().items() if v is not None}
-    f, result = report.run(user=request.user, params=params)
+    with replica_reads():
+        f, result = report.run(user=request.user, params=params)
     main, *others = [table_json(t) for t in result.all_tables]
     return {"name": report.name, "title": report.label, "filters": f.as_params(),
             "table": main, "chart": result.chart.as_dict(), "tables": others}

@@ -15,6 +15,7 @@ from aftersales.cases.models import CaseChannel, CaseKind, FineStatus
 from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import NotFound, PermissionDenied, ValidationError
 from aftersales.core.labels import pick_label
+from aftersales.core.routers import replica_reads
 from aftersales.core.templatetags.ux import format_money, format_when
 from aftersales.policy.models import Policy
 from aftersales.reports.export import Sheet, xlsx_response
@@ -61,7 +62,8 @@ def report_page(request: HttpRequest, name: str) -> TemplateResponse:
     report = _report(request, name)
     context = {"report": report, "params": request.GET, **_choices(report)}
     try:
-        f, result = report.run(user=request.user, params=request.GET)
+        with replica_reads():
+            f, result = report.run(user=request.user, params=request.GET)
     except ValidationError as exc:
         context.update(error=exc.message, field_errors=exc.fields)
         return TemplateResponse(request, "reports/report.html", context, status=422)
@@ -74,7 +76,8 @@ def report_page(request: HttpRequest, name: str) -> TemplateResponse:
 def report_export(request: HttpRequest, name: str) -> HttpResponse:
     report = _report(request, name)
     try:
-        f, result = report.run(user=request.user, params=request.GET)
+        with replica_reads():
+            f, result = report.run(user=request.user, params=request.GET)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return xlsx_response(
             filename=f"{report.label}-{f.date_from:%Y%m%d}-{f.date_to:%Y%m%d}-{stamp}.xlsx",
