@@ -75,13 +75,18 @@ MENU: tuple[Group, ...] = (
     Group(_("Repairs"), "repairs", (  # 维修
         Entry(_("Repair work orders"), "repairs:workorder_list"),
         Entry(_("Material requests"), "repairs:material_request_list"),
-        Entry(_("Inspections"), "quality:inspection_list"),
+        Entry(_("Inspections"), "quality:inspection_list",
+              roles=frozenset({Role.QUALITY, Role.QUALITY_FOLLOWER, Role.QUALITY_SUPERVISOR,
+                               Role.WAREHOUSE, Role.SALES_SPECIALIST, Role.SALES_SUPERVISOR,
+                               Role.SALES_VP, Role.MANAGEMENT, Role.PURCHASING, Role.FACTORY})),
     )),
     Group(_("Refunds"), "finance", (  # 退款
         Entry(_("Refunds"), "finance:refund_list", roles=MONEY_ROLES),
         Entry(_("Payments due from customers"), "finance:collection_list", roles=MONEY_ROLES),
         Entry(_("Fines"), "cases:fines", roles=FINE_ROLES),
-        Entry(_("Supplier claims"), "finance:supplier_claim_list", roles=MONEY_ROLES),
+        # 物料异常联络函 (S3.5): issued by purchasing/quality, passed to finance.
+        Entry(_("Supplier claims"), "quality:supplier_claim_list",
+              roles=MONEY_ROLES | {Role.PURCHASING, Role.QUALITY, Role.QUALITY_SUPERVISOR}),
     )),
     Group(_("Dealers"), "dealers", (  # 经销商
         Entry(_("Dealers"), "admin:parties_dealer_changelist", perm="parties.view_dealer",
@@ -150,7 +155,7 @@ ROLE_SHORTCUTS: dict[str, tuple[Entry, ...]] = {
     Role.REPAIR_TECHNICIAN: (Entry(_("Repair work orders"), "repairs:workorder_list"),),
     Role.FIELD_ENGINEER: (Entry(_("Repair work orders"), "repairs:workorder_list"),),
     Role.PMC: (Entry(_("Material requests"), "repairs:material_request_list"),),
-    Role.PURCHASING: (Entry(_("Supplier claims"), "finance:supplier_claim_list"),),
+    Role.PURCHASING: (Entry(_("Supplier claims"), "quality:supplier_claim_list"),),
     Role.WAREHOUSE: (Entry(_("Receipts"), "logistics:receipt_list"),
                      Entry(_("Return authorizations"), "logistics:rma_list")),
     Role.FINANCE: (Entry(_("Refunds"), "finance:refund_list"),

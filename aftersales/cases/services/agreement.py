@@ -233,3 +233,61 @@ def case_record_fact(*, case: Case, actor, fact: str, value: bool = True, note: 
     events.event_fact_recorded(case=case, actor=staff(actor), data={
         "fact": fact, "value": bool(value), "note": note, **(data or {})})
     return case
+
+
+@transaction.atomic
+def case_reevaluate(*, case: Case | int, actor, conditions: dict[int, dict] | None = None,
+                    damage_cause: str | None = None, evidence: list[str] | None = None,
+                    record: str = "") -> tuple[Case, dict | None]:
+    """Evaluate the policy again with what an inspection found (issue 11 item 3, S5.5): the
+    inspected condition of case lines (``conditions``: CaseLine pk → the keys found, e.g.
+    ``{"unused": False}``), the damage cause found (misuse, liquid, …), evidence now held
+    (``inspection_report``). The new decision is stored; an agreed option follows the new
+    decision's option of the same resolution (its refund may now differ). Returns the case and
+    the decision it had before. The record's service (quality.Inspection) checks its actor's
+    role; here only the case's scope."""
+    from aftersales.policy.engine.request import CONDITION_KEYS, DAMAGE_CAUSES
+    from aftersales.policy.models import EvaluationChannel
+    from aftersales.policy.services.evaluation import policy_evaluate
+
+    case = lock_case(case)
+    require_scope(case, actor)
+    if case.is_closed:
+        raise Conflict(_("The case is closed."), code=CaseErrorCode.CASE_CLOSED)
+    if case.kind not in EVALUABLE or case.order_id is None:
+        raise ValidationError(_("Only returns, exchanges, repairs and refunds have options."),
+                              code=CaseErrorCode.NOT_EVALUABLE, fields={"kind": _("no options")})
+    if damage_cause and damage_cause not in DAMAGE_CAUSES:
+        raise ValidationError(_("Unknown damage cause."),
+                              fields={"damage_cause": _("unknown")})
+    before = case.decision
+    lines = {ln.pk: ln for ln in case.lines.all()}
+    for pk, found in (conditions or {}).items():
+        line = lines.get(pk)
+        if line is None:
+            raise ValidationError(_("That line is not on the case."), fields={"line": _("unknown")})
+        line.condition = {**(line.condition or {}),
+                          **{k: bool(v) for k, v in found.items() if k in CONDITION_KEYS}}
+        line.save(update_fields=["condition"])
+    fields = ["decision", "decided_at"]
+    if damage_cause is not None:
+        case.damage_cause = damage_cause
+        fields.append("damage_cause")
+    new_evidence = [e for e in evidence or [] if e in EVIDENCE and e not in (case.evidence or [])]
+    if new_evidence:
+        case.evidence = [*(case.evidence or []), *new_evidence]
+        fields.append("evidence")
+    decision = policy_evaluate(data=case_policy_request(case), actor=staff(actor),
+                               channel=EvaluationChannel.CASE)
+    case.decision, case.decided_at = decision, now()
+    agreed = case.agreed_option
+    if agreed:
+        same = [(i, o) for i, o in enumerate(decision.get("options") or [])
+                if o.get("resolution") == agreed.get("resolution")]
+        if same:
+            case.agreed_option = {**same[0][1], "index": same[0][0]}
+            fields.append("agreed_option")
+    save_case(case, fields, actor)
+    events.event_evaluated(case=case, actor=staff(actor), data={
+        **decision_event_data(decision), "record": record, "reevaluated": True})
+    return case, before
