@@ -460,10 +460,16 @@ def _apply_filters(qs: QuerySet[Case], filters: dict[str, Any], user) -> QuerySe
         # a customer id (a row id fits 18 digits), else a name or code
         qs = qs.filter(customer_id=int(c)) if c.isdigit() and len(c) <= 18 else qs.filter(
             Q(customer__name__icontains=c) | Q(customer__code=c))
-    if filters.get("assignee") == "me":
+    assignee = str(filters.get("assignee") or "")
+    if assignee == "me":
         qs = qs.filter(assignee_id=user.pk)
-    elif filters.get("assignee") == "none":
+    elif assignee == "none":
         qs = qs.filter(assignee__isnull=True)
+    elif assignee.isdigit() and len(assignee) <= 18:  # a person, from a dashboard's bar
+        qs = qs.filter(assignee_id=int(assignee))
+    department = str(filters.get("department") or "")
+    if department.isdigit() and len(department) <= 18:
+        qs = qs.filter(department_id=int(department))
     if str(filters.get("overdue", "")).lower() in _TRUE:
         qs = qs.filter(due_at__lt=timezone.now(), sla_paused_at__isnull=True,
                        state_category=StateCategory.OPEN)

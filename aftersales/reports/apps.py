@@ -11,6 +11,11 @@ class ReportsConfig(AppConfig):
         # The worker lives in the cases app, below this one: it runs the summary refresh
         # through its registry of passes rather than importing upward.
         from aftersales.cases.management.commands import worker
+        from aftersales.core import panels
+        from aftersales.reports.dashboards import home_dashboard
         from aftersales.reports.services import summaries_refresh
 
         worker.MAINTENANCE_PASSES["report_summaries"] = summaries_refresh
+        # Each role's figures at the top of the home page (issue 12 item 2).
+        panels.register("home", key="dashboard", order=0,
+                        template="reports/_home_dashboard.html", context=home_dashboard)

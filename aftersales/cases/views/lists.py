@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from aftersales.accounts.display import department_label
+from aftersales.accounts.models import Department
 from aftersales.cases.models import Case, CaseKind, CaseLine
 from aftersales.cases.paging import CAP, BranchPaginator, CappedPaginator
 from aftersales.cases.selectors import (
@@ -47,7 +49,8 @@ from aftersales.core.labels import pick_label
 # Who downloaded which list: user, filters and row count (no case-level event fits an export).
 audit = logging.getLogger("aftersales.audit")
 
-FILTERS = ("q", "kind", "business_line", "state", "customer", "overdue", "assignee", "open")
+FILTERS = ("q", "kind", "business_line", "state", "customer", "overdue", "assignee", "open",
+           "department")
 PAGE_SIZES = (20, 50, 100)
 PER_PAGE = PAGE_SIZES[0]
 
@@ -132,10 +135,30 @@ def _list(request: HttpRequest, *, mine: bool, title: str, preset: dict | None =
         "next": request.get_full_path(), "cap": CAP,
         "export_query": urlencode({**base, "sort": sort, **({"mine": "1"} if mine else {})}),
         "export_error": export_error,
+        # A dashboard's bar opens the list for one person or one department: say so.
+        "narrowed": _narrowed(filters),
     }
     template = "cases/list.html#results" if request.htmx and not request.htmx.boosted \
         else "cases/list.html"
     return TemplateResponse(request, template, context, status=status)
+
+
+def _narrowed(filters: dict[str, str]) -> list[dict]:
+    """The person and department the list is narrowed to (from a dashboard link), with the
+    query string that drops each."""
+    out = []
+    assignee, department = filters.get("assignee", ""), filters.get("department", "")
+    if assignee.isdigit() and len(assignee) <= 18:
+        user = get_user_model().objects.filter(pk=int(assignee)).first()
+        out.append({"field": "assignee", "label": _("Assignee"), "raw": assignee,
+                    "value": str(user) if user else assignee})
+    if department.isdigit() and len(department) <= 18:
+        dept = Department.objects.filter(pk=int(department)).first()
+        out.append({"field": "department", "label": _("Department"), "raw": department,
+                    "value": department_label(dept) if dept else department})
+    for item in out:
+        item["drop"] = urlencode({k: v for k, v in filters.items() if k != item["field"]})
+    return out
 
 
 def list_paginator(user, *, filters: dict, mine: bool, sort: str,

@@ -33,3 +33,40 @@ def test_a_supervisor_sees_the_chart_and_exports(live_server, page, staff_login,
     with page.expect_download() as download:
         page.locator("#report-export").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+@pytest.mark.e2e
+def test_a_supervisor_clicks_a_bar_of_the_team_and_exports_that_list(live_server, page,
+                                                                     staff_login, make_user):
+    # given a team of one agent with four open cases
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from aftersales.accounts.models import Department
+    from aftersales.reports.tests.conftest import touch
+
+    cs = Department.objects.get(code="customer_service")
+    agent = make_user("customer_service", username="agent_bar", display_name="柱子",
+                      department=cs)
+    now = timezone.now()
+    for _i in range(4):
+        case = make_case(opened=now - dt.timedelta(hours=2), department=cs, assignee=agent)
+        touch(case, due_at=now + dt.timedelta(days=2), state_category="open")
+    summaries_refresh()
+    boss = make_user("cs_supervisor", username="boss_bar", department=cs)
+    staff_login(page, live_server, boss)
+    # when the supervisor opens the home page and clicks the agent's bar
+    page.goto(f"{live_server.url}/")
+    chart = page.locator("#team-chart")
+    expect(chart).to_have_attribute("data-ready", "1")
+    box = chart.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.75)
+    # then the list shows that agent's four open cases, narrowed to them
+    page.wait_for_url("**/cases/?*assignee=*")
+    expect(page.locator("p.narrowed")).to_contain_text("柱子")
+    expect(page.locator("#results tbody tr")).to_have_count(4)
+    # and the list exports with that filter
+    with page.expect_download() as download:
+        page.locator("#list-export").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
