@@ -399,7 +399,9 @@ def compile_document(doc: dict[str, Any], *, source: str | None = None) -> Compi
 
 def _compile(doc: dict[str, Any], *, source: str | None) -> CompiledPolicy:
     src = source or f"policy {doc.get('name', '?') if isinstance(doc, dict) else '?'}"
-    model, parsed = _parse({k: v for k, v in doc.items() if k != "_merged"}
+    # Only the engine's keys: other apps' sections (returns, charges, …) were checked by
+    # their own validators when the version was saved (policy.documents).
+    model, parsed = _parse({k: v for k, v in doc.items() if k in DocumentModel.model_fields}
                            if isinstance(doc, dict) else doc, src)
     eligibility: list[CompiledRule] = []
     terms: list[CompiledRule] = []
