@@ -44,7 +44,7 @@ from aftersales.workflow.vocabulary import RECORD_FACTS, Requirement
 # or are set by a transition.
 AUTOMATIC_FACTS = {"verified_order", "purchase_proof", "problem_confirmed", "policy_decision",
                    "option_accepted", "within_authority", "rating", "key_account",
-                   "new_evidence", "finance_approval", "large_lot"}
+                   "new_evidence", "large_lot"}
 # What a recorded fact may carry: the return's tracking number (S5.4), the numbered quality
 # exception report (S3.2), quality's responsibility judgment (S2.5).
 FACT_DATA = ("tracking_no", "report_no", "responsibility")
