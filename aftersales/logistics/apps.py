@@ -6,3 +6,15 @@ class LogisticsConfig(AppConfig):
     name = "aftersales.logistics"
     label = "logistics"
     verbose_name = _("Returns and receipts")
+
+    def ready(self) -> None:
+        # Setup, not domain logic: the policy loader validates our `returns:` section; the
+        # worker (cases app, below) runs our pass; the pages above cases show our panels.
+        from aftersales.cases.management.commands import worker
+        from aftersales.logistics import panels, returns_policy
+        from aftersales.logistics.services import rmas_not_shipped_sweep
+        from aftersales.policy import documents
+
+        documents.register_section_validator("returns", returns_policy.validate_section)
+        worker.MAINTENANCE_PASSES["returns_not_shipped"] = rmas_not_shipped_sweep
+        panels.register()

@@ -108,6 +108,7 @@ RECORD_FACTS: dict[str, str] = {
     Requirement.GOODS_RECEIVED: "logistics.Receipt",
     Requirement.RECEIPT_MATCHES: "logistics.Receipt",  # no open discrepancy
     Requirement.RETURN_FORM: "logistics.ReturnForm",
+    Requirement.WHOLE_BATCH: "logistics.ReturnAuthorization",  # routed to the factory (S2.6)
     Requirement.REPLACEMENT_SHIPPED: "logistics.Shipment",
     Requirement.DEFECTIVE_RETURNED: "logistics.Receipt",
     Requirement.INSPECTION_PASSED: "quality.Inspection",

@@ -5,6 +5,7 @@ from aftersales.cases import services as s
 from aftersales.cases.models import CaseEvent, EventKind
 from aftersales.cases.selectors import case_timeline
 from aftersales.cases.tests import factories as f
+from aftersales.logistics.services import receipt_record, rma_issue, rma_ship
 from aftersales.notify.models import Message
 
 
@@ -42,12 +43,14 @@ def test_online_shop_return_walks_from_portal_intake_to_rated_close(
     assert case.state == "agreed" and case.agreed_by_customer
 
     # and the return goes back, is received, inspected and refunded (S5, S7.2)
-    case = s.case_transition(case=case, actor=agent, transition="send_return_instructions")
-    case = s.case_record_fact(case=case, actor=agent, fact="tracking_number",
-                              data={"tracking_no": "SF123"})
-    case = s.case_transition(case=case, actor=None, transition="ship_back")
-    case = s.case_record_fact(case=case, actor=warehouse, fact="goods_received")
-    case = s.case_transition(case=case, actor=warehouse, transition="receive")
+    # (the RMA sends the instructions, the customer's tracking number ships it back, the
+    # warehouse's receipt receives it: records, not ticks — aftersales.logistics)
+    rma = rma_issue(case=case, actor=agent)
+    rma_ship(rma=rma, actor=None, courier="顺丰", tracking_number="SF123")
+    receipt_record(rma=rma, actor=warehouse, lines=[{"rma_line": rma.lines.get().pk,
+                                                      "quantity": 1}])
+    case.refresh_from_db()
+    assert case.state == "received"
     case = s.case_record_fact(case=case, actor=warehouse, fact="inspection_passed")
     case = s.case_transition(case=case, actor=warehouse, transition="inspect")
     case = s.case_transition(case=case, actor=agent, transition="submit_refund")

@@ -8,6 +8,7 @@ from aftersales.cases import services as s
 from aftersales.cases.services import intake
 from aftersales.cases.services.common import case_workflow
 from aftersales.cases.tests import factories as f
+from aftersales.logistics.services import receipt_record, rma_issue, rma_ship
 from aftersales.notify.models import Message
 
 
@@ -51,12 +52,11 @@ def test_finance_approval_is_internal_and_refund_paid_is_told(policies, clock, a
     case = s.case_evaluate(case=case, actor=agent)
     case = s.case_transition(case=case, actor=agent, transition="offer_options")
     case = s.case_accept_option(case=case, actor=None, option=0)
-    case = s.case_transition(case=case, actor=agent, transition="send_return_instructions")
-    case = s.case_record_fact(case=case, actor=agent, fact="tracking_number",
-                              data={"tracking_no": "SF123"})
-    case = s.case_transition(case=case, actor=None, transition="ship_back")
-    case = s.case_record_fact(case=case, actor=warehouse, fact="goods_received")
-    case = s.case_transition(case=case, actor=warehouse, transition="receive")
+    rma = rma_issue(case=case, actor=agent)  # the RMA sends the instructions (logistics)
+    rma_ship(rma=rma, actor=None, courier="顺丰", tracking_number="SF123")
+    receipt_record(rma=rma, actor=warehouse, lines=[{"rma_line": rma.lines.get().pk,
+                                                      "quantity": 1}])
+    case.refresh_from_db()
     case = s.case_record_fact(case=case, actor=warehouse, fact="inspection_passed")
     case = s.case_transition(case=case, actor=warehouse, transition="inspect")
 

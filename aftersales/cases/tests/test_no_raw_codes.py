@@ -16,6 +16,7 @@ from django.urls import reverse
 from aftersales.cases import services as s
 from aftersales.cases.access import portal_token
 from aftersales.cases.tests import factories as f
+from aftersales.logistics.services import receipt_record, rma_issue, rma_ship
 from aftersales.notify.models import Message
 
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
@@ -67,11 +68,11 @@ def demo_cases(policies, clock, agent, supervisor, make_user):
     ret = s.case_evaluate(case=ret, actor=agent)
     ret = s.case_transition(case=ret, actor=agent, transition="offer_options")
     ret = s.case_accept_option(case=ret, actor=None, option=0)
-    ret = s.case_transition(case=ret, actor=agent, transition="send_return_instructions")
-    ret = s.case_record_fact(case=ret, actor=agent, fact="tracking_number",
-                             data={"tracking_no": "SF123"})
-    ret = s.case_transition(case=ret, actor=None, transition="ship_back")
-    ret = s.case_record_fact(case=ret, actor=warehouse, fact="goods_received")
+    rma = rma_issue(case=ret, actor=agent)  # the RMA sends the instructions (logistics)
+    rma_ship(rma=rma, actor=None, courier="顺丰", tracking_number="SF123")
+    receipt_record(rma=rma, actor=warehouse, lines=[{"rma_line": rma.lines.get().pk,
+                                                      "quantity": 1}])
+    ret.refresh_from_db()
     cases.append(ret)
 
     order = f.order()

@@ -24,7 +24,9 @@ def returning_case(policies, clock, agent):
     case = s.case_evaluate(case=case, actor=agent)
     case = s.case_transition(case=case, actor=agent, transition="offer_options")
     case = s.case_accept_option(case=case, actor=None, option=0)
-    case = s.case_transition(case=case, actor=agent, transition="send_return_instructions")
+    case = s.case_note_record(case=case, actor=agent, fact="rma_issued",
+                              record="RMA-2026-000001")  # send_return_instructions follows
+    assert case.state == "awaiting_return"
     case = s.case_note_record(case=case, actor=None, fact="tracking_number",
                               record="RMA-2026-000001", data={"tracking_no": "SF1"})
     assert case.state == "returning"  # the customer's ship-back step followed the record

@@ -102,14 +102,15 @@ WALKS = {
          "send_return_instructions", "ship_back", "receive", "inspect", "submit_refund",
          "approve_refund", "pay_refund", "close", "rate"],
         {"verified_order", "problem_confirmed", "policy_decision", "option_accepted",
-         "tracking_number", "goods_received", "inspection_passed", "refund_paid", "rating"},
+         "rma_issued", "tracking_number", "goods_received", "inspection_passed", "refund_paid",
+         "rating"},
     ),
     ("online-shop", "consult"): (["answer", "close", "rate"], {"rating"}),
     ("member-store", "exchange"): (
         ["tell_rules", "submit_application", "approve_application", "goods_back",
          "collect_difference", "ship", "close", "rate"],
         {"verified_order", "policy_decision", "exchange_application", "option_accepted",
-         "goods_received", "difference_collected", "rating"},
+         "rma_issued", "goods_received", "difference_collected", "rating"},
     ),
     ("member-store", "service"): (
         ["confirm_problem", "offer_options", "accept_repair", "receive_for_repair", "repaired",
@@ -122,7 +123,7 @@ WALKS = {
          "receive_at_plant", "confirm_receipt", "plan_rework", "finish_rework",
          "pass_inspection", "ship", "close_report"],
         {"return_form", "report_opened", "quality_judgment", "factory_responsible",
-         "receipt_matches", "outgoing_inspection"},
+         "rma_issued", "goods_received", "receipt_matches", "outgoing_inspection"},
     ),
     ("electronics-rework", "rework"): (
         ["confirm_on_site", "warehouse_units", "classify", "route_production",

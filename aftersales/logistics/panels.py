@@ -1,0 +1,5 @@
+"""The logistics panels on the case page, the portal's case page and the home page."""
+
+
+def register() -> None:
+    pass
