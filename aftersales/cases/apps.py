@@ -21,3 +21,11 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         request_finished.connect(_uncommitted_files_remove,
                                  dispatch_uid="cases_uncommitted_files_remove")
+        # A case list too large for one download is written by the worker (core.exports).
+        from aftersales.cases.views.lists import case_list_export_source
+        from aftersales.core import exports
+
+        exports.register("cases", case_list_export_source)
+        from aftersales.cases.management.commands import worker
+
+        worker.MAINTENANCE_PASSES["exports_expired"] = exports.exports_expire

@@ -59,6 +59,7 @@ MENU: tuple[Group, ...] = (
     Group(_("My tasks"), "tasks", (  # 我的待办
         Entry(_("Workbench"), "home"),
         Entry(_("My queue"), "cases:queue"),
+        Entry(_("My exports"), "core:exports", roles=STAFF_ROLES | {Role.DEALER, Role.FACTORY}),
     )),
     Group(_("After-sales cases"), "cases", (  # 售后单
         Entry(_("All cases"), "cases:list"),

@@ -1,6 +1,6 @@
 """The case list as Excel (issue 12 item 3): the page's filters and order, every matching case
-the user may see, typed cells, formulas neutralised, phones masked, and over the row cap a
-message instead of a file."""
+the user may see, typed cells, formulas neutralised, phones masked; over the row cap the
+worker writes it in the background and the user downloads it when it is complete."""
 
 import datetime as dt
 import io
@@ -145,23 +145,56 @@ def test_a_dealer_exports_only_its_own_cases(policies, clock, make_user, client)
     assert [r[0] for r in rows] == [own.number]
 
 
-def test_over_the_row_cap_the_page_says_so_and_offers_no_file(policies, clock, agent, client,
-                                                              monkeypatch):
-    from aftersales.core import export
+def test_over_the_row_cap_the_list_is_written_in_the_background(policies, clock, agent,
+                                                                 client, monkeypatch, settings,
+                                                                 tmp_path, make_user,
+                                                                 django_capture_on_commit_callbacks):
+    from aftersales.core import export, exports
+    from aftersales.core.models import ExportJob
 
-    # given a cap of two rows and three cases
+    settings.MEDIA_ROOT = tmp_path
+    # given a one-download cap of two rows and three cases
     monkeypatch.setattr(export, "MAX_ROWS", 2)
     for _i in range(3):
         _open(agent)
     client.force_login(agent)
     # when the list is exported
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.get(reverse("cases:export"), {"sort": "number"})
+    # then no file yet: the user is taken to the export's progress page
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "core:export", args=[job.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-status="queued"' in page and "<progress" in page and "hx-trigger" in page
+    assert (job.total, job.user_id, job.params["sort"]) == (3, agent.pk, "number")
+    # when the worker writes it
+    exports.export_job_run(job.pk)
+    # then the page offers the file, which holds every matching case in the page's order
+    page = client.get(reverse("core:export", args=[job.pk])).content.decode()
+    assert 'data-status="done"' in page and 'id="export-download"' in page
+    download = client.get(reverse("core:export_download", args=[job.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))[1:]
+    assert [r[0] for r in rows] == sorted(Case.objects.values_list("number", flat=True))
+    # and nobody else can see or download it
+    client.force_login(make_user("customer_service"))
+    assert client.get(reverse("core:export", args=[job.pk])).status_code == 404
+    assert client.get(reverse("core:export_download", args=[job.pk])).status_code == 404
+
+
+def test_beyond_the_background_limit_the_page_says_so(policies, clock, agent, client,
+                                                      monkeypatch):
+    from aftersales.core import export, exports
+
+    monkeypatch.setattr(export, "MAX_ROWS", 1)
+    monkeypatch.setattr(exports, "BACKGROUND_MAX_ROWS", 2)
+    for _i in range(3):
+        _open(agent)
+    client.force_login(agent)
     response = client.get(reverse("cases:export"))
-    # then the list page shows the message instead of a file
-    assert response.status_code == 422
-    assert response["Content-Type"].startswith("text/html")
-    assert "Content-Disposition" not in response
-    page = response.content.decode()
-    assert 'id="export-error"' in page and "2" in page.split('id="export-error">')[1][:80]
+    assert response.status_code == 422 and "Content-Disposition" not in response
+    assert 'id="export-error"' in response.content.decode()
     # and a narrower filter within the cap downloads
     one = Case.objects.order_by("pk").first().number
     _headers, rows = _sheet(client.get(reverse("cases:export"), {"q": one}))

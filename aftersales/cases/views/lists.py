@@ -9,7 +9,6 @@ filters and order (issue 12 item 3).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from urllib.parse import urlencode
 
 from django import forms
@@ -21,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -41,7 +41,7 @@ from aftersales.cases.selectors import (
 )
 from aftersales.cases.services import case_assign_round_robin, cases_assign_bulk
 from aftersales.cases.services.contact import case_contact_masked
-from aftersales.core import export
+from aftersales.core import export, exports
 from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import ApplicationError, ValidationError
 from aftersales.core.labels import pick_label
@@ -94,17 +94,18 @@ def _columns(sort: str, query: dict[str, str]) -> list[dict]:
     return out
 
 
-def _filters(request: HttpRequest) -> dict[str, str]:
-    return {k: request.GET.get(k, "").strip() for k in FILTERS if request.GET.get(k, "").strip()}
-
-
 def _query(request: HttpRequest, preset: dict | None = None):
+    return _query_params(request.GET, preset)
+
+
+def _query_params(params, preset: dict | None = None):
     """What the list's query string asks for: (filters, created dates, sort, form, per page).
     A bad date or page size is left out and said by the form."""
-    filters = {**(preset or {}), **_filters(request)}
-    sort = request.GET.get("sort", "due")
+    filters = {**(preset or {}), **{k: str(params.get(k, "")).strip() for k in FILTERS
+                                   if str(params.get(k, "")).strip()}}
+    sort = params.get("sort", "due")
     sort = sort if sort in SORTS else "due"
-    form = ListForm(request.GET)
+    form = ListForm(params)
     form.is_valid()  # the valid fields are kept in cleaned_data, the bad ones say why
     typed = {k: v for k, v in form.cleaned_data.items() if v}
     per_page = typed.get("per_page") or PER_PAGE
@@ -250,34 +251,56 @@ def _export_row(case: Case) -> dict:
             "product": product}
 
 
+def case_list_export_source(user, params: dict) -> exports.ExportSource:
+    """The case list with these query parameters as an export (the page's filters and order,
+    every matching case this user may see): for the download and the background export."""
+    mine = params.get("mine") == "1"
+    filters, dates, sort, _form, _per_page = _query_params(params)
+    qs = cases_for_list(user, filters={**filters, **dates}, mine=mine, sort=sort)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    name = pick_label({"zh": "售后单", "en": "Cases"})
+    rows = (_export_row(case) for case in _export_rows(qs).iterator(chunk_size=2000))
+    return exports.ExportSource(
+        filename=f"{name}-{stamp}.xlsx",
+        sheets=[export.Sheet(title=name, columns=_export_columns(), rows=rows)])
+
+
 @login_required
 def case_list_export(request: HttpRequest) -> HttpResponse:
     """The list as an .xlsx file: the same filters and order as the page (all matching cases,
-    not one page), only cases the user may see, at most export.MAX_ROWS rows; above that the
-    list page says so and no file is offered."""
-    mine = request.GET.get("mine") == "1"
-    filters, dates, sort, _form, _per_page = _query(request)
+    not one page), only cases the user may see. Up to export.MAX_ROWS rows it downloads at
+    once; a larger list is written in the background (core.exports) and the user is taken to
+    its progress page, which offers the file when it is complete."""
+    params = request.GET.dict()
+    mine = params.get("mine") == "1"
+    filters, dates, sort, _form, _per_page = _query_params(params)
     qs = cases_for_list(request.user, filters={**filters, **dates}, mine=mine, sort=sort)
+    if qs.order_by()[:export.MAX_ROWS + 1].count() > export.MAX_ROWS:
+        try:
+            job = exports.export_request(user=request.user, kind="cases", params=params,
+                                         total=qs.count(),
+                                         language=get_language() or "zh-hans")
+        except ValidationError as exc:
+            audit.info("case list export refused: user=%s filters=%s sort=%s mine=%s",
+                       request.user.pk, {**filters, **dates}, sort, mine)
+            return _list(request, mine=mine, title=_("My queue") if mine else _("All cases"),
+                         export_error=str(exc.message), status=422)
+        audit.info("case list export queued: user=%s filters=%s sort=%s mine=%s rows=%d "
+                   "job=%s", request.user.pk, {**filters, **dates}, sort, mine, job.total,
+                   job.pk)
+        return redirect("core:export", pk=job.pk)
+    source = case_list_export_source(request.user, params)
     written = 0
 
-    def rows() -> Iterator[dict]:
+    def counted(rows):
         nonlocal written
-        for case in _export_rows(qs).iterator(chunk_size=2000):
+        for row in rows:
             written += 1
-            yield _export_row(case)
+            yield row
 
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    name = pick_label({"zh": "售后单", "en": "Cases"})
-    try:
-        response = export.xlsx_response(
-            filename=f"{name}-{stamp}.xlsx",
-            sheets=[export.Sheet(title=name, columns=_export_columns(), rows=rows())],
-            max_rows=export.MAX_ROWS)
-    except ValidationError as exc:
-        audit.info("case list export refused: user=%s filters=%s sort=%s mine=%s rows>%d",
-                   request.user.pk, {**filters, **dates}, sort, mine, export.MAX_ROWS)
-        return _list(request, mine=mine, title=_("My queue") if mine else _("All cases"),
-                     export_error=str(exc.message), status=422)
+    response = export.xlsx_response(
+        filename=source.filename, max_rows=export.MAX_ROWS,
+        sheets=[export.Sheet(s.title, s.columns, counted(s.rows)) for s in source.sheets])
     audit.info("case list exported: user=%s filters=%s sort=%s mine=%s rows=%d",
                request.user.pk, {**filters, **dates}, sort, mine, written)
     return response
