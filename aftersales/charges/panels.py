@@ -74,6 +74,7 @@ def case_panel(*, request=None, case: Case, user=None, **_kw: Any) -> dict | Non
         "customer_methods": CUSTOMER_METHODS, "charge_methods": CHARGE_METHODS,
         "pay_methods": PAY_METHODS, "parties": Party.choices, "reasons": ChargeReason.choices,
         "labour_rate": sel.charges_policy(case).labour_rate,
+        "responsibility": sel.case_responsibility(case),
         "user": user,
     }
 

@@ -31,6 +31,9 @@ from aftersales.charges.models import (
 from aftersales.charges.policy import SECTION, ChargesPolicy, parse_section
 from aftersales.core.errors import NotFound
 from aftersales.core.money import ZERO, round_fen
+from aftersales.logistics import selectors as logistics
+from aftersales.logistics.models import ReturnAuthorization, Shipment
+from aftersales.quality.selectors import inspection_for_case, responsibility_of
 
 # Who does what (X4). The workflow decides the case's steps; these roles may make the records.
 QUOTE_ROLES = frozenset({Role.QUALITY, Role.QUALITY_FOLLOWER, Role.QUALITY_SUPERVISOR,
@@ -255,6 +258,21 @@ def late_compensation_due(case: Case, *, at: datetime | None = None
     return amount, days, "S9.6-end_to_end"
 
 
+def case_responsibility(case: Case) -> str:
+    """Who caused the fault, from quality's inspection (company, customer, supplier, factory,
+    carrier); before an inspection, what the case's facts say."""
+    found = responsibility_of(case)
+    if found:
+        return found
+    attrs = (case.facts or {}).get("_attributes") or {}
+    return str(attrs.get("responsibility") or (case.facts or {}).get("responsibility") or "")
+
+
+def responsible_supplier(case: Case):
+    inspection = inspection_for_case(case)
+    return inspection.supplier if inspection is not None else None
+
+
 # ----------------------------------------------------------------------------- collections
 @dataclass
 class Collection:
@@ -357,14 +375,16 @@ class CaseCost:
 
 
 def _freight(case_ids: list[int]) -> dict[int, dict[str, Decimal]]:
-    """Freight both ways from the logistics app's shipments:
-    ``logistics.selectors.freight_costs(case_ids=[…]) -> {case id: {"out": …, "back": …}}``."""
-    try:
-        from aftersales.logistics import selectors as logistics
-    except ImportError:  # the logistics app has no selectors yet
-        return {}
-    fn = getattr(logistics, "freight_costs", None)
-    return fn(case_ids=case_ids) if fn is not None else {}
+    """Freight both ways, as logistics.selectors.case_freight_costs reads it (inbound: the
+    return authorizations' freight the company paid; outbound: the shipments to the
+    customer), for many cases at once."""
+    if len(case_ids) == 1:
+        costs = logistics.case_freight_costs(Case(pk=case_ids[0]))
+        return {case_ids[0]: {"back": costs["inbound"], "out": costs["outbound"]}}
+    back = _sum_by_case(ReturnAuthorization.objects.filter(case_id__in=case_ids),
+                        "freight_cost")
+    out = _sum_by_case(Shipment.objects.filter(case_id__in=case_ids), "freight_cost")
+    return {i: {"back": back.get(i, ZERO), "out": out.get(i, ZERO)} for i in case_ids}
 
 
 def _sum_by_case(qs: QuerySet, field_name: str) -> dict[int, Decimal]:

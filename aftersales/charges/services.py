@@ -46,6 +46,7 @@ from aftersales.charges.models import (
 from aftersales.core.errors import Conflict, PermissionDenied, ValidationError
 from aftersales.core.money import ZERO, AmountError, amount_parse, fmt, round_fen
 from aftersales.documents.numbers import next_number
+from aftersales.logistics.selectors import advance_replacements_overdue
 
 QUANTITY_MAX = Decimal("100000")
 HOURS_MAX = Decimal("1000")
@@ -444,42 +445,49 @@ def charge_waive(*, charge: Charge | int, actor, reason: str) -> Charge:
 
 def advance_replacement_charges_raise(*, now=None) -> int:
     """Worker pass (S8.1): for each advance replacement whose defective unit is overdue
-    (logistics.selectors.advance_replacements_overdue(at=…) → rows with ``case``, ``number``
-    and ``amount``), charge the customer the replacement's price once and tell them."""
-    try:
-        from aftersales.logistics import selectors as logistics
-    except ImportError:
-        return 0
-    overdue = getattr(logistics, "advance_replacements_overdue", None)
-    if overdue is None:
-        return 0
+    (logistics.selectors.advance_replacements_overdue), charge the customer the replaced
+    goods' price once (the policy's advance_replacement.charge) and tell them."""
     count = 0
-    for row in overdue(at=now or timezone.now()):
-        case, number = _row(row, "case"), str(_row(row, "number"))
-        amount = round_fen(Decimal(str(_row(row, "amount") or "0")))
-        if amount <= 0 or sel.charges_policy(case).advance_charge == "none":
+    for rma in advance_replacements_overdue(now=now or timezone.now())[:500]:
+        case = rma.case
+        if sel.charges_policy(case).advance_charge == "none":
             continue
         if Charge.objects.filter(case=case, reason=ChargeReason.ADVANCE_NOT_RETURNED,
-                                 source=number).exists():
+                                 source=rma.number).exists():
+            continue
+        amount = round_fen(sum((cl.order_line.unit_price * cl.quantity
+                                for cl in case.lines.select_related("order_line")), ZERO))
+        if amount <= 0:
             continue
         with transaction.atomic():
             _charge_create(case=case, party=Party.CUSTOMER,
                            reason=ChargeReason.ADVANCE_NOT_RETURNED, amount=amount, note="",
-                           source=number, actor=None)
+                           source=rma.number, actor=None)
             notify_customer(case, topic="advance_replacement_charge",
                             subject=_("The defective unit has not come back"),
                             body=_("We sent you a replacement in advance (%(rma)s) and the "
                                    "defective unit has not reached us by its due date. We "
                                    "charge %(amount)s yuan for the replacement; if you have "
                                    "shipped the unit, please tell us its tracking number.") % {
-                                "rma": number, "amount": fmt(amount)},
-                            dedupe_key=f"advance_charge:{number}")
+                                "rma": rma.number, "amount": fmt(amount)},
+                            dedupe_key=f"advance_charge:{rma.number}")
         count += 1
     return count
 
 
-def _row(row, key):
-    return row[key] if isinstance(row, dict) else getattr(row, key)
+@transaction.atomic
+def charge_by_responsibility(*, case: Case, amount: Any, reason: str, actor, note: str = "",
+                             party_name: str = "") -> Charge:
+    """Charge whoever quality's inspection holds responsible (S2.2, S2.5): the customer, the
+    outsourced factory, the supplier of the material or the carrier; the company itself is
+    charged nothing."""
+    who = sel.case_responsibility(case)
+    if who not in Party.values:
+        raise ValidationError(_("Quality has not found another party responsible."),
+                              code=ChargesErrorCode.NO_PARTY, fields={"party": _("none")})
+    supplier = sel.responsible_supplier(case) if who == Party.SUPPLIER else None
+    return charge_raise(case=case, party=who, reason=reason, amount=amount, actor=actor,
+                        note=note, party_name=party_name, supplier=supplier)
 
 
 # ============================================================================ compensation
