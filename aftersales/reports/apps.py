@@ -14,8 +14,10 @@ class ReportsConfig(AppConfig):
         from aftersales.core import panels
         from aftersales.reports.dashboards import home_dashboard
         from aftersales.reports.services import summaries_refresh
+        from aftersales.reports.subscriptions import subscriptions_send
 
         worker.MAINTENANCE_PASSES["report_summaries"] = summaries_refresh
+        worker.MAINTENANCE_PASSES["report_subscriptions"] = subscriptions_send
         # Each role's figures at the top of the home page (issue 12 item 2).
         panels.register("home", key="dashboard", order=0,
                         template="reports/_home_dashboard.html", context=home_dashboard)

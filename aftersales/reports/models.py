@@ -122,3 +122,35 @@ class SummaryCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.last_event_id}"
+
+
+class Frequency(models.TextChoices):
+    DAILY = "daily", _("every day")
+    WEEKLY = "weekly", _("every Monday")
+    MONTHLY = "monthly", _("on the 1st of each month")
+
+
+class ReportSubscription(models.Model):
+    """A report sent to a user by e-mail as Excel on a schedule (issue 12 item 4): the
+    report's name, its filters (without dates: each run covers the period just past — the
+    day, the week or the month), how often and at what time (China time). The PMC's 16:00
+    material sync and the 17:20 travel-plan snapshot (S11.4, S11.2) are such schedules."""
+
+    user = models.ForeignKey("accounts.User", verbose_name=_("subscriber"),
+                             on_delete=models.CASCADE, related_name="report_subscriptions")
+    report = models.CharField(_("report"), max_length=40)
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    frequency = models.CharField(_("how often"), max_length=10, choices=Frequency.choices)
+    at = models.TimeField(_("at"))
+    next_run_at = models.DateTimeField(_("next run"), db_index=True)
+    last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report subscription")
+        verbose_name_plural = _("report subscriptions")
+        ordering = ["report", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.frequency} {self.at:%H:%M}"

@@ -4,11 +4,16 @@ export with the same filters."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from aftersales.accounts.models import Department
 from aftersales.cases.models import CaseChannel, CaseKind, FineStatus
@@ -20,8 +25,10 @@ from aftersales.core.templatetags.ux import format_money, format_when
 from aftersales.policy.models import Policy
 from aftersales.reports.export import Sheet, xlsx_response
 from aftersales.reports.filters import PERIODS
-from aftersales.reports.registry import Report, report_get_for_user, reports_for_user
+from aftersales.reports.models import Frequency, ReportSubscription
+from aftersales.reports.registry import REPORTS, Report, report_get_for_user, reports_for_user
 from aftersales.reports.results import Table
+from aftersales.reports.subscriptions import subscription_create, subscription_delete
 
 
 @login_required
@@ -60,7 +67,8 @@ def _choices(report: Report) -> dict:
 @login_required
 def report_page(request: HttpRequest, name: str) -> TemplateResponse:
     report = _report(request, name)
-    context = {"report": report, "params": request.GET, **_choices(report)}
+    context = {"report": report, "params": request.GET, "frequencies": Frequency.choices,
+               **_choices(report)}
     try:
         with replica_reads():
             f, result = report.run(user=request.user, params=request.GET)
@@ -116,3 +124,39 @@ def _display(table: Table) -> dict:
                         for c in table.columns],
             "rows": [[{"text": _cell(row.get(c.key), c.type), "numeric": c.type in NUMERIC}
                       for c in table.columns] for row in table.rows]}
+
+
+# ------------------------------------------------------------------ subscriptions (item 4)
+@login_required
+def subscriptions(request: HttpRequest) -> TemplateResponse:
+    subs = [{"sub": sub, "label": _label_of(sub.report)}
+            for sub in ReportSubscription.objects.filter(user=request.user)]
+    return TemplateResponse(request, "reports/subscriptions.html", {"subscriptions": subs})
+
+
+def _label_of(name: str) -> str:
+    report = next((r for r in REPORTS if r.name == name), None)
+    return report.label if report else name
+
+
+@login_required
+@require_POST
+def subscribe(request: HttpRequest, name: str) -> HttpResponse:
+    report = _report(request, name)
+    try:
+        subscription_create(user=request.user, report=name, params=request.POST.dict(),
+                            frequency=request.POST.get("frequency", ""),
+                            at=request.POST.get("at", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join([str(exc.message), *map(str, exc.fields.values())]))
+        return redirect(reverse("reports:report", args=[report.name]))
+    messages.success(request, _("Subscribed: the report will be e-mailed to %(email)s.")
+                     % {"email": request.user.email})
+    return redirect("reports:subscriptions")
+
+
+@login_required
+@require_POST
+def subscription_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    subscription_delete(user=request.user, pk=pk)
+    return redirect("reports:subscriptions")
