@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -224,7 +225,7 @@ def _filters(request: HttpRequest) -> dict[str, str]:
 def collection_list(request: HttpRequest) -> TemplateResponse:
     """Payments due from customers and others: exchange differences and open charges."""
     if not sel.may(request.user, sel.MONEY_VIEW_ROLES - {"dealer"}):
-        raise Http404
+        raise DjangoPermissionDenied
     f = _filters(request)
     rows = sel.collection_rows(user=request.user, **f)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
@@ -237,7 +238,7 @@ def collection_list(request: HttpRequest) -> TemplateResponse:
 @login_required
 def collection_export(request: HttpRequest) -> HttpResponse:
     if not sel.may(request.user, sel.MONEY_VIEW_ROLES - {"dealer"}):
-        raise Http404
+        raise DjangoPermissionDenied
     rows = sel.collection_rows(user=request.user, **_filters(request))
     cols = [export.TextColumn("number", _("Number")), export.TextColumn("case", _("Case")),
             export.TextColumn("what", _("For")), export.TextColumn("party", _("Party")),
