@@ -162,6 +162,9 @@ if _replica := os.environ.get("DATABASE_REPLICA_URL"):
                             "TEST": {"MIRROR": "default"}}
     DATABASE_ROUTERS = ["aftersales.core.routers.ReportReadsRouter"]
 
+# The company's name at the top of printed reports (the forms take it from the policy).
+COMPANY_NAME = os.environ.get("AFTERSALES_COMPANY_NAME", "")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -4,6 +4,9 @@ export with the same filters."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -21,13 +24,14 @@ from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import NotFound, PermissionDenied, ValidationError
 from aftersales.core.labels import pick_label
 from aftersales.core.routers import replica_reads
-from aftersales.core.templatetags.ux import format_money, format_when
+from aftersales.documents.printing import pdf_response
 from aftersales.policy.models import Policy
+from aftersales.reports.display import display_table
 from aftersales.reports.export import Sheet, xlsx_response
 from aftersales.reports.filters import PERIODS
 from aftersales.reports.models import Frequency, ReportSubscription
+from aftersales.reports.pack import pack_pdf
 from aftersales.reports.registry import REPORTS, Report, report_get_for_user, reports_for_user
-from aftersales.reports.results import Table
 from aftersales.reports.subscriptions import subscription_create, subscription_delete
 
 
@@ -76,7 +80,7 @@ def report_page(request: HttpRequest, name: str) -> TemplateResponse:
         context.update(error=exc.message, field_errors=exc.fields)
         return TemplateResponse(request, "reports/report.html", context, status=422)
     context.update(filters=f, query=f.as_params(), chart=result.chart.as_dict(),
-                   tables=[_display(t) for t in result.all_tables])
+                   tables=[display_table(t) for t in result.all_tables])
     return TemplateResponse(request, "reports/report.html", context)
 
 
@@ -95,35 +99,6 @@ def report_export(request: HttpRequest, name: str) -> HttpResponse:
         context = {"report": report, "params": request.GET, "error": exc.message,
                    "field_errors": exc.fields, **_choices(report)}
         return TemplateResponse(request, "reports/report.html", context, status=422)
-
-
-NUMERIC = {"int", "money", "percent", "number"}
-
-
-def _cell(value, type_: str) -> str:
-    if value is None or value == "":
-        return "—"
-    if type_ == "money":
-        return format_money(value)
-    if type_ == "percent":
-        return f"{value * 100:.1f}%"
-    if type_ == "number":
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    if type_ == "int":
-        return f"{value:,}"
-    if type_ in ("date", "datetime"):
-        return format_when(value)
-    return str(value)
-
-
-def _display(table: Table) -> dict:
-    """A table as the page shows it: labels in the user's language, cells formatted the
-    Chinese way (UX.md "Numbers and dates")."""
-    return {"title": pick_label(table.title),
-            "columns": [{"label": c.title, "numeric": c.type in NUMERIC}
-                        for c in table.columns],
-            "rows": [[{"text": _cell(row.get(c.key), c.type), "numeric": c.type in NUMERIC}
-                      for c in table.columns] for row in table.rows]}
 
 
 # ------------------------------------------------------------------ subscriptions (item 4)
@@ -160,3 +135,16 @@ def subscribe(request: HttpRequest, name: str) -> HttpResponse:
 def subscription_remove(request: HttpRequest, pk: int) -> HttpResponse:
     subscription_delete(user=request.user, pk=pk)
     return redirect("reports:subscriptions")
+
+
+# ------------------------------------------------------------------ the monthly pack (item 6)
+@login_required
+def management_pack(request: HttpRequest) -> HttpResponse:
+    """The month's management pack as one PDF (default: last month)."""
+    last_month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    month = request.GET.get("month") or f"{last_month:%Y-%m}"
+    try:
+        pdf = pack_pdf(user=request.user, month=month, company=settings.COMPANY_NAME)
+    except ValidationError:
+        return HttpResponse(_("Give the month as YYYY-MM."), status=422)
+    return pdf_response(pdf, filename=f"management-pack-{month}.pdf")

@@ -81,3 +81,27 @@ def test_only_a_report_one_may_see_and_with_an_e_mail(make_user):
                             at="8 o'clock")
     assert set(err.value.fields) == {"frequency", "at", "email"}
     assert not ReportSubscription.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_monthly_pack_is_one_pdf_with_the_figures_the_reader_may_see(make_user, client):
+    import pypdf
+
+    make_case(opened=at(2026, 11, 2, 10), closed=at(2026, 11, 3, 10), csat=5)
+    make_case(opened=at(2026, 11, 4, 10), kind="repair")
+    summaries_refresh()
+    boss = make_user("management", username="boss_pack")
+    client.force_login(boss)
+    response = client.get(reverse("reports:pack"), {"month": "2026-11"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(
+        io.BytesIO(response.content)).pages)
+    for title in ("月度管理报告", "售后单量与积压", "结案率与处理时长", "按时结案率",
+                  "不良原因柏拉图", "罚款统计", "客户满意度", "2026-11-01"):
+        assert title in text, title
+    assert client.get(reverse("reports:pack"), {"month": "11/2026"}).status_code == 422
+    # an agent's pack holds only what an agent may see: none of these reports
+    client.force_login(make_user("customer_service", username="agent_pack"))
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(
+        client.get(reverse("reports:pack"), {"month": "2026-11"}).content)).pages)
+    assert "罚款统计" not in text and "没有可查看的报表" in text
