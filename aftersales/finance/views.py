@@ -306,10 +306,12 @@ def portal_confirm_view(request: HttpRequest, case_number: str, number: str) -> 
 
 # ---------------------------------------------------------------------------- callbacks
 def _callback(request: HttpRequest, gateway: str) -> HttpResponse:
+    # Alipay posts a form (its fields are signed), WeChat Pay a JSON body (its bytes are).
+    form = request.POST.dict() if gateway == "alipay" else None
+    body = b"" if gateway == "alipay" else request.body
     try:
         services.refund_notification(gateway_code=gateway, headers=request.headers,
-                                     body=request.body, form=request.POST.dict()
-                                     if gateway == "alipay" else None)
+                                     body=body, form=form)
     except ApplicationError as exc:
         if gateway == "alipay":
             return HttpResponse("fail", status=exc.status, content_type="text/plain")

@@ -133,7 +133,8 @@ def _payment_open(*, refund: Refund, line: RefundLine | int, actor, idempotency_
     if not key or len(key) > KEY_MAX:
         raise ValidationError(_("Each payment needs an idempotency key (up to 100 characters)."),
                               fields={"idempotency_key": _("required")})
-    refund = Refund.objects.select_for_update().select_related("case", "order").get(pk=refund.pk)
+    refund = (Refund.objects.select_for_update(of=("self",)).select_related("case", "order")
+              .get(pk=refund.pk))
     line_pk = line.pk if isinstance(line, RefundLine) else int(line)
     found = RefundPayment.objects.filter(idempotency_key=key).select_related("line").first()
     if found is not None:
@@ -148,16 +149,16 @@ def _payment_open(*, refund: Refund, line: RefundLine | int, actor, idempotency_
     except RefundLine.DoesNotExist:
         raise NotFound(_("No such line on this refund."), fields={"line": _("not found")}) \
             from None
-    if refund.status != RefundStatus.APPROVED:
-        raise Conflict(_("Only an approved refund is paid (this one: %(status)s).")
-                       % {"status": refund.get_status_display()},
-                       code=FinanceErrorCode.REFUND_NOT_OPEN)
     live = line.payments.filter(status__in=(PaymentStatus.PENDING, PaymentStatus.SUCCEEDED))
     if live.exists():
         p = live.first()
         raise Conflict(_("This share is paid already (%(number)s, %(status)s).")
                        % {"number": p.number, "status": p.get_status_display()},
                        code=FinanceErrorCode.LINE_PAID)
+    if refund.status != RefundStatus.APPROVED:
+        raise Conflict(_("Only an approved refund is paid (this one: %(status)s).")
+                       % {"status": refund.get_status_display()},
+                       code=FinanceErrorCode.REFUND_NOT_OPEN)
     gateway = _gateway(line)
     reference = (reference or "").strip()
     if gateway.requires_reference and not reference:

@@ -327,7 +327,7 @@ def approval_role(user, amount: Decimal, rules: RefundRules) -> str | None:
 
 def _lock_refund(refund: Refund | int) -> Refund:
     pk = refund.pk if isinstance(refund, Refund) else refund
-    return Refund.objects.select_for_update().select_related("case").get(pk=pk)
+    return Refund.objects.select_for_update(of=("self",)).select_related("case").get(pk=pk)
 
 
 @transaction.atomic

@@ -192,7 +192,9 @@ def _alipay_handler(keys: AlipayKeys, state: Provider):
         def do_GET(self):  # noqa: N802
             params = dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
             signature = params.get("sign", "")
-            ok = verify(keys.app_public, alipay_signed_string(params), signature)
+            # Requests sign every parameter but ``sign`` (sign_type included).
+            unsigned = "&".join(f"{k}={v}" for k, v in sorted(params.items()) if k != "sign")
+            ok = verify(keys.app_public, unsigned, signature)
             biz = json.loads(params.get("biz_content") or "{}")
             state.requests.append({"method": params.get("method"), "biz": biz,
                                    "merchant_signature_ok": ok})
