@@ -388,8 +388,8 @@ def _freight(case_ids: list[int]) -> dict[int, dict[str, Decimal]]:
 
 
 def _sum_by_case(qs: QuerySet, field_name: str) -> dict[int, Decimal]:
-    return {row["case_id"]: row["total"] or ZERO
-            for row in qs.values("case_id").annotate(total=Sum(field_name))}
+    return {row["case_id"]: round_fen(Decimal(str(row["total"] or 0)))
+            for row in qs.values("case_id").order_by().annotate(total=Sum(field_name))}
 
 
 def case_costs(case_ids: Iterable[int]) -> dict[int, CaseCost]:
