@@ -83,7 +83,7 @@ MENU: tuple[Group, ...] = (
     )),
     Group(_("Refunds"), "finance", (  # 退款
         Entry(_("Refunds"), "finance:refund_list", roles=MONEY_ROLES),
-        Entry(_("Payments due from customers"), "finance:collection_list", roles=MONEY_ROLES),
+        Entry(_("Payments due from customers"), "charges:collection_list", roles=MONEY_ROLES),
         Entry(_("Fines"), "cases:fines", roles=FINE_ROLES),
         # 物料异常联络函 (S3.5): issued by purchasing/quality, passed to finance.
         Entry(_("Supplier claims"), "quality:supplier_claim_list",
@@ -160,8 +160,9 @@ ROLE_SHORTCUTS: dict[str, tuple[Entry, ...]] = {
     Role.WAREHOUSE: (Entry(_("Receipts"), "logistics:receipt_list"),
                      Entry(_("Return authorizations"), "logistics:rma_list")),
     Role.FINANCE: (Entry(_("Refunds"), "finance:refund_list"),
-                   Entry(_("Payments due from customers"), "finance:collection_list")),
-    Role.CASHIER: (Entry(_("Refunds"), "finance:refund_list"),),
+                   Entry(_("Payments due from customers"), "charges:collection_list")),
+    Role.CASHIER: (Entry(_("Payments due from customers"), "charges:collection_list"),
+                   Entry(_("Refunds"), "finance:refund_list")),
     Role.SALES_BRANCH: (Entry(_("New case"), "cases:create"),
                         Entry(_("Service register"), "cases:service_register")),
     Role.TECHNICAL: (Entry(_("All cases"), "cases:list"),),
