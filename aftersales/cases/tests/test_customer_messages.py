@@ -8,8 +8,10 @@ from aftersales.cases import services as s
 from aftersales.cases.services import intake
 from aftersales.cases.services.common import case_workflow
 from aftersales.cases.tests import factories as f
+from aftersales.finance.services import refund_approve, refund_create, refund_pay
 from aftersales.logistics.services import receipt_record, rma_issue, rma_ship
 from aftersales.notify.models import Message
+from aftersales.sales.models import Payment
 
 
 def _return_case(agent):
@@ -46,6 +48,8 @@ def test_finance_approval_is_internal_and_refund_paid_is_told(policies, clock, a
                                                               make_user):
     warehouse, finance = make_user("warehouse"), make_user("finance")
     case, _customer = _return_case(agent)
+    # paid by bank transfer: finance records the transfer made (the manual gateway)
+    Payment.objects.filter(order=case.order).update(method="bank_transfer")
     case = s.case_transition(case=case, actor=agent, transition="verify")
     case = s.case_confirm_problem(case=case, actor=agent, symptom="尺码偏小", quantity_affected=1)
     case = s.case_transition(case=case, actor=agent, transition="confirm_problem")
@@ -64,11 +68,14 @@ def test_finance_approval_is_internal_and_refund_paid_is_told(policies, clock, a
         return Message.objects.filter(case=case, topic="case_transitioned").count()
 
     before = told()
-    case = s.case_transition(case=case, actor=agent, transition="submit_refund")
-    case = s.case_transition(case=case, actor=finance, transition="approve_refund")
+    # the refund's records move the case: review (submit_refund), approval (approve_refund)
+    refund = refund_create(case=case, actor=agent)
+    refund = refund_approve(refund=refund, actor=finance)
     assert told() == before  # the customer-service review and finance approval are internal
-    case = s.case_record_fact(case=case, actor=finance, fact="refund_paid")
-    case = s.case_transition(case=case, actor=finance, transition="pay_refund")
+    refund_pay(refund=refund, line=refund.lines.get(), actor=finance, idempotency_key="k",
+               reference="ICBC-0001")
+    case.refresh_from_db()
+    assert case.state == "completed"  # pay_refund made by the payment's refund_paid record
     assert told() == before + 1  # refund paid (S5.5, S7.2)
     assert case_workflow(case).transition("pay_refund").notify_customer
 

@@ -110,7 +110,7 @@ def test_customer_pseudo_role_only_for_customer_transitions(shop):
         transition_check(workflow=shop, state="refund_approval", transition_code="approve_refund",
                          roles={CUSTOMER}, facts=set())
     transition_check(workflow=shop, state="refund_approval", transition_code="approve_refund",
-                     roles={Role.FINANCE}, facts=set())
+                     roles={Role.FINANCE}, facts={"finance_approval"})
 
 
 def test_adjustment_above_authority_needs_the_supervisor(shop):
@@ -133,9 +133,10 @@ def test_adjustment_above_authority_needs_the_supervisor(shop):
 
 
 def test_refund_is_paid_only_after_finance_approval(shop):
-    """S7.2: the approval transition records finance_approval; paying needs it."""
+    """S7.2: the approval step needs finance's approval record (finance.Refund, maker-checker);
+    paying needs it too."""
     approve = shop.transition("approve_refund")
-    assert "finance_approval" in approve.sets["facts"]
+    assert "finance_approval" in approve.requires
     with pytest.raises(ValidationError) as exc:
         transition_check(workflow=shop, state="refund_payment", transition_code="pay_refund",
                          roles={Role.FINANCE}, facts={"refund_paid"})

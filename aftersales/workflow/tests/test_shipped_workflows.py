@@ -102,8 +102,8 @@ WALKS = {
          "send_return_instructions", "ship_back", "receive", "inspect", "submit_refund",
          "approve_refund", "pay_refund", "close", "rate"],
         {"verified_order", "problem_confirmed", "policy_decision", "option_accepted",
-         "rma_issued", "tracking_number", "goods_received", "inspection_passed", "refund_paid",
-         "rating"},
+         "rma_issued", "tracking_number", "goods_received", "inspection_passed",
+         "refund_reviewed", "finance_approval", "refund_paid", "rating"},
     ),
     ("online-shop", "consult"): (["answer", "close", "rate"], {"rating"}),
     ("member-store", "exchange"): (
