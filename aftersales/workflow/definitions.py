@@ -58,6 +58,7 @@ from aftersales.workflow.vocabulary import (
     DEFAULT_ESCALATION,
     DEPARTMENT_CODES,
     DEPARTMENT_SUPERVISOR,
+    FOLLOWS,
     ROLE_CODES,
     Category,
     Requirement,
@@ -147,6 +148,7 @@ class Transition:
     forbids: tuple[str, ...] = ()  # facts that must be absent (routing: not key account, …)
     rule: str = ""  # the requirement id it comes from
     notify_customer: bool = False  # a customer-visible step: the customer is told (item 9)
+    follows: str = ""  # a decision it is made with, in the same action (vocabulary.FOLLOWS)
 
 
 @dataclass(frozen=True)
@@ -280,6 +282,15 @@ class _Parser:
             return True
         raise self.fail(path, gettext("unknown notify target %(value)r; use %(allowed)s")
                         % {"value": value, "allowed": f"{_NOTIFY_CUSTOMER}, {_NOTIFY_NONE}"})
+
+    def follows(self, value: Any, path: str) -> str:
+        """``follows: adjustment_approved`` — made with that decision, not as its own step."""
+        if value is None:
+            return ""
+        if value not in FOLLOWS:
+            raise self.fail(path, gettext("unknown decision %(value)r; use %(allowed)s")
+                            % {"value": value, "allowed": ", ".join(sorted(FOLLOWS))})
+        return str(value)
 
     def check_keys(self, m: Mapping[str, Any], path: str, allowed: set[str]) -> None:
         for k in m:
@@ -417,7 +428,7 @@ class _Parser:
             tm = self.mapping(t, tp)
             self.check_keys(tm, tp, {"from", "to", "roles", "requires", "forbids", "label",
                                      "reason_required", "customer", "notify", "sets",
-                                     "rule"})
+                                     "rule", "follows"})
             src = self.string_list(tm.get("from"), f"{tp}.from", set(states), "state")
             if not src:
                 raise self.fail(f"{tp}.from", gettext("is required"))
@@ -444,6 +455,7 @@ class _Parser:
                 customer=customer, sets=MappingProxyType(sets),
                 rule=str(tm.get("rule") or ""),
                 notify_customer=self.notify(tm.get("notify"), f"{tp}.notify"),
+                follows=self.follows(tm.get("follows"), f"{tp}.follows"),
             ))
 
         authority = {}

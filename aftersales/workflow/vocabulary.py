@@ -124,6 +124,10 @@ RECORD_FACTS: dict[str, str] = {
     Requirement.QUOTE_CONFIRMED: "charges.Quote",
 }
 
+# What a transition may follow (`follows`): it is made in the same action as that decision,
+# not pressed as a second button (issue 10 item 4: one click approves an adjustment).
+FOLLOWS = frozenset({"adjustment_approved", "adjustment_refused"})
+
 ROLE_CODES = frozenset(Role.values)
 ACTOR_CODES = ROLE_CODES | {CUSTOMER}
 DEPARTMENT_CODES = frozenset(DepartmentCode.values)

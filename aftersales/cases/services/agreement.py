@@ -25,6 +25,7 @@ from aftersales.cases.services.common import (
     staff,
 )
 from aftersales.cases.services.permissions import require_scope, require_works_on
+from aftersales.cases.services.transition import case_transition
 from aftersales.core.errors import Conflict, PermissionDenied, ValidationError
 from aftersales.core.money import amount_parse, fmt
 from aftersales.policy.engine.request import EVIDENCE
@@ -200,6 +201,14 @@ def case_approve_adjustment(*, case: Case, actor, approve: bool = True, note: st
     save_case(case, ["adjustment_status", "approved_by"], actor)
     events.event_adjustment_decided(case=case, actor=staff(actor), approved=approve, data={
         "amount": fmt(case.adjustment_amount or Decimal(0)), "note": note})
+    # One click (issue 10 item 4): the workflow's step that follows this decision is made in
+    # the same action (`follows: adjustment_approved | adjustment_refused`).
+    decision = "adjustment_approved" if approve else "adjustment_refused"
+    step = next((t for t in case_workflow(case).transitions_from(case.state)
+                 if t.follows == decision), None)
+    if step is not None:
+        case = case_transition(case=case, actor=actor, transition=step.code,
+                               reason=note if step.reason_required else None, note=note)
     return case
 
 

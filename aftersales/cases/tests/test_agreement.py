@@ -48,5 +48,16 @@ def test_an_adjustment_above_it_waits_for_a_supervisor(negotiating, agent, super
         s.case_approve_adjustment(case=case, actor=make_user("customer_service"))
     case = s.case_approve_adjustment(case=case, actor=supervisor)
     assert case.adjustment_status == AdjustmentStatus.APPROVED and case.approved_by == supervisor
-    case = s.case_transition(case=case, actor=supervisor, transition="approve_adjustment")
-    assert case.state == "agreed"
+    # one click: the approval itself moves the case on (issue 10 item 4)
+    assert case.state == "agreed" and case.resolution == "adjustment"
+
+
+def test_refusing_the_adjustment_sends_it_back_with_the_reason(negotiating, agent, supervisor):
+    case = s.case_adjust(case=negotiating, actor=agent, amount="120.00", note="部分退款")
+    case = s.case_transition(case=case, actor=agent, transition="request_adjustment_approval",
+                             reason="客户坚持")
+    with pytest.raises(ValidationError):  # a refusal says why
+        s.case_approve_adjustment(case=case, actor=supervisor, approve=False)
+    case = s.case_approve_adjustment(case=case, actor=supervisor, approve=False,
+                                     note="超出常规补偿")
+    assert case.adjustment_status == AdjustmentStatus.REFUSED and case.state == "negotiation"

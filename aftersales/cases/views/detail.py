@@ -57,6 +57,8 @@ def _transitions(case, user) -> tuple[list[dict], dict[str, str]]:
     facts, roles = case_facts(case), actor_roles(user)
     transitions, recordable = [], {}
     for t, ok, why in case_available_transitions(case=case, actor=user):
+        if t.follows:  # made by its decision's own button (approve/refuse the adjustment)
+            continue
         kind = transition_kind(case, t.code, option=0 if t.code == "accept_option" else None)
         transitions.append({"code": t.code, "label": label(t.label, t.code), "ok": ok,
                             "why": why, "reason_required": t.reason_required, "kind": kind,
