@@ -10,6 +10,7 @@ from aftersales.cases.tests import factories as f
 from aftersales.finance.services import refund_approve, refund_create, refund_pay
 from aftersales.logistics.services import receipt_record, rma_issue, rma_ship
 from aftersales.notify.models import Message
+from aftersales.quality.services import inspection_record
 
 
 def test_online_shop_return_walks_from_portal_intake_to_rated_close(
@@ -55,8 +56,10 @@ def test_online_shop_return_walks_from_portal_intake_to_rated_close(
                                                       "quantity": 1}])
     case.refresh_from_db()
     assert case.state == "received"
-    case = s.case_record_fact(case=case, actor=warehouse, fact="inspection_passed")
-    case = s.case_transition(case=case, actor=warehouse, transition="inspect")
+    # the warehouse's inspection on receipt is the record the inspect step waits for (S5.5)
+    inspection_record(case=case, actor=warehouse, result="pass")
+    case.refresh_from_db()
+    assert case.state == "inspected"
     # the refund's records make the steps: customer service's review (submit_refund), finance's
     # approval by another person (approve_refund), the payment per method (pay_refund)
     refund = refund_create(case=case, actor=agent)

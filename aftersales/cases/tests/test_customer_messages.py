@@ -11,6 +11,7 @@ from aftersales.cases.tests import factories as f
 from aftersales.finance.services import refund_approve, refund_create, refund_pay
 from aftersales.logistics.services import receipt_record, rma_issue, rma_ship
 from aftersales.notify.models import Message
+from aftersales.quality.services import inspection_record
 from aftersales.sales.models import Payment
 
 
@@ -61,8 +62,10 @@ def test_finance_approval_is_internal_and_refund_paid_is_told(policies, clock, a
     receipt_record(rma=rma, actor=warehouse, lines=[{"rma_line": rma.lines.get().pk,
                                                       "quantity": 1}])
     case.refresh_from_db()
-    case = s.case_record_fact(case=case, actor=warehouse, fact="inspection_passed")
-    case = s.case_transition(case=case, actor=warehouse, transition="inspect")
+    # the warehouse's inspection on receipt is the record the inspect step waits for (S5.5)
+    inspection_record(case=case, actor=warehouse, result="pass")
+    case.refresh_from_db()
+    assert case.state == "inspected"
 
     def told() -> int:
         return Message.objects.filter(case=case, topic="case_transitioned").count()

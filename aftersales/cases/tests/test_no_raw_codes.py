@@ -18,6 +18,7 @@ from aftersales.cases.access import portal_token
 from aftersales.cases.tests import factories as f
 from aftersales.logistics.services import receipt_record, rma_issue, rma_ship
 from aftersales.notify.models import Message
+from aftersales.quality.services import quality_report_open
 
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 KEBAB = re.compile(r"\b[a-z]{2,}(?:-[a-z]{2,})+\b")
@@ -93,9 +94,9 @@ def demo_cases(policies, clock, agent, supervisor, make_user):
                          verify_phone=order.customer.phone, reason="quality", symptom="漏水",
                          lines=[{"line_no": 1, "quantity": 20}])
     report = s.case_record_fact(case=report, actor=team["specialist"], fact="return_form")
-    report = s.case_record_fact(case=report, actor=team["specialist"], fact="report_opened",
-                                data={"report_no": "QE-2026-001"})
-    report = s.case_transition(case=report, actor=team["specialist"], transition="open_report")
+    # the numbered report (S3.2) is the record that makes open_report
+    quality_report_open(case=report, actor=team["specialist"], problem="漏水")
+    report.refresh_from_db()
     clock.at = report.due_at + timedelta(days=1, hours=2)
     s.sla_sweep()
     cases.append(report)

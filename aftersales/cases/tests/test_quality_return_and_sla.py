@@ -12,7 +12,9 @@ from aftersales.cases.models import CaseEvent, Escalation, EventKind, Fine, Fine
 from aftersales.cases.selectors import fines_ledger, supervisor_breaches
 from aftersales.cases.tests import factories as f
 from aftersales.core.errors import PermissionDenied, ValidationError
+from aftersales.logistics.services import receipt_record, rma_issue
 from aftersales.notify.models import Message
+from aftersales.quality import services as q
 
 
 @pytest.fixture
@@ -34,9 +36,26 @@ def _open_report(team):
                        symptom="漏水", lines=[{"line_no": 1, "quantity": 20}])
     sp = team["specialist"]
     case = s.case_record_fact(case=case, actor=sp, fact="return_form")  # 退货处理单 S2.4
-    case = s.case_record_fact(case=case, actor=sp, fact="report_opened",
-                              data={"report_no": "QE-2026-001"})  # 品质异常处理报告 S3.2
-    return s.case_transition(case=case, actor=sp, transition="open_report")
+    # 品质异常处理报告 S3.2: the numbered report is the record; opening it makes open_report
+    q.quality_report_open(case=case, actor=sp, problem="漏水")
+    case.refresh_from_db()
+    assert case.state == "report_review"
+    return case
+
+
+def _review(case, team):
+    """The sales VP approves the report (S3.2): the review record makes review_report."""
+    q.quality_report_review(report=case.quality_reports.get(), actor=team["vp"], approve=True)
+    case.refresh_from_db()
+    return case
+
+
+def _judge_factory(case, team):
+    """Quality's inspection judges the factory responsible (S2.5): approve_return follows."""
+    q.inspection_record(case=case, actor=team["quality"], result="fail", defect_code="leak",
+                        responsibility="factory")
+    case.refresh_from_db()
+    return case
 
 
 def test_quality_return_walks_through_report_judgment_receipt_and_rework(
@@ -49,20 +68,21 @@ def test_quality_return_walks_through_report_judgment_receipt_and_rework(
     report_due = case.due_at
 
     # when the VP reviews and quality judges the factory responsible (S3.2, S2.5)
-    case = s.case_transition(case=case, actor=team["vp"], transition="review_report")
+    case = _review(case, team)
+    assert case.state == "quality_judgment"
     assert case.due_at == report_due  # one clock for review + judgment
-    case = s.case_record_fact(case=case, actor=team["quality"], fact="quality_judgment",
-                              data={"responsibility": "factory"})
-    case = s.case_record_fact(case=case, actor=team["quality"], fact="factory_responsible")
-    case = s.case_transition(case=case, actor=team["quality"], transition="approve_return")
+    case = _judge_factory(case, team)
     assert case.state == "approved" and case.due_at is None
 
     # and the goods come back to the plant, match the form, are replenished and shipped
     sp, qf, q, wh = team["specialist"], team["follower"], team["quality"], team["warehouse"]
-    case = s.case_transition(case=case, actor=sp, transition="notify_ship")
-    case = s.case_transition(case=case, actor=qf, transition="receive_at_plant")
-    case = s.case_record_fact(case=case, actor=qf, fact="receipt_matches")
-    case = s.case_transition(case=case, actor=qf, transition="confirm_receipt")
+    # the RMA and the receipt are the records the steps wait for (S2.5, S2.6, S5.3)
+    rma = rma_issue(case=case, actor=sp)
+    case.refresh_from_db()
+    assert case.state == "awaiting_goods"
+    receipt_record(rma=rma, actor=qf, lines=[{"rma_line": rma.lines.get().pk, "quantity": 20}])
+    case.refresh_from_db()
+    assert case.state == "analysis"  # received at the plant, matching the form (S2.6)
     case = s.case_transition(case=case, actor=q, transition="replenish")
     case = s.case_record_fact(case=case, actor=q, fact="outgoing_inspection")
     case = s.case_transition(case=case, actor=q, transition="pass_inspection")
@@ -112,11 +132,10 @@ def test_sweep_twice_books_one_escalation_and_one_fine_then_the_next_day_another
 
     # when the VP finally reviews the report, the clock (shared with the judgment) runs on
     # overdue; once quality approves, the breach leaves the supervisor's list
-    case = s.case_transition(case=case, actor=team["vp"], transition="review_report")
+    case = _review(case, team)
     assert list(supervisor_breaches(team["vp"])) == [esc]
-    case = s.case_record_fact(case=case, actor=team["quality"], fact="quality_judgment")
-    case = s.case_record_fact(case=case, actor=team["quality"], fact="factory_responsible")
-    s.case_transition(case=case, actor=team["quality"], transition="approve_return")
+    case = _judge_factory(case, team)
+    assert case.state == "approved"
     assert list(supervisor_breaches(team["vp"])) == []
     assert s.sla_sweep()["fines"] == 0
 
