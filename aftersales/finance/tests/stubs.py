@@ -205,16 +205,18 @@ def _alipay_handler(keys: AlipayKeys, state: Provider):
                 return
             number = biz.get("out_request_no", "")
             if not ok:
-                inner = {"code": "40002", "msg": "Invalid Arguments", "sub_code": "isv.invalid-signature",
-                         "sub_msg": "验签出错"}
+                inner = {"code": "40002", "msg": "Invalid Arguments",
+                         "sub_code": "isv.invalid-signature", "sub_msg": "验签出错"}
             elif state.status != "10000":
                 inner = {"code": state.status, "msg": "Business Failed",
                          "sub_code": "ACQ.TRADE_HAS_FINISHED", "sub_msg": "交易已完结"}
             else:
                 first = number not in state.refunds
                 state.refunds.setdefault(number, {"refund_fee": biz.get("refund_amount")})
-                inner = {"code": "10000", "msg": "Success", "trade_no": "2026112322001400000000000001",
-                         "out_trade_no": biz.get("out_trade_no", ""), "buyer_logon_id": "159****5620",
+                inner = {"code": "10000", "msg": "Success",
+                         "trade_no": "2026112322001400000000000001",
+                         "out_trade_no": biz.get("out_trade_no", ""),
+                         "buyer_logon_id": "159****5620",
                          "fund_change": "Y" if first else "N",
                          "refund_fee": biz.get("refund_amount")}
             inner_text = json.dumps(inner, ensure_ascii=False, separators=(",", ":"))

@@ -3,8 +3,8 @@ the same key, a gateway outage and its retry, replayed and forged provider notif
 providers' limits — WeChat Pay and Alipay through their SDKs against local stubs."""
 
 from datetime import timedelta
-from urllib.parse import urlencode
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
