@@ -45,10 +45,9 @@ from aftersales.workflow.vocabulary import RECORD_FACTS, Requirement
 AUTOMATIC_FACTS = {"verified_order", "purchase_proof", "problem_confirmed", "policy_decision",
                    "option_accepted", "within_authority", "rating", "key_account",
                    "new_evidence", "large_lot"}
-# What a recorded fact may carry: the return's tracking number (S5.4), the numbered quality
-# exception report (S3.2), quality's responsibility judgment (S2.5).
-FACT_DATA = ("tracking_no", "report_no", "responsibility")
-RESPONSIBILITIES = ("company", "customer", "supplier", "factory", "carrier")
+# What a recorded fact may carry: the return's tracking number (S5.4). The quality exception
+# report (S3.2) and quality's responsibility judgment (S2.5) are records of the quality app.
+FACT_DATA = ("tracking_no",)
 
 
 def _transitions(case, user) -> tuple[list[dict], dict[str, str]]:
@@ -102,7 +101,6 @@ def workplace_context(request: HttpRequest, case, *, error: str = "", fields=Non
         "attachments": list(case.attachments.all()),
         "lines": list(case.lines.all()),
         "error": error, "error_fields": fields or {}, "action": action,
-        "responsibilities": RESPONSIBILITIES,
         # The records of the apps above cases: return authorization, receipt, inspection,
         # refund, charges (aftersales.core.panels, slot "case").
         "panels": panels.render_for("case", request=request, case=case, user=user),

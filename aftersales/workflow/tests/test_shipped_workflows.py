@@ -122,8 +122,9 @@ WALKS = {
         ["escalate", "open_report", "review_report", "approve_return", "notify_ship",
          "receive_at_plant", "confirm_receipt", "plan_rework", "finish_rework",
          "pass_inspection", "ship", "close_report"],
-        {"return_form", "report_opened", "quality_judgment", "factory_responsible",
-         "rma_issued", "goods_received", "receipt_matches", "outgoing_inspection"},
+        {"return_form", "report_opened", "report_reviewed", "quality_judgment",
+         "factory_responsible", "rma_issued", "goods_received", "receipt_matches",
+         "outgoing_inspection"},
     ),
     ("electronics-rework", "rework"): (
         ["confirm_on_site", "warehouse_units", "classify", "route_production",
