@@ -38,6 +38,7 @@ from aftersales.cases.services.common import case_document, case_facts
 from aftersales.core import panels, ratelimit
 from aftersales.core.errors import ApplicationError, NotFound, ValidationError
 from aftersales.core.labels import pick_label
+from aftersales.logistics.services import rma_ship
 from aftersales.workflow.engine import role_may
 from aftersales.workflow.vocabulary import CUSTOMER
 
@@ -277,12 +278,15 @@ def act(request: HttpRequest, number: str) -> HttpResponse:
     needs = next(a["needs"] for a in _customer_actions(case) if a["code"] == code)
     try:
         if "tracking_number" in needs:
-            number = request.POST.get("tracking_no", "").strip()
-            if not number:
-                raise ValidationError(_("Enter the tracking number of your parcel."),
-                                      fields={"tracking_no": _("required")})
-            case = s.case_record_fact(case=case, actor=None, fact="tracking_number",
-                                      data={"tracking_no": number})
+            # The parcel is the return authorization's record (aftersales.logistics): it sets
+            # tracking_number and the customer's ship-back step follows.
+            rma = case.rmas.order_by("-trip").first()
+            if rma is None:
+                raise ValidationError(_("We have not sent you the return address yet."),
+                                      fields={"tracking_no": _("no return authorization")})
+            rma_ship(rma=rma, actor=None, courier=request.POST.get("courier", ""),
+                     tracking_number=request.POST.get("tracking_no", ""))
+            return redirect(_case_url(case))
         s.case_transition(case=case, actor=None, transition=code,
                           reason=request.POST.get("reason", ""))
     except ApplicationError as exc:

@@ -50,6 +50,12 @@ FINE_LEDGER = SUPERVISORS | {"finance", "cashier", "admin", "superuser"}
 CASE_REPORTS = SUPERVISORS | {"quality", "quality_follower", "sales_branch", "admin",
                               "dealer", "factory", "superuser"}
 EDITORS = {"admin", "superuser"}  # calendar and policy editing (role admin or the perm)
+# The logistics app: who issues the RMA, fills in the 退货处理单, ships replacements.
+RMA_ISSUERS = {"customer_service", "cs_supervisor", "sales_specialist", "sales_assistant",
+               "sales_supervisor", "admin", "superuser"}
+RETURN_FORM_MAKERS = {"sales_specialist", "sales_assistant", "sales_supervisor",
+                      "customer_service", "quality", "quality_follower", "admin", "superuser"}
+SHIPPERS = {"warehouse", "admin", "superuser"}
 # The charges app: a factory's user sees no money; who quotes, collects, charges, proposes.
 CHARGES_HIDDEN = {"dealer", "factory"}
 QUOTE_MAKERS = {"quality", "quality_follower", "quality_supervisor", "sales_specialist",
@@ -88,6 +94,10 @@ def page(ok, status=200, **kw):
 
 
 CASE_HIDDEN = {"dealer"}
+# finance.selectors.READ_ROLES (and the superuser); services.refunds.REQUESTER_ROLES
+REFUND_READERS = {"finance", "cashier", "cs_supervisor", "customer_service", "sales_specialist",
+                  "sales_supervisor", "sales_vp", "management", "admin", "superuser"}
+REFUND_REQUESTERS = {"customer_service", "cs_supervisor", "sales_specialist"}
 PUBLIC = {p: 200 for p in PRINCIPALS}
 
 
@@ -137,6 +147,22 @@ TABLE = [
     Route("api report", "GET", "/api/v1/reports/case_volume", api(CASE_REPORTS)),
     Route("api contact", "JSON", "/api/v1/cases/{case}/contact",
           api(CUSTOMER_FACING, hidden=CASE_HIDDEN), body={}),
+    # --- API: refunds (finance.selectors.READ_ROLES read them; the world's case has none)
+    Route("api refund list", "GET", "/api/v1/finance/refunds", api(REFUND_READERS)),
+    Route("api refund (none)", "GET", "/api/v1/finance/refunds/{case}",
+          api(REFUND_READERS, 404)),
+    Route("api points (no such member)", "GET", "/api/v1/finance/points/{case}",
+          api(REFUND_READERS, 404)),
+    # customer service may submit, but this case has no agreed refund (422)
+    Route("api refund submit", "JSON", "/api/v1/finance/cases/{case}/refunds",
+          api(REFUND_REQUESTERS, 422, hidden=CASE_HIDDEN), body={}),
+    Route("api refund approve (none)", "JSON", "/api/v1/finance/refunds/{case}/approve",
+          api(REFUND_READERS, 404), body={}),
+    Route("api refund refuse (none)", "JSON", "/api/v1/finance/refunds/{case}/refuse",
+          api(REFUND_READERS, 404), body={"reason": "x"}),
+    # the Idempotency-Key header is required before anything else
+    Route("api refund pay (no key)", "JSON", "/api/v1/finance/refunds/{case}/payments",
+          api(EVERYONE_SIGNED_IN, 422), body={"line": 1}),
     # --- staff pages
     Route("home", "GET", "/", page(EVERYONE_SIGNED_IN)),
     Route("case list", "GET", "/cases/", page(EVERYONE_SIGNED_IN)),
@@ -174,8 +200,84 @@ TABLE = [
     Route("report", "GET", "/reports/case_volume/", page(CASE_REPORTS)),
     Route("report export", "GET", "/reports/fines/export.xlsx", page(FINE_LEDGER)),
     Route("password change", "GET", "/accounts/password/", page(EVERYONE_SIGNED_IN)),
+    Route("refund list", "GET", "/finance/", page(REFUND_READERS)),
+    Route("refund export", "GET", "/finance/export.xlsx", page(REFUND_READERS)),
+    Route("refund page (none)", "GET", "/finance/{case}/", page(REFUND_READERS, 404)),
+    Route("refund slip (none)", "GET", "/finance/{case}/slip.pdf", page(REFUND_READERS, 404)),
+    Route("refund approve (none)", "POST", "/finance/{case}/approve/",
+          page(REFUND_READERS, 404), body={}),
+    Route("refund refuse (none)", "POST", "/finance/{case}/refuse/",
+          page(REFUND_READERS, 404), body={"reason": "x"}),
+    Route("refund pay (none)", "POST", "/finance/{case}/pay/1/", page(REFUND_READERS, 404),
+          body={"key": "k"}),
+    # the refusal is said on the case page it goes back to
+    Route("refund submit", "POST", "/finance/cases/{case}/refund/",
+          page(EVERYONE_SIGNED_IN, 302, hidden=CASE_HIDDEN), body={}),
+    # the customer's confirmation needs the case's portal token; the providers' callbacks a
+    # signature (nobody signs in for either)
+    Route("refund confirm (no token)", "POST", "/finance/cases/{case}/RF-2026-000001/confirm/",
+          {p: 404 for p in PRINCIPALS}, body={}),
+    Route("wechat pay callback (unsigned)", "POST", "/finance/callbacks/wechat_pay/",
+          {p: 403 for p in PRINCIPALS}, body={}),
+    Route("alipay callback (unsigned)", "POST", "/finance/callbacks/alipay/",
+          {p: 403 for p in PRINCIPALS}, body={}),
     # Django's admin: only is_staff accounts (the superuser here); the others go to its login
     Route("admin", "GET", "/admin/", page({"superuser"}, denied=302)),
+    # --- logistics (/returns): the case in rework has no RMA, receipt or form yet; "{case}" as
+    # an RMA, receipt or form number finds nothing, "{file}" as a line or discrepancy id neither.
+    Route("api rmas", "GET", "/api/v1/returns/rmas", api(EVERYONE_SIGNED_IN)),
+    Route("api rma issue", "JSON", "/api/v1/returns/rmas",
+          api(RMA_ISSUERS, 201, hidden=CASE_HIDDEN), body={"case": "{case}"}),
+    Route("api rma find", "GET", "/api/v1/returns/find?q={case}", api(set(), denied=404)),
+    Route("api rma", "GET", "/api/v1/returns/rmas/{case}", api(set(), denied=404)),
+    Route("api rma parcel", "JSON", "/api/v1/returns/rmas/{case}/shipment",
+          api(set(), denied=404), body={"courier": "SF", "tracking_number": "SF1"}),
+    Route("api receipt record", "JSON", "/api/v1/returns/rmas/{case}/receipts",
+          api(set(), denied=404), body={"lines": [{"rma_line": 1, "quantity": 1}]}),
+    Route("api receipt", "GET", "/api/v1/returns/receipts/{case}", api(set(), denied=404)),
+    Route("api discrepancy settle", "JSON", "/api/v1/returns/receipts/{case}/discrepancy",
+          api(set(), denied=404), body={"outcome": "accept", "note": "x"}),
+    Route("api disposition", "JSON", "/api/v1/returns/receipts/{case}/dispositions",
+          api(set(), denied=404),
+          body={"receipt_line": 1, "disposition": "scrap", "quantity": 1}),
+    Route("api discrepancies", "GET", "/api/v1/returns/discrepancies",
+          api(EVERYONE_SIGNED_IN)),
+    Route("api return form", "JSON", "/api/v1/returns/forms",
+          api(RETURN_FORM_MAKERS, 201, hidden=CASE_HIDDEN),
+          body={"case": "{case}", "reason": "漏水"}),
+    Route("api return form get", "GET", "/api/v1/returns/forms/{case}", api(set(), denied=404)),
+    Route("api return form sign", "JSON", "/api/v1/returns/forms/{case}/signatures",
+          api(set(), denied=404), body={"role": "quality_follower"}),
+    Route("api ledger", "GET", "/api/v1/returns/ledger", api(EVERYONE_SIGNED_IN)),
+    Route("api replacement", "JSON", "/api/v1/returns/shipments",
+          api(SHIPPERS, 201, hidden=CASE_HIDDEN),
+          body={"case": "{case}", "courier": "SF", "tracking_number": "SF2"}),
+    Route("rma list", "GET", "/returns/", page(EVERYONE_SIGNED_IN)),
+    Route("receipt list", "GET", "/returns/receipts/", page(EVERYONE_SIGNED_IN)),
+    Route("receive page", "GET", "/returns/receive/?q={case}", page(EVERYONE_SIGNED_IN)),
+    Route("ledger page", "GET", "/returns/ledger/", page(EVERYONE_SIGNED_IN)),
+    Route("rma page", "GET", "/returns/rma/{case}/", page(set(), denied=404)),
+    Route("rma label", "GET", "/returns/rma/{case}/label/", page(set(), denied=404)),
+    Route("rma parcel page", "POST", "/returns/rma/{case}/ship/", page(set(), denied=404),
+          body={}),
+    Route("receipt page", "GET", "/returns/receipts/{case}/", page(set(), denied=404)),
+    Route("dispose", "POST", "/returns/receipt-lines/{file}/dispose/", page(set(), denied=404),
+          body={}),
+    Route("settle", "POST", "/returns/discrepancies/{file}/settle/", page(set(), denied=404),
+          body={}),
+    Route("rma issue page", "POST", "/returns/cases/{case}/rma/",
+          page(EVERYONE_SIGNED_IN, 302, hidden=CASE_HIDDEN), body={}),
+    Route("return form page", "GET", "/returns/cases/{case}/form/",
+          page(EVERYONE_SIGNED_IN, hidden=CASE_HIDDEN)),
+    Route("replacement page", "GET", "/returns/cases/{case}/replacement/",
+          page(EVERYONE_SIGNED_IN, hidden=CASE_HIDDEN)),
+    Route("return form pdf", "GET", "/returns/forms/{case}/pdf/", page(set(), denied=404)),
+    Route("return form sign", "POST", "/returns/forms/{case}/sign/", page(set(), denied=404),
+          body={}),
+    Route("portal label (no token)", "GET", "/returns/portal/{case}/label/",
+          {p: 404 for p in PRINCIPALS}),
+    Route("portal parcel (no token)", "POST", "/returns/portal/{case}/ship/",
+          {p: 404 for p in PRINCIPALS}, body={}),
     # --- charges (quotes, the exchange difference, charges, compensation). The case in rework
     # is no exchange and late by no policy; "{case}" as a quote/charge number finds nothing.
     Route("api charges case", "GET", "/api/v1/charges/cases/{case}",
@@ -330,9 +432,18 @@ def test_the_table_covers_every_api_route_and_every_staff_page():
     covered_pages = {"home", "list", "queue", "overdue", "search", "create", "fines",
                      "assign_bulk", "detail", "file", "act", "contact", "new", "year", "edit",
                      "evaluate", "password_change", "index", "report", "export",
+                     # finance
+                     "refund_list", "refund_export", "refund_detail", "refund_slip",
+                     "refund_approve", "refund_refuse", "refund_pay", "refund_create",
+                     "portal_confirm", "callback_wechat_pay", "callback_alipay",
                      # charges
                      "collection_list", "collection_export", "case_action", "quote_detail",
                      "quote_pdf", "quote_action", "receipt_pdf", "charge_action",
-                     "compensation_action", "portal_quote_answer"}
+                     "compensation_action", "portal_quote_answer",
+                     # logistics
+                     "rma_list", "receipt_list", "receive", "ledger", "rma_detail",
+                     "rma_label", "rma_ship", "receipt_detail", "dispose",
+                     "discrepancy_settle", "rma_create", "form_create", "shipment_create",
+                     "form_pdf", "form_sign", "portal_label", "portal_ship"}
     not_tried = pages - covered_pages - {"login", "logout", "password_change_done"}
     assert not not_tried, f"pages without a row: {sorted(not_tried)}"

@@ -11,6 +11,7 @@ from aftersales.cases import services as s
 from aftersales.cases.access import portal_token
 from aftersales.cases.models import Attachment, Case
 from aftersales.cases.tests import factories as f
+from aftersales.logistics.services import rma_issue
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
@@ -144,11 +145,13 @@ def test_customer_ships_the_return_back_with_the_tracking_number(client, order, 
     case = Case.objects.get()
     t = portal_token(case)
     client.post(r["Location"].split("?")[0], {"option": "0", "t": t})
-    for code in ("verify", "offer_options", "accept_option", "send_return_instructions"):
+    for code in ("verify", "offer_options", "accept_option"):
         if code == "offer_options":
             case = s.case_confirm_problem(case=case, actor=agent, symptom="尺码偏小")
             case = s.case_transition(case=case, actor=agent, transition="confirm_problem")
         case = s.case_transition(case=case, actor=agent, transition=code)
+    rma_issue(case=case, actor=agent)  # the RMA sends the instructions (logistics)
+    case.refresh_from_db()
     assert case.state == "awaiting_return"
     page = client.get(reverse("portal:case", args=[case.number]), {"t": t}).content.decode()
     assert 'name="tracking_no"' in page
@@ -158,6 +161,7 @@ def test_customer_ships_the_return_back_with_the_tracking_number(client, order, 
     assert r.status_code == 422
     # when the customer enters it, the return is in transit with the number recorded
     client.post(reverse("portal:act", args=[case.number]),
-                {"t": t, "transition": "ship_back", "tracking_no": "SF998877"})
+                {"t": t, "transition": "ship_back", "courier": "顺丰",
+                 "tracking_no": "SF998877"})
     case.refresh_from_db()
     assert case.state == "returning" and case.facts["tracking_number"]["tracking_no"] == "SF998877"
