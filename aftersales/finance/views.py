@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -308,7 +309,10 @@ def portal_confirm_view(request: HttpRequest, case_number: str, number: str) -> 
 def _callback(request: HttpRequest, gateway: str) -> HttpResponse:
     # Alipay posts a form (its fields are signed), WeChat Pay a JSON body (its bytes are).
     form = request.POST.dict() if gateway == "alipay" else None
-    body = b"" if gateway == "alipay" else request.body
+    try:
+        body = b"" if gateway == "alipay" else request.body
+    except RawPostDataException:  # a multipart form was read already: no provider sends one
+        body = b""
     try:
         services.refund_notification(gateway_code=gateway, headers=request.headers,
                                      body=body, form=form)
