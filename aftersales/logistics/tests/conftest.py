@@ -20,9 +20,10 @@ def specialist(make_user):
     return make_user("sales_specialist", display_name="专员李")
 
 
-def agreed_return(agent, *, qty: int = 2, bought: int = 2, reason: str = "no_reason"):
+def agreed_return(agent, *, qty: int = 2, bought: int = 2, reason: str = "no_reason",
+                  **order_kw):
     """An online-shop return agreed by the customer (option 0), in state "agreed"."""
-    order = f.order(lines=[(f.product(), bought, "300.00")])
+    order = f.order(lines=[(f.product(), bought, "300.00")], **order_kw)
     case = s.case_open(kind="return", channel="phone", actor=agent, order=order,
                        verify_phone=order.customer.phone, reason=reason, description="不合适",
                        lines=[{"line_no": 1, "quantity": qty,
