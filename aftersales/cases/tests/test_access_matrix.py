@@ -169,6 +169,8 @@ TABLE = [
     Route("queue", "GET", "/cases/queue/", page(EVERYONE_SIGNED_IN)),
     Route("overdue", "GET", "/cases/overdue/", page(EVERYONE_SIGNED_IN)),
     Route("search", "GET", "/cases/search/?q=nothing-matches", page(EVERYONE_SIGNED_IN)),
+    # missing and not-yours orders look alike
+    Route("order page (none)", "GET", "/cases/orders/SO-NONE/", page(EVERYONE_SIGNED_IN, 404)),
     Route("intake page", "GET", "/cases/new/", page(EVERYONE_SIGNED_IN)),
     Route("fine ledger", "GET", "/cases/fines/", page(FINE_LEDGER)),
     # bulk assignment answers by going back to the list; dealers and factories are refused
