@@ -8,6 +8,7 @@ urlpatterns = [
     path("queue/", views.my_queue, name="queue"),
     path("overdue/", views.overdue, name="overdue"),
     path("search/", views.search, name="search"),
+    path("orders/<str:number>/", views.order_page, name="order"),
     path("export.xlsx", views.case_list_export, name="export"),
     path("new/", views.case_create, name="create"),
     path("fines/", views.fines, name="fines"),

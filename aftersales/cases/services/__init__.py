@@ -39,8 +39,8 @@ __all__ = [
     "case_adjust", "case_appeal",
     "case_approve_adjustment", "case_assign", "case_assign_round_robin",
     "case_available_transitions", "case_close", "case_confirm_problem", "case_evaluate",
-    "case_note_record", "case_open", "case_policy_request", "case_rate", "case_record_fact", "case_reevaluate",
-    "case_reject",
+    "case_note_record", "case_open", "case_policy_request", "case_rate", "case_record_fact",
+    "case_reevaluate", "case_reject",
     "case_transition", "case_verify", "cases_assign_bulk", "fine_book_violation", "fine_waive",
     "sla_sweep",
 ]

@@ -7,10 +7,11 @@ from aftersales.cases.views.lists import (
     case_list,
     case_list_export,
     my_queue,
+    order_page,
     overdue,
     search,
 )
 
 __all__ = ["assign_bulk", "attachment_file", "case_act", "case_contact", "case_create",
-           "case_detail", "case_list", "case_list_export", "fines", "my_queue", "overdue",
-           "search"]
+           "case_detail", "case_list", "case_list_export", "fines", "my_queue", "order_page",
+           "overdue", "search"]

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from aftersales.accounts.display import department_label
 from aftersales.accounts.models import Department
 from aftersales.cases.models import Case, CaseKind, CaseLine
 from aftersales.cases.paging import CAP, BranchPaginator, CappedPaginator
+from aftersales.cases.search import order_cases, order_page_get, search_everything
 from aftersales.cases.selectors import (
     SORTS,
     assignable_users,
@@ -45,6 +46,7 @@ from aftersales.core import export, exports
 from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import ApplicationError, ValidationError
 from aftersales.core.labels import pick_label
+from aftersales.core.pii import mask_phone
 
 # Who downloaded which list: user, filters and row count (no case-level event fits an export).
 audit = logging.getLogger("aftersales.audit")
@@ -196,14 +198,30 @@ def overdue(request: HttpRequest) -> TemplateResponse:
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    """The top bar's search: one exact hit opens the case, otherwise the filtered list."""
+    """The top bar's search (issue 10 item 6): cases, orders, customers and serials by a full
+    or partial number, a phone or a name. An exact case number — or an order number or serial
+    with exactly one case — opens that case."""
     q = request.GET.get("q", "").strip()
-    if q:
-        hits = list(cases_for_list(request.user, filters={"q": q}).values_list("number",
-                                                                                flat=True)[:2])
-        if len(hits) == 1:
-            return redirect("cases:detail", number=hits[0])
-    return _list(request, mine=False, title=_("Search results"))
+    hits = search_everything(user=request.user, query=q)
+    exact = [c for c in hits.cases
+             if c.number == q.upper() or (c.order_id and c.order.number == q)]
+    if len(hits.cases) == 1 and (exact or any(sn.serial == q for sn in hits.serials)
+                                 or CaseLine.objects.filter(case=hits.cases[0], serial=q)
+                                 .exists()):
+        return redirect("cases:detail", number=hits.cases[0].number)
+    return TemplateResponse(request, "cases/search.html", {"hits": hits, "q": q})
+
+
+@login_required
+def order_page(request: HttpRequest, number: str) -> TemplateResponse:
+    """An order (issue 10 item 6): its lines, payments, deliveries and cases, and a new case
+    from it. Missing and not-yours look alike."""
+    order = order_page_get(user=request.user, number=number)
+    if order is None:
+        raise Http404(_("No such order."))
+    return TemplateResponse(request, "cases/order.html", {
+        "order": order, "cases": list(order_cases(user=request.user, order=order)[:100]),
+        "masked_phone": mask_phone(order.receiver_phone)})
 
 
 def _col(key: str, zh: str, en: str, type_: str = "text") -> export.TextColumn:
