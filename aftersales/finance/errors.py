@@ -8,7 +8,7 @@ class FinanceErrorCode(ErrorCode):
     NOTHING_TO_REFUND = "nothing_to_refund"  # the case's agreement gives nothing back (422)
     ABOVE_DECISION = "above_decision"  # more than the decision allows without an adjustment (422)
     ABOVE_PAID = "above_paid"  # more than the order paid with this method (422)
-    REASON_REQUIRED = "reason_required"  # a partial refund or a refusal needs a reason (422)
+    REASON_REQUIRED = "refund_reason_required"  # a partial refund or a refusal: why (422)
     REFUND_NOT_OPEN = "refund_not_open"  # the refund is not waiting for this step (409)
     OWN_REFUND = "own_refund"  # the approver is never the requester (403)
     ABOVE_APPROVAL_LIMIT = "above_approval_limit"  # above your role's approval limit (403)

@@ -34,13 +34,13 @@ _BY_METHOD: dict[str, str] = {
 
 
 def register(gateway: PaymentGateway, *, methods: tuple[str, ...] = ()) -> None:
-    _GATEWAYS[gateway.code] = gateway
+    _GATEWAYS[gateway.key] = gateway
     for method in methods:
-        _BY_METHOD[method] = gateway.code
+        _BY_METHOD[method] = gateway.key
 
 
-def gateway(code: str) -> PaymentGateway:
-    return _GATEWAYS[code]
+def gateway(key: str) -> PaymentGateway:
+    return _GATEWAYS[key]
 
 
 def gateway_for(method: str, *, original_route: bool = True) -> PaymentGateway:

@@ -38,7 +38,7 @@ def alipay_settings() -> dict[str, str]:
 
 
 class AlipayGateway(PaymentGateway):
-    code = "alipay"
+    key = "alipay"
     remote = True
     limits_key = "alipay"
 

@@ -57,7 +57,7 @@ class Notification:
 
 
 class PaymentGateway:
-    code = ""
+    key = ""
     # A remote gateway calls a provider: the payment is saved before the call and settled after.
     remote = False
     requires_reference = False

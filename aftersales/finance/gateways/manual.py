@@ -7,7 +7,7 @@ from aftersales.finance.gateways.base import GatewayResult, PaymentGateway, Refu
 
 
 class ManualGateway(PaymentGateway):
-    code = "manual"
+    key = "manual"
     requires_reference = True
 
     def refund(self, request: RefundRequest) -> GatewayResult:
@@ -19,8 +19,8 @@ class InKindGateway(PaymentGateway):
     """Points back to the member's ledger, a coupon back with its code (B7-15): the finance
     service writes the ledger row when the payment settles."""
 
-    def __init__(self, code: str) -> None:
-        self.code = code
+    def __init__(self, key: str) -> None:
+        self.key = key
 
     def refund(self, request: RefundRequest) -> GatewayResult:
         return GatewayResult(status="succeeded", reference=request.payment_number,

@@ -47,7 +47,7 @@ def _fen(amount: Decimal) -> int:
 
 
 class WeChatPayGateway(PaymentGateway):
-    code = "wechat_pay"
+    key = "wechat_pay"
     remote = True
     limits_key = "wechat_pay"
 

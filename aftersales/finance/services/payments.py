@@ -70,7 +70,7 @@ def _check_limits(line: RefundLine, gateway, original: Payment | None) -> None:
     most = limits.get("max_partial_refunds")
     if most:
         done = (RefundPayment.objects.filter(
-            refund__order=line.refund.order, gateway=gateway.code,
+            refund__order=line.refund.order, gateway=gateway.key,
             status__in=(PaymentStatus.PENDING, PaymentStatus.SUCCEEDED))
             .exclude(line=line).count())
         if done >= most:
@@ -171,7 +171,7 @@ def _payment_open(*, refund: Refund, line: RefundLine | int, actor, idempotency_
         with transaction.atomic():
             payment = RefundPayment.objects.create(
                 number=next_number("refund_payment", "RP"), refund=refund, line=line,
-                method=line.method, amount=line.amount, gateway=gateway.code,
+                method=line.method, amount=line.amount, gateway=gateway.key,
                 idempotency_key=key, reference=reference[:120], recorded_by=actor,
                 recorded_at=timezone.now())
     except IntegrityError:  # the same key or line raced us in another transaction
@@ -276,7 +276,7 @@ def refund_notification(*, gateway_code: str, headers, body: bytes, form=None) -
         raise PermissionDenied(_("The gateway is not configured."),
                                code=FinanceErrorCode.BAD_SIGNATURE) from None
     payment = RefundPayment.objects.filter(number=note.payment_number,
-                                           gateway=gateway.code).first()
+                                           gateway=gateway.key).first()
     if payment is None:
         raise NotFound(_("No refund of ours has this number."),
                        code=FinanceErrorCode.UNKNOWN_REFUND)

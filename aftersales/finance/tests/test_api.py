@@ -28,7 +28,7 @@ def test_submit_approve_pay_over_the_api(journey, agent, make_user):
     # a partial refund without a reason is 422 naming the field; nothing is stored
     r = cs.post(f"{base}/cases/{journey.number}/refunds", {"amount": "10.00"},
                 content_type="application/json")
-    assert r.status_code == 422 and r.json()["code"] == "reason_required"
+    assert r.status_code == 422 and r.json()["code"] == "refund_reason_required"
     assert "reason" in r.json()["fields"]
     r = cs.post(f"{base}/cases/{journey.number}/refunds", {}, content_type="application/json")
     assert r.status_code == 201, r.content
