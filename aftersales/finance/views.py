@@ -236,8 +236,9 @@ def slip_context(refund: Refund) -> dict:
     doc = case_document(refund.case)
     rules = services.refund_rules(refund.case)
     title = doc.get("title") or {}
-    company = doc.get("company") or rules.company or {
-        "name": title.get("zh") if isinstance(title, dict) else str(title)}
+    # Ours, else the one the logistics section prints on its forms, else the policy's title.
+    company = rules.company or (doc.get("returns") or {}).get("company") or doc.get(
+        "company") or {"name": title.get("zh") if isinstance(title, dict) else str(title)}
     payments = list(refund.payments.filter(status=PaymentStatus.SUCCEEDED)
                     .select_related("recorded_by").order_by("pk"))
     payer = payments[-1] if payments else None
