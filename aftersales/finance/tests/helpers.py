@@ -15,8 +15,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def mixed_order(*, wechat="500.00", coupon="50.00", points_amount="100.00", points=1000,
-                quantity=2, price="325.00", paid_at=None, methods=None):
-    order = f.order(lines=[(f.product(), quantity, price)])
+                quantity=2, price="325.00", paid_at=None, methods=None, **kw):
+    order = f.order(lines=[(f.product(), quantity, price)], **kw)
     Payment.objects.filter(order=order).delete()
     paid_at = paid_at or order.placed_at
     if methods is None:
