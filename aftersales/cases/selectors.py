@@ -96,6 +96,22 @@ def order_find_for_portal(*, order_number: str, phone: str):
     return order
 
 
+def order_cases_for_portal(order) -> list[Case]:
+    """The customer's requests for an order they proved theirs (order + phone), newest first:
+    the portal lists them so the customer continues one instead of opening a duplicate."""
+    return list(Case.objects.filter(order=order).only(
+        "number", "kind", "state", "state_category", "business_line", "workflow_key",
+        "policy_version_id", "created_at", "portal_salt").order_by("-created_at")[:20])
+
+
+def open_claims(order) -> dict[int, int]:
+    """Units of each order line that open cases claim (order line id → units)."""
+    rows = (CaseLine.objects.filter(order_line__order=order)
+            .exclude(case__state_category=StateCategory.CLOSED)
+            .values("order_line_id").annotate(units=Sum("quantity")).order_by())
+    return {row["order_line_id"]: row["units"] for row in rows}
+
+
 def _queue_states(roles: frozenset[str]) -> list[tuple[str, str, list[str]]]:
     """(business line, workflow key, states not closed) these roles act on, from the policies
     in force (kept in aftersales.core.cache until a policy changes)."""

@@ -25,6 +25,8 @@ from aftersales.cases.models import INTAKE_REASONS, CaseKind, StateCategory
 from aftersales.cases.selectors import (
     case_get_for_portal,
     case_timeline,
+    open_claims,
+    order_cases_for_portal,
     order_find_for_portal,
     workflow_of,
 )
@@ -112,15 +114,21 @@ def items(request: HttpRequest) -> HttpResponse:
     if order is None:
         return redirect("portal:index")
     lines = sorted(order.lines.all(), key=lambda ln: ln.line_no)
+    # Issue 10 item 1: the customer who proved order + phone sees their requests for this
+    # order (to continue one) and may ask again only for what no open request claims.
+    claimed = open_claims(order)
+    for ln in lines:
+        ln.claimable = max(ln.quantity - claimed.get(ln.pk, 0), 0)
+    existing = [{"case": c, "url": _case_url(c)} for c in order_cases_for_portal(order)]
     error, chosen = "", dict(draft.get("quantities") or {})
     if request.method == "POST":
         chosen = {}
         for ln in lines:
             raw = request.POST.get(f"qty_{ln.line_no}", "0").strip() or "0"
             qty = int(raw) if raw.isdigit() else -1
-            if qty < 0 or qty > ln.quantity:
+            if qty < 0 or qty > ln.claimable:
                 error = _("Quantity for %(name)s must be between 0 and %(n)d.") % {
-                    "name": ln.name, "n": ln.quantity}
+                    "name": ln.name, "n": ln.claimable}
             elif qty:
                 chosen[str(ln.line_no)] = qty
         kind = request.POST.get("kind", "")
@@ -134,7 +142,9 @@ def items(request: HttpRequest) -> HttpResponse:
         draft = {**draft, "kind": kind}
     return TemplateResponse(request, "portal/items.html", {
         "order": order, "lines": lines, "kinds": PORTAL_KINDS, "chosen": chosen,
-        "kind": draft.get("kind", CaseKind.RETURN), "error": error, "step": 1})
+        "kind": draft.get("kind", CaseKind.RETURN), "error": error, "step": 1,
+        "existing": existing,
+        "nothing_left": not any(ln.claimable for ln in lines)})
 
 
 def _check_files(files, *, limits, existing: int = 0) -> None:

@@ -165,3 +165,24 @@ def test_customer_ships_the_return_back_with_the_tracking_number(client, order, 
                  "tracking_no": "SF998877"})
     case.refresh_from_db()
     assert case.state == "returning" and case.facts["tracking_number"]["tracking_no"] == "SF998877"
+
+
+def test_a_returning_customer_finds_their_request_and_can_ask_only_for_the_rest(client,
+                                                                                policies,
+                                                                                clock):
+    # given an order of two shirts and a portal request already open for one of them
+    order = f.order(lines=[(f.product(), 2, "300.00")])
+    _three_steps(client, order)
+    case = Case.objects.get()
+    # when the customer comes back with order number + phone
+    client.cookies.clear()
+    assert _find(client, order).status_code == 302
+    page = client.get(reverse("portal:items"))
+    html = page.content.decode()
+    # then their request is listed with its secret link, and one shirt is left to request
+    assert case.number in html and f"t={portal_token(case)}" in html
+    assert 'max="1"' in html
+    # and asking for both again is refused, with nothing opened
+    r = client.post(reverse("portal:items"), {"qty_1": "2", "kind": "return"})
+    assert r.status_code == 200 and Case.objects.count() == 1
+    assert "0" in r.content.decode() and 'role="alert"' in r.content.decode()
