@@ -7,7 +7,7 @@ class QualityErrorCode(ErrorCode):
     NOT_QUALITY = "not_quality"  # your role may not record this quality record (403)
     UNKNOWN_DEFECT_CODE = "unknown_defect_code"  # not in the policy's defect codes (422)
     INSPECTION_NOT_FOUND = "inspection_not_found"  # no such inspection, or not yours (404)
-    REPORT_NOT_FOUND = "report_not_found"  # no such quality report, or not yours (404)
+    REPORT_NOT_FOUND = "quality_report_not_found"  # no such quality report, or not yours (404)
     REPORT_EXISTS = "report_exists"  # the case has an open or reviewed report already (409)
     REPORT_NOT_OPEN = "report_not_open"  # the report is not awaiting review (409)
     REVIEWER_IS_AUTHOR = "reviewer_is_author"  # the author can't review their own report (403)
