@@ -209,8 +209,23 @@ def test_supervisor_home_and_fine_ledger_show_breaches_and_fines(policies, clock
     assert 'id="breaches"' in home and case.number in home
     assert "步骤超时" in home  # the kind of breach: this step, not the whole case (S9.2)
     assert client.get(reverse("cases:fines")).status_code == 200
+    # and the ledger exports to Excel with its filter, amounts as numbers
+    import io
+
+    import openpyxl
+
+    from aftersales.cases.models import Fine
+
+    booked = list(Fine.objects.filter(status="booked").order_by("-booked_at", "-pk"))
+    r = client.get(reverse("cases:fines"), {"status": "booked", "format": "xlsx"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(r.streaming_content)))
+                .worksheets[0].iter_rows(values_only=True))
+    assert rows[0][:3] == ("记罚时间", "售后单号", "事由")
+    assert [(row[1], row[6]) for row in rows[1:]] == [(f.case.number, float(f.amount))
+                                                      for f in booked]
     client.force_login(agent)
     assert client.get(reverse("cases:fines")).status_code == 403
+    assert client.get(reverse("cases:fines"), {"format": "xlsx"}).status_code == 403
 
 
 def test_files_are_served_only_to_those_who_see_the_case(policies, clock, agent, make_user,

@@ -15,16 +15,21 @@ from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aftersales.accounts.display import department_label
 from aftersales.accounts.roles import SUPERVISOR_ROLES, Role
 from aftersales.cases.errors import CaseErrorCode
 from aftersales.cases.models import INTAKE_REASONS, CaseChannel, CaseKind, FineStatus, Priority
 from aftersales.cases.selectors import fines_ledger
 from aftersales.cases.services import case_open
+from aftersales.cases.templatetags.cases_ux import fine_what
+from aftersales.core import export
 from aftersales.core.choices import BusinessLine
-from aftersales.core.errors import ApplicationError, NotFound
+from aftersales.core.errors import ApplicationError, NotFound, ValidationError
+from aftersales.core.labels import pick_label
 from aftersales.core.validators import validate_phone
 from aftersales.sales.selectors import orders_visible_to
 
@@ -131,6 +136,32 @@ def case_create(request: HttpRequest) -> HttpResponse:
         "posted": request.POST if data is not None else {}}, status=status)
 
 
+def _fines_export(qs) -> HttpResponse:
+    def col(key, zh, en, type_="text"):
+        return export.TextColumn(key, pick_label({"zh": zh, "en": en}), type_)
+
+    columns = [col("booked_at", "记罚时间", "Booked", "datetime"),
+               col("case", "售后单号", "Case"), col("what", "事由", "For"),
+               col("rule", "规则", "Rule"), col("person", "人员", "Person"),
+               col("department", "部门", "Department"),
+               col("amount", "金额", "Amount", "money"), col("status", "状态", "Status"),
+               col("waived_by", "免罚人", "Waived by"),
+               col("waiver_reason", "免罚理由", "Waiver reason")]
+    rows = ({"booked_at": f.booked_at, "case": f.case.number, "what": fine_what(f),
+             "rule": f.rule, "person": str(f.person) if f.person_id else "",
+             "department": department_label(f.department) if f.department_id else "",
+             "amount": f.amount, "status": f.get_status_display(),
+             "waived_by": str(f.waived_by) if f.waived_by_id else "",
+             "waiver_reason": f.waiver_reason} for f in qs.iterator(chunk_size=2000))
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    name = pick_label({"zh": "罚款台账", "en": "Fine ledger"})
+    try:
+        return export.xlsx_response(filename=f"{name}-{stamp}.xlsx",
+                                    sheets=[export.Sheet(name, columns, rows)])
+    except ValidationError as exc:
+        return HttpResponse(str(exc.message), status=422)
+
+
 @login_required
 def fines(request: HttpRequest) -> HttpResponse:
     """The fine ledger (S3.4): per person and department, booked and waived, with totals."""
@@ -140,6 +171,8 @@ def fines(request: HttpRequest) -> HttpResponse:
         return HttpResponse(_("Only supervisors and finance see the fine ledger."), status=403)
     status = request.GET.get("status", "")
     qs = fines_ledger(status=status if status in FineStatus.values else None)
+    if request.GET.get("format") == "xlsx":  # the ledger as Excel, with the page's filter
+        return _fines_export(qs)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     totals = (qs.filter(status=FineStatus.BOOKED).values("person__username", "department__name")
               .annotate(total=Sum("amount"), count=Count("pk")).order_by("-total")[:20])
