@@ -77,6 +77,16 @@ def _services_step(case_number: str, user, *, fact: str | None = None, transitio
     s.case_transition(case=case, actor=user, transition=transition)
 
 
+def _receive_all(case_number: str, user):
+    """The warehouse's receipt of everything authorized (logistics); the receive step follows."""
+    from aftersales.logistics.models import ReturnAuthorization
+    from aftersales.logistics.services import receipt_record
+
+    rma = ReturnAuthorization.objects.get(case__number=case_number)
+    receipt_record(rma=rma, actor=user, lines=[{"rma_line": ln.pk, "quantity": ln.quantity}
+                                               for ln in rma.lines.all()])
+
+
 @pytest.mark.e2e
 def test_portal_return_processed_to_closure_and_rated(reference, live_server, page, browser,
                                                       staff_login):
@@ -143,10 +153,14 @@ def test_portal_return_processed_to_closure_and_rated(reference, live_server, pa
     _act(page, "confirm_problem")
     _act(page, "offer_options")
     _act(page, "accept_option")
-    _act(page, "send_return_instructions")
+    # the return authorization (logistics) sends the address and instructions (S5.2, S5.3)
+    page.locator('[data-action="issue-rma"]').click()
+    page.locator(".rma-issue button[type=submit]").click()
+    expect(page.locator("#logistics-panel")).to_contain_text("RMA-")
     # the customer ships the parcel back and enters its tracking number on the phone (S5.4)
     p.goto(tracking_url)
     p.locator("#customer-actions summary", has_text="运单号").first.click()
+    p.locator("#c-ship_back").fill("顺丰速运")
     p.locator("#t-ship_back").fill("SF1234567890")
     p.screenshot(path=f"{SHOTS}/portal-ship-back.png", full_page=True)
     p.locator("#customer-actions details", has=p.locator("#t-ship_back")).locator(
@@ -156,7 +170,7 @@ def test_portal_return_processed_to_closure_and_rated(reference, live_server, pa
     expect(page.locator("#timeline")).to_contain_text("SF1234567890")
     page.screenshot(path=f"{SHOTS}/case-shipped-back.png", full_page=True)
     # the warehouse receives and inspects it (their own pages come with logistics)
-    _services_step(case.number, warehouse, fact="goods_received", transition="receive")
+    _receive_all(case.number, warehouse)
     _services_step(case.number, warehouse, fact="inspection_passed", transition="inspect")
     page.reload()
     _act(page, "submit_refund")
