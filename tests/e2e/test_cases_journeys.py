@@ -48,9 +48,11 @@ def _order():
     from aftersales.cases.tests import factories as f
 
     now = timezone.now()
-    return f.order(lines=[(f.product(name="纯棉衬衫"), 2, "300.00"),
-                          (f.product(name="羊毛围巾"), 1, "129.00")],
-                   placed_at=now - timedelta(days=3), signed_at=now - timedelta(days=2))
+    order = f.order(lines=[(f.product(name="纯棉衬衫"), 2, "300.00"),
+                           (f.product(name="羊毛围巾"), 1, "129.00")],
+                    placed_at=now - timedelta(days=3), signed_at=now - timedelta(days=2))
+    order.payments.update(method="bank_transfer")  # refunded by a transfer finance records
+    return order
 
 
 def _act(page, action: str, fill: dict | None = None):
@@ -65,6 +67,17 @@ def _act(page, action: str, fill: dict | None = None):
     box.locator("button[type=submit]").first.click()
     expect(page.locator(f'#workplace[data-version="{version + 1}"]')).to_be_attached()
     expect(page.locator("#action-error")).to_have_count(0)
+
+
+def _refund_approved_and_paid(case_number: str, finance) -> None:
+    from aftersales.finance.models import Refund
+    from aftersales.finance.services import refund_approve, refund_pay
+
+    refund = Refund.objects.get(case__number=case_number)
+    refund = refund_approve(refund=refund, actor=finance)
+    for line in refund.lines.all():
+        refund_pay(refund=refund, line=line, actor=finance, idempotency_key=f"e2e:{line.pk}",
+                   reference="ICBC-0001")
 
 
 def _services_step(case_number: str, user, *, fact: str | None = None, transition: str):
@@ -173,10 +186,12 @@ def test_portal_return_processed_to_closure_and_rated(reference, live_server, pa
     _receive_all(case.number, warehouse)
     _services_step(case.number, warehouse, fact="inspection_passed", transition="inspect")
     page.reload()
-    _act(page, "submit_refund")
-    _services_step(case.number, finance, transition="approve_refund")
-    _services_step(case.number, finance, fact="refund_paid", transition="pay_refund")
-    page.reload()
+    # customer service submits the refund from the case's refund panel (its first review moves
+    # the case to finance); finance approves and records the transfer (aftersales.finance)
+    page.locator('[data-action="refund-create"] button[type=submit]').click()
+    expect(page.locator("#refund-status")).to_be_visible()  # on the new refund's page
+    _refund_approved_and_paid(case.number, finance)
+    page.goto(f"{live_server.url}/cases/{case.number}/")
     _act(page, "close")
     expect(page.locator("#case-state")).to_have_class("tag tag--muted")
     page.screenshot(path=f"{SHOTS}/case-closed.png", full_page=True)
