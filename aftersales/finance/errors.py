@@ -6,6 +6,7 @@ from aftersales.core.errors import ErrorCode
 class FinanceErrorCode(ErrorCode):
     REFUND_NOT_FOUND = "refund_not_found"  # no such refund, or not yours (404)
     NOTHING_TO_REFUND = "nothing_to_refund"  # the case's agreement gives nothing back (422)
+    GOODS_NOT_RECEIVED = "goods_not_received"  # goods coming back are not received yet (409)
     ABOVE_DECISION = "above_decision"  # more than the decision allows without an adjustment (422)
     ABOVE_PAID = "above_paid"  # more than the order paid with this method (422)
     REASON_REQUIRED = "refund_reason_required"  # a partial refund or a refusal: why (422)

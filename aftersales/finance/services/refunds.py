@@ -195,6 +195,11 @@ def refund_create(*, case: Case, actor, amount=None, reason: str = "",
                                      AdjustmentStatus.APPROVED):
         raise ValidationError(_("Nothing to refund: the case has no agreed refund."),
                               code=FinanceErrorCode.NOTHING_TO_REFUND)
+    facts = case.facts or {}
+    if (facts.get("rma_issued") or {}).get("value") and goods_received_at(case) is None:
+        # S7.1/S9.5: a return is refunded after its goods are received, never before.
+        raise Conflict(_("The returned goods are not received yet; refund after the receipt."),
+                       code=FinanceErrorCode.GOODS_NOT_RECEIVED)
     ent = case_entitlement(case)
     caps, points_left = refundable(case.order)
     amount = ent.remaining if amount in (None, "") else _parse_amount(amount, "amount")

@@ -186,3 +186,16 @@ def test_the_deadline_runs_from_receipt_and_breach_is_15_days(
     assert not refund_list(user=agent, breach=True).exists()
     clock.set(2026, 12, 6, 9, 0)
     assert list(refund_list(user=agent, breach=True)) == [refund]
+
+
+def test_a_return_is_refunded_only_after_its_goods_are_received(policies, clock, agent,
+                                                                 warehouse):
+    from aftersales.cases import services as s
+
+    order = mixed_order(methods=[("cash", "650.00", {})])
+    case = inspected_case(order, agent, warehouse)  # walked, then the receipt withdrawn
+    s.case_note_record(case=case, actor=agent, fact="goods_received", record="RCV-TEST",
+                       value=False, advance=False)
+    with pytest.raises(Conflict) as exc:
+        fs.refund_create(case=Case.objects.get(pk=case.pk), actor=agent)
+    assert exc.value.code == FinanceErrorCode.GOODS_NOT_RECEIVED
