@@ -46,6 +46,8 @@ from aftersales.charges.models import (
 from aftersales.core.errors import Conflict, PermissionDenied, ValidationError
 from aftersales.core.money import ZERO, AmountError, amount_parse, fmt, round_fen
 from aftersales.documents.numbers import next_number
+from aftersales.finance.models import PointsKind
+from aftersales.finance.services.points import points_record
 from aftersales.logistics.selectors import advance_replacements_overdue
 
 QUANTITY_MAX = Decimal("100000")
@@ -320,6 +322,14 @@ def difference_collect(*, case: Case, actor, method: str, amount: Any = "0", poi
     except IntegrityError:
         raise Conflict(_("The difference was collected already."),
                        code=ChargesErrorCode.DIFFERENCE_COLLECTED) from None
+    if pts:
+        # The points are taken from the member's ledger (finance, B7-15): refused when the
+        # balance is short, and then nothing is recorded.
+        if case.customer_id is None:
+            raise ValidationError(_("Points can only be paid by a member."),
+                                  fields={"points": _("no member")})
+        points_record(customer=case.customer, delta=-pts, kind=PointsKind.SPEND,
+                      reason=f"换货补差积分 {receipt.number}", actor=actor, case=case)
     case_note_record(case=case, actor=actor, fact="difference_collected", record=receipt.number,
                      data={"amount": fmt(money), "points": pts, "method": method})
     return receipt

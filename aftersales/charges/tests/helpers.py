@@ -12,6 +12,7 @@ from aftersales.cases import services as cs
 from aftersales.cases.models import Case
 from aftersales.cases.tests import factories as f
 from aftersales.catalog.models import Category, PartPrice, Product
+from aftersales.finance.services.points import points_record
 
 # S4.1 零件/材料费用, read in order (yuan).
 PRICES = [("P-SEAL", "密封圈", "个", "1.50"), ("P-DIV", "分流器(龙头)", "个", "180.00"),
@@ -50,6 +51,8 @@ def member_exchange(*, agent, warehouse, old_price: str, old_points: int, new_pr
     line = order.lines.get()
     line.points = old_points
     line.save(update_fields=["points"])
+    # The member's points balance (finance's ledger): enough for a points difference.
+    points_record(customer=order.customer, delta=1000, kind="earn", reason="购物积分")
     case = cs.case_open(
         kind="exchange", channel="phone", actor=agent, order=order,
         verify_phone=order.customer.phone, reason="other", description="想换别的",

@@ -14,6 +14,7 @@ from aftersales.charges import services as s
 from aftersales.charges.models import CashierReceipt
 from aftersales.charges.tests.helpers import member_exchange
 from aftersales.core.errors import ApplicationError, Conflict, PermissionDenied, ValidationError
+from aftersales.finance.services.points import points_balance, points_record
 
 
 def test_dearer_goods_the_member_pays_the_difference_in_money_and_points(
@@ -44,10 +45,14 @@ def test_dearer_goods_the_member_pays_the_difference_in_money_and_points(
     assert case.facts["difference_collected"]["record"] == receipt.number
     assert case.state == "shipping"
 
+    # and the 40 points are taken from the member's points ledger
+    assert points_balance(case.customer) == 960
+
     # and a second collection is refused, nothing double-counted
     with pytest.raises(Conflict):
         s.difference_collect(case=case, actor=cashier, method="cash", amount="40.00", points=40)
     assert CashierReceipt.objects.filter(case=case).count() == 1
+    assert points_balance(case.customer) == 960
 
     # and the warehouse ships
     case = cs.case_transition(case=case, actor=warehouse, transition="ship")
@@ -90,6 +95,19 @@ def test_an_exchange_whose_difference_is_not_paid_cannot_ship(
     with pytest.raises(PermissionDenied):
         s.difference_collect(case=case, actor=warehouse, method="cash", amount="30.00",
                              points=30)
+
+
+def test_points_the_member_does_not_have_are_refused_and_nothing_recorded(
+        policies, clock, agent, warehouse, cashier):
+    case = member_exchange(agent=agent, warehouse=warehouse, old_price="118.00",
+                           old_points=118, new_price="138.00", new_points=138)
+    points_record(customer=case.customer, delta=-995, kind="adjust", reason="清零")
+    with pytest.raises(ValidationError):
+        s.difference_collect(case=case, actor=cashier, method="cash", amount="20.00",
+                             points=20)
+    assert not CashierReceipt.objects.exists() and points_balance(case.customer) == 5
+    case.refresh_from_db()
+    assert case.state == "collecting"
 
 
 @settings(max_examples=200, deadline=None)
