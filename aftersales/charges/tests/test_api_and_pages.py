@@ -147,3 +147,50 @@ def test_payments_list_filters_export_and_the_cashier_home(policies, clock, agen
     assert 'id="home-charges"' in home and case.number in home
     # the warehouse sees no payments list
     assert client_for(warehouse).get("/charges/").status_code in (200, 403)
+
+
+def test_pages_raise_collect_waive_and_compensate(policies, clock, agent, make_user, cashier):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from aftersales.charges.models import ChargeStatus, Compensation, CompensationStatus
+
+    sup1, sup2 = make_user("cs_supervisor"), make_user("sales_supervisor")
+    finance = make_user("finance")
+    case = repair_case(agent)
+    c1 = client_for(sup1)
+    # raise two charges on the case page; bad input is refused with its message
+    r = c1.post(f"/charges/cases/{case.number}/charge/",
+                {"party": "customer", "reason": "other", "amount": "abc"}, follow=True)
+    assert not Charge.objects.exists() and "message--error" in r.content.decode()
+    for amount in ("15.00", "25.00"):
+        c1.post(f"/charges/cases/{case.number}/charge/",
+                {"party": "customer", "reason": "other", "amount": amount, "note": "配件"})
+    first, second = Charge.objects.order_by("amount")
+    # the cashier collects one, another supervisor waives the other
+    client_for(cashier).post(f"/charges/items/{first.number}/collect/",
+                             {"method": "cash", "reference": ""})
+    c1.post(f"/charges/items/{second.number}/waive/", {"reason": "客情"})  # own: refused
+    second.refresh_from_db()
+    assert second.status == ChargeStatus.OPEN
+    client_for(sup2).post(f"/charges/items/{second.number}/waive/", {"reason": "客情"})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == ChargeStatus.COLLECTED and second.status == ChargeStatus.WAIVED
+    text = pdf_text(client_for(cashier).get(f"/charges/receipts/{first.receipt.number}/pdf/")
+                    .content)
+    assert "收款收据" in text and first.number in text and "15.00" in text
+    # late: propose, approve, pay through the page
+    case.end_to_end_due_at = timezone.now() - timedelta(hours=1)
+    case.save(update_fields=["end_to_end_due_at"])
+    c1.post(f"/charges/cases/{case.number}/compensation/")
+    comp = Compensation.objects.get(case=case)
+    client_for(sup2).post(f"/charges/compensations/{comp.number}/approve/")
+    client_for(finance).post(f"/charges/compensations/{comp.number}/pay/",
+                             {"method": "bank_transfer", "reference": "BT-778"})
+    comp.refresh_from_db()
+    assert comp.status == CompensationStatus.PAID and comp.reference == "BT-778"
+    assert comp.amount == Decimal("25.00")
+    page = client_for(sup1).get(f"/cases/{case.number}/").content.decode()
+    assert comp.number in page and "BT-778" in page
