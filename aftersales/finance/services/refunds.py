@@ -34,6 +34,7 @@ from aftersales.finance.models import (
 )
 from aftersales.finance.rules import RefundRules, period_end, rules_from_document
 from aftersales.finance.split import SplitError, split_amount
+from aftersales.logistics.selectors import case_received_at
 from aftersales.sales.models import Payment
 
 # S7.2: customer service makes the first review and submits the refund.
@@ -136,11 +137,14 @@ def refundable(order) -> tuple[dict[str, Decimal], int]:
 
 
 def goods_received_at(case: Case) -> datetime | None:
-    """When the returned goods were received (B7-13): the receipt's time as recorded on the
-    case's ``goods_received`` fact."""
+    """When the returned goods were received (B7-13): the warehouse's receipt (logistics), else
+    the time recorded on the case's ``goods_received`` fact."""
     fact = (case.facts or {}).get("goods_received") or {}
     if not fact.get("value", True):
         return None
+    received = case_received_at(case)
+    if received is not None:
+        return received
     at = fact.get("received_at") or fact.get("at")
     return parse_datetime(at) if isinstance(at, str) else None
 

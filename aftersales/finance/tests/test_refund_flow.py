@@ -199,3 +199,38 @@ def test_a_return_is_refunded_only_after_its_goods_are_received(policies, clock,
     with pytest.raises(Conflict) as exc:
         fs.refund_create(case=Case.objects.get(pk=case.pk), actor=agent)
     assert exc.value.code == FinanceErrorCode.GOODS_NOT_RECEIVED
+
+
+def test_the_clock_starts_at_the_warehouses_receipt(policies, clock, agent, warehouse):
+    from aftersales.cases import services as s
+    from aftersales.logistics.models import Receipt
+    from aftersales.logistics.services import receipt_record, rma_issue, rma_ship
+    from aftersales.quality.services import inspection_record
+
+    order = mixed_order(methods=[("cash", "650.00", {})])
+    case = s.case_open(kind="return", channel="phone", actor=agent, order=order,
+                       verify_phone=order.customer.phone, reason="no_reason",
+                       lines=[{"line_no": 1, "quantity": 2, "condition": {
+                           "unused": True, "packaging_intact": True, "tags_attached": True,
+                           "all_parts_present": True}}])
+    case = s.case_transition(case=case, actor=agent, transition="verify")
+    case = s.case_confirm_problem(case=case, actor=agent, symptom="不合适", quantity_affected=2)
+    case = s.case_transition(case=case, actor=agent, transition="confirm_problem")
+    case = s.case_evaluate(case=case, actor=agent)
+    case = s.case_transition(case=case, actor=agent, transition="offer_options")
+    case = s.case_accept_option(case=case, actor=None, option=0)
+    rma = rma_issue(case=case, actor=agent)
+    # the refund can't come before the goods
+    with pytest.raises(Conflict):
+        fs.refund_create(case=Case.objects.get(pk=case.pk), actor=agent)
+    rma_ship(rma=rma, actor=None, courier="顺丰", tracking_number="SF123")
+    clock.set(2026, 11, 25, 14, 30)
+    receipt_record(rma=rma, actor=warehouse, lines=[{"rma_line": rma.lines.get().pk,
+                                                      "quantity": 2}])
+    clock.set(2026, 11, 26, 9, 0)
+    inspection_record(case=Case.objects.get(pk=case.pk), actor=warehouse, result="pass")
+    refund = fs.refund_create(case=Case.objects.get(pk=case.pk), actor=agent)
+    assert refund.received_at == Receipt.objects.get(case=case).received_at
+    assert refund.received_at == at(2026, 11, 25, 14, 30)
+    # S9.5: 7 working days after Wednesday 25 Nov → Friday 4 Dec
+    assert refund.due_at.date().isoformat() == "2026-12-04"
