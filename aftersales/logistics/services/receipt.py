@@ -193,7 +193,7 @@ def _receipt_record(*, rma, actor, lines: list[dict], note: str) -> Receipt:
             description="\n".join(str(t) for _k, t in problems))
     case = case_note_record(case=case, actor=actor, fact="goods_received", record=receipt.number,
                             data={"quantity": quantity, "complete": complete,
-                                  "rma": rma.number})
+                                  "rma": rma.number}, allow_closed=True)
     if complete and rma.advance_replacement and not case.is_closed:
         case = case_note_record(case=case, actor=actor, fact="defective_returned",
                                 record=receipt.number, advance=False)
@@ -254,6 +254,9 @@ def discrepancy_settle(*, discrepancy: Discrepancy | int, actor, outcome: str,
     if outcome == DiscrepancyOutcome.ACCEPT and rma.status == RmaStatus.PARTLY_RECEIVED:
         rma.status, rma.received_at = RmaStatus.RECEIVED, rma.received_at or at
         rma.save(update_fields=["status", "received_at"])
+    elif outcome == DiscrepancyOutcome.REJECT and rma.is_open:
+        rma.status, rma.closed_at = RmaStatus.CLOSED, at  # nothing more is expected
+        rma.save(update_fields=["status", "closed_at"])
     still_open = Discrepancy.objects.filter(case=case, settled_at__isnull=True).exists()
     if outcome == DiscrepancyOutcome.ACCEPT and not still_open and not case.is_closed:
         case = case_note_record(case=case, actor=actor, fact="receipt_matches",

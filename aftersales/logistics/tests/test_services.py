@@ -305,3 +305,18 @@ def test_a_member_store_return_not_shipped_is_reminded_once(policies, clock, mak
     rma.refresh_from_db()
     assert rma.status == RmaStatus.ISSUED and rma.reminded_at is not None
     assert Message.objects.filter(case=case, topic="rma_reminder").count() >= 1
+
+
+def test_a_rejected_return_closes_the_rma_and_nothing_more_is_expected(
+        online_return, agent, warehouse, specialist):
+    rma = rma_issue(case=online_return, actor=agent)
+    receipt = receipt_record(rma=rma, actor=warehouse, lines=_line(rma, 1, "wrong_item"))
+    d = receipt.discrepancies.get()
+    assert d.kind == "goods"
+    discrepancy_settle(discrepancy=d, actor=specialist, outcome="reject",
+                       note="货不对单，原样退回客户")
+    rma.refresh_from_db()
+    assert rma.status == RmaStatus.CLOSED
+    assert not selectors.warehouse_queue(user=warehouse)["to_receive_count"]
+    with pytest.raises(Conflict):
+        receipt_record(rma=rma, actor=warehouse, lines=_line(rma, 1))
