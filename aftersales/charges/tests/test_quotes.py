@@ -168,3 +168,26 @@ def test_concurrent_acceptances_accept_once(policies, make_user, price_list):
         t.join(timeout=60)
     assert sorted(outcomes) == ["ok", "refused", "refused", "refused"]
     assert Charge.objects.filter(case=case).count() == 1
+
+
+def test_the_confirmed_quote_moves_a_chargeable_repair_on(policies, clock, make_user,
+                                                          price_list):
+    # given an outsourced product that quality found customer-caused (S2.2): the case waits in
+    # "chargeable_quote" for the customer's confirmation (set directly: the walk there is the
+    # quality app's)
+    specialist = make_user("sales_specialist")
+    order = f.order(business_line="outsourced")
+    case = cs.case_open(kind="return", channel="phone", actor=specialist, order=order,
+                        verify_phone=order.customer.phone, reason="quality",
+                        lines=[{"line_no": 1, "quantity": 1}])
+    case.state = "chargeable_quote"
+    case.save(update_fields=["state"])
+    quote = s.quote_issue(case=case, actor=specialist, labour_hours="2",
+                          lines=[{"code": "P-BOARD", "quantity": 1}])
+    assert quote.total == Decimal("300.00")  # 140.00 + 2 h × 80.00 (outsourced policy)
+    # when the specialist records the customer's phone acceptance
+    s.quote_accept(quote=quote, actor=specialist, channel="phone")
+    # then the step that waited for the confirmed quote is made: no extra button
+    case.refresh_from_db()
+    assert case.state == "approved"
+    assert case.events.filter(kind="transitioned", to_state="approved").exists()
