@@ -7,9 +7,9 @@ Document format (policies/<name>.yaml)::
     extends: cn-consumer-law            # optional parent policy
     version: "2025-01-01"               # version label
     effective_from: 2025-01-01
-    settings:                           # deep-merged with the parent's
+    settings:                           # deep-merged with the parent's; only keys code reads
       day_count: legal                  # legal (CC-203 holiday roll) | natural (platforms)
-      agent_max_goodwill: "50.00"       # S1.5 agent authority (read by the cases app)
+      default_shipping_paid_by: customer  # before shipping rules (engine), return labels
       attachments: {max_files_per_request: 10, max_files_per_case: 50}  # files (cases app)
     rules:                              # ordered; reasons appear in this order per phase
       - id: S4.2-window                 # seed/law id, suffixed when a requirement has several
@@ -49,12 +49,11 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any, Literal
 
 import yaml
 from django.utils.translation import gettext_lazy as _
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticError
 
 from aftersales.core import cache
@@ -112,12 +111,50 @@ class AttachmentLimits(BaseModel):
     max_files_per_case: int = Field(default=50, ge=1)
 
 
+# Settings earlier versions carried that no code reads (issue 10 item 11), with where the
+# number lives instead. A stored version that has one still loads and decides (the key is
+# dropped); a document being saved or loaded from a file is refused (validate_document).
+RETIRED_SETTINGS: dict[str, str] = {
+    "agent_max_goodwill": "the workflow's authority per role (S1.5)",
+    "review_working_days": "the deadlines rule's decide_by (S9.3)",
+    "busy_season_fix_days": "not enforced by any rule or workflow SLA (NJ10 农忙)",
+    "certificate_reissue_working_days": "not enforced by any rule or workflow SLA (NJ10)",
+    "lot_repair_threshold": "the route rule's max_quantity and the workflow's large_lot (S11.1)",
+    "onsite_confirm_working_days": "the workflow's SLA (S11.3)",
+    "classify_within_days": "the workflow's SLA (S11.5)",
+    "disassemble_within_days": "the workflow's SLA (S11.6)",
+    "tell_sales_within_days": "not enforced by any rule or workflow SLA (S11.9)",
+    "material_preloss": "not read by any app (S11.7)",
+    "lens_preloss": "not read by any app (S11.7)",
+    "fog_loss": "not read by any app (S11.7)",
+    "material_lead_days": "not read by any app (S11.8)",
+    "repair_with_stock_days": "the workflow's SLA (S11.8)",
+    "fog_step_working_days": "not read by any app (S11.8)",
+    "production_after_material_days": "the workflow's SLA (S11.8)",
+    "daily_plan_update": "not read by any app (S11.2)",
+    "daily_pmc_sync": "not read by any app (S11.10)",
+    "late_report_fine_per_day": "the workflow's fines (S3.4)",
+    "procedure_fine": "the workflow's fines (S3.4)",
+}
+
+
 class Settings(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)
+    """settings: only values code reads; an unknown key is an error (a typo never passes)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    # window rules with roll: setting (CC-203): legal rolls a last day off work, natural doesn't
     day_count: Literal["legal", "natural"] = "legal"
-    agent_max_goodwill: Decimal = Field(default=Decimal("0"), ge=0)
+    # the options' payer before shipping rules run (engine); the return label (logistics app)
     default_shipping_paid_by: Literal["customer", "company"] = "customer"
-    attachments: AttachmentLimits = AttachmentLimits()
+    attachments: AttachmentLimits = AttachmentLimits()  # files on a case (cases app)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_retired(cls, value: Any) -> Any:
+        """A stored version with a retired setting still loads (the key is ignored)."""
+        if isinstance(value, dict) and not RETIRED_SETTINGS.keys().isdisjoint(value):
+            return {k: v for k, v in value.items() if k not in RETIRED_SETTINGS}
+        return value
 
 
 class RuleDoc(BaseModel):
@@ -148,6 +185,10 @@ class DocumentModel(BaseModel):
     settings: Settings = Settings()
     rules: list[RuleDoc] = []
     workflow: Any = None  # validated by the workflow app (h6), skipped here
+
+
+# The top-level keys the engine reads; anything else is another app's section.
+ENGINE_KEYS = frozenset(DocumentModel.model_fields)
 
 
 def _path(loc: tuple[Any, ...], prefix: str = "") -> str:
@@ -269,6 +310,9 @@ class CompiledPolicy:
     # each with a flag "needs the remaining checks" (channels, customer, lines)
     index: dict[tuple[str, str], RuleGroups] = field(default_factory=dict, repr=False,
                                                       compare=False)
+    # window rule id → the window rules it is an alternative to (both ways round)
+    alternatives: dict[str, tuple[CompiledRule, ...]] = field(default_factory=dict, repr=False,
+                                                              compare=False)
 
     def rules_for(self, kind: str, reason: str | None) -> RuleGroups:
         return self.index[(kind, reason or "other")]
@@ -299,7 +343,19 @@ def _parse(doc: Any, source: str) -> tuple[DocumentModel, list[tuple[RuleDoc, An
         except PydanticError as exc:
             _raise(source, exc, f"rules[{i}].params")
         parsed.append((rule, params))
+    _check_alternatives(parsed, source)
     return model, parsed
+
+
+def _check_alternatives(parsed: list[tuple[RuleDoc, Any]], source: str) -> None:
+    """A window's `alternatives` name other window rules of the same document."""
+    kinds = {rule.id: rule.kind for rule, _params in parsed}
+    for i, (rule, params) in enumerate(parsed):
+        for j, other in enumerate(getattr(params, "alternatives", None) or ()):
+            if kinds.get(other) != "window" or other == rule.id:
+                raise PolicyDocumentError(
+                    source, f"rules[{i}].params.alternatives[{j}]",
+                    _("%(id)s is not another window rule of this policy.") % {"id": other})
 
 
 def _check_partial(doc: Any, source: str) -> None:
@@ -324,9 +380,26 @@ def _check_partial(doc: Any, source: str) -> None:
         raise PolicyDocumentError(source, "settings", _("Must be a mapping."))
 
 
+def _check_retired(doc: dict[str, Any], source: str) -> None:
+    """A document's own settings may not name a retired setting (a merged document may: its
+    parts can be stored versions, which stay loadable)."""
+    settings = doc.get("settings")
+    if not isinstance(settings, dict):
+        return
+    for key in settings:
+        if key in RETIRED_SETTINGS:
+            raise PolicyDocumentError(
+                source, f"settings.{key}",
+                _("No longer a setting: nothing reads it (%(where)s). Remove it.")
+                % {"where": RETIRED_SETTINGS[key]})
+
+
 def validate_document(doc: dict[str, Any], *, source: str, partial: bool | None = None) -> None:
     """Raise PolicyDocumentError for an unusable document. A document that still names a
-    parent (``extends``) is checked structurally unless partial=False; merge, then validate."""
+    parent (``extends``) is checked structurally unless partial=False; merge, then validate.
+    A document's own settings may not name a RETIRED_SETTINGS key; a merged one may."""
+    if isinstance(doc, dict) and not doc.get("_merged"):
+        _check_retired(doc, source)
     if partial is None:
         partial = isinstance(doc, dict) and bool(doc.get("extends")) and not doc.get("_merged")
     if partial:
@@ -401,7 +474,7 @@ def _compile(doc: dict[str, Any], *, source: str | None) -> CompiledPolicy:
     src = source or f"policy {doc.get('name', '?') if isinstance(doc, dict) else '?'}"
     # Only the engine's keys: other apps' sections (returns, charges, …) were checked by
     # their own validators when the version was saved (policy.documents).
-    model, parsed = _parse({k: v for k, v in doc.items() if k in DocumentModel.model_fields}
+    model, parsed = _parse({k: v for k, v in doc.items() if k in ENGINE_KEYS}
                            if isinstance(doc, dict) else doc, src)
     eligibility: list[CompiledRule] = []
     terms: list[CompiledRule] = []
@@ -415,6 +488,13 @@ def _compile(doc: dict[str, Any], *, source: str | None) -> CompiledPolicy:
             message=rule.message.model_dump() if rule.message else None,
             fail_message=rule.fail_message.model_dump() if rule.fail_message else None)
         (eligibility if kind.phase == "eligibility" else terms).append(compiled)
+    by_id = {c.id: c for c in eligibility}
+    pairs: dict[str, dict[str, CompiledRule]] = {}
+    for c in eligibility:
+        for other in getattr(c.params, "alternatives", None) or ():
+            if other in by_id:  # a disabled alternative permits nothing
+                pairs.setdefault(c.id, {})[other] = by_id[other]
+                pairs.setdefault(other, {})[c.id] = c
     index: dict[tuple[str, str], RuleGroups] = {}
     for k in KINDS:
         for r in REASONS:
@@ -424,5 +504,6 @@ def _compile(doc: dict[str, Any], *, source: str | None) -> CompiledPolicy:
                 for group in (eligibility, terms))
     policy = CompiledPolicy(name=model.name, version=model.version, settings=model.settings,
                             eligibility=tuple(eligibility), terms=tuple(terms), document=doc,
-                            index=index)
+                            index=index, alternatives={k: tuple(v.values())
+                                                       for k, v in pairs.items()})
     return policy

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from .context import Context, Option
 from .document import (
+    ENGINE_KEYS,
     CompiledPolicy,
     PolicyDocumentError,
     compile_document,
@@ -69,10 +72,21 @@ def evaluate(request: Request | dict[str, Any], document: dict[str, Any] | Compi
 
 # ---------------------------------------------------------------------------- files
 def load_policy_file(path: str | Path, *, _seen: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Load policies/<name>.yaml, resolving ``extends`` from sibling files; returns the merged,
-    fully validated document. (The database-backed loader lives in the policy app.)"""
+    """Load policies/<name>.yaml, resolving ``extends`` from sibling files; returns the merged
+    document with the engine's part fully validated. Other apps' top-level sections (quality,
+    refunds, returns, charges, …) are left out: their validators run in the policy app, whose
+    database-backed loader (aftersales.policy.documents) also refuses unknown sections."""
     path = Path(path)
-    doc = load_document(path.read_text(encoding="utf-8"), source=str(path))
+    text = path.read_text(encoding="utf-8")
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError:
+        raw = None  # load_document names the line
+    if isinstance(raw, dict) and set(raw) - ENGINE_KEYS:
+        doc = {k: v for k, v in raw.items() if k in ENGINE_KEYS}
+        validate_document(doc, source=str(path))
+    else:
+        doc = load_document(text, source=str(path))
     parent_name = doc.get("extends")
     if parent_name:
         if parent_name in _seen:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
@@ -58,6 +58,49 @@ class WindowParams(Params):
     roll: Literal["none", "next_working_day", "setting"] = "none"
     blocks: list[Resolution] | None = None
     if_unknown: Literal["fail", "pass"] = "fail"
+    # ids of other window rules that also permit the request (either way round): a resolution
+    # this window would block stays open while one of them applies to the request and passes
+    # (S9.2's 7 working days beside the law's 7-day return, B7-10: more generous, never less)
+    alternatives: list[str] = []
+
+
+UNKNOWN_EVENT = {"zh": "不知道{event_zh}时间，无法计算期限", "en": "the {event} time is not known"}
+
+
+def window_outcome(ctx: Context, rule: CompiledRule) -> tuple[bool, dict[str, Any], bool]:
+    """(passed, facts for the message, the start event unknown) of a window rule; no effects."""
+    p = rule.params
+    facts: dict[str, Any] = {"length": p.length, "unit": UNIT_EN[p.unit],
+                             "unit_zh": UNIT_ZH[p.unit], "asked": ctx.req.asked_on.isoformat()}
+    for event in p.from_:
+        start = event_date(ctx.req, event)
+        if start is not None:
+            break
+    else:
+        facts.update(event=" / ".join(p.from_), event_zh="/".join(EVENT_ZH[e] for e in p.from_))
+        return p.if_unknown == "pass", facts, True
+    roll = p.roll == "next_working_day" or (
+        p.roll == "setting" and ctx.settings.day_count == "legal")
+    last = last_day(start, p.length, p.unit, ctx.calendar, roll)
+    unrolled = last_day(start, p.length, p.unit, ctx.calendar, False) if roll else last
+    facts.update(event=event, event_zh=EVENT_ZH[event], start=start.isoformat(),
+                 last=last.isoformat(), roll="", roll_zh="")
+    if last != unrolled:  # CC-203: the last day was a holiday or rest day
+        facts.update(roll=f"; {unrolled} was not a working day",
+                     roll_zh=f"，{unrolled}为休息日顺延")
+    return ctx.req.asked_on <= last, facts, False
+
+
+def _still_blocked(ctx: Context, rule: CompiledRule) -> list[str]:
+    """What a failed window blocks, less what a passing alternative window keeps open."""
+    blocked = list(rule.params.blocks if rule.params.blocks is not None else (ctx.requested,))
+    for alt in ctx.policy.alternatives.get(rule.id, ()):
+        if not blocked:
+            break
+        if alt.applies.request_matches(ctx.req) and window_outcome(ctx, alt)[0]:
+            kept = alt.params.blocks if alt.params.blocks is not None else (ctx.requested,)
+            blocked = [r for r in blocked if r not in kept]
+    return blocked
 
 
 @rule_kind(
@@ -72,35 +115,15 @@ class WindowParams(Params):
 def window(ctx: Context, rule: CompiledRule) -> None:
     """A request must come within `length` `unit` after the first known event of `from`
     (CC-201: counting starts the next day). roll: next_working_day (CC-203), none, or
-    setting (settings.day_count: legal rolls, natural doesn't)."""
-    p = rule.params
-    facts = {"length": p.length, "unit": UNIT_EN[p.unit], "unit_zh": UNIT_ZH[p.unit],
-             "asked": ctx.req.asked_on.isoformat()}
-    for event in p.from_:
-        start = event_date(ctx.req, event)
-        if start is not None:
-            break
+    setting (settings.day_count: legal rolls, natural doesn't). With `alternatives`, a
+    resolution stays open while any of the windows named (or naming this one) passes."""
+    passed, facts, unknown = window_outcome(ctx, rule)
+    if unknown:
+        ctx.say(rule, passed, facts, unknown=True, message=UNKNOWN_EVENT)
     else:
-        facts.update(event=" / ".join(p.from_), event_zh="/".join(EVENT_ZH[e] for e in p.from_))
-        passed = p.if_unknown == "pass"
-        ctx.say(rule, passed, facts, unknown=True, message={
-            "zh": "不知道{event_zh}时间，无法计算期限", "en": "the {event} time is not known"})
-        if not passed:
-            ctx.block(p.blocks)
-        return
-    roll = p.roll == "next_working_day" or (
-        p.roll == "setting" and ctx.settings.day_count == "legal")
-    last = last_day(start, p.length, p.unit, ctx.calendar, roll)
-    unrolled = last_day(start, p.length, p.unit, ctx.calendar, False) if roll else last
-    facts.update(event=event, event_zh=EVENT_ZH[event], start=start.isoformat(),
-                 last=last.isoformat(), roll="", roll_zh="")
-    if last != unrolled:  # CC-203: the last day was a holiday or rest day
-        facts.update(roll=f"; {unrolled} was not a working day",
-                     roll_zh=f"，{unrolled}为休息日顺延")
-    passed = ctx.req.asked_on <= last
-    ctx.say(rule, passed, facts)
+        ctx.say(rule, passed, facts)
     if not passed:
-        ctx.block(p.blocks)
+        ctx.block(_still_blocked(ctx, rule))
 
 
 # ---------------------------------------------------------------------------- exclusion

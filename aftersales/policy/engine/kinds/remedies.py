@@ -14,7 +14,7 @@ from .gates import EVENT_ZH, RES_ZH, UNIT_EN, UNIT_ZH, Event
 if TYPE_CHECKING:
     from ..context import Context
     from ..document import CompiledRule
-    from ..request import Request
+    from ..request import Repair, Request
 
 
 class Anchor(BaseModel):
@@ -58,12 +58,25 @@ class LadderParams(Params):
         return value
 
 
-def _repair_days(req: Request, since: date, until: date) -> int:
+def repair_span(rep: Repair, asked_on: date) -> tuple[date, date, bool] | None:
+    """(sent, end, still in repair) of a repair as it stood when the request was made: one not
+    back by then (no returned_at, or returned later) counts up to the day of asking; one sent
+    after the request does not count (None)."""
+    if rep.sent_at > asked_on:
+        return None
+    if rep.returned_at is None or rep.returned_at > asked_on:
+        return rep.sent_at, asked_on, True
+    return rep.sent_at, rep.returned_at, False
+
+
+def _repair_days(req: Request, since: date) -> int:
+    """Days in repair since `since` up to the request (SB-8, TL-18: not counted)."""
     total = 0
     for rep in req.repairs:
-        if rep.sent_at < since:
+        span = repair_span(rep, req.asked_on)
+        if span is None or span[0] < since:
             continue
-        total += max(0, ((rep.returned_at or until) - rep.sent_at).days)
+        total += (span[1] - span[0]).days
     return total
 
 
@@ -102,7 +115,7 @@ def ladder(ctx: Context, rule: CompiledRule) -> None:
         base = req.exchanges[-1]
         extra.append(f"; restarted at the exchange on {base}")
         extra_zh.append(f"，自{base}换货后重新计算")
-    repair_days = _repair_days(req, base, req.asked_on) if p.exclude_repair_time else 0
+    repair_days = _repair_days(req, base) if p.exclude_repair_time else 0
     if repair_days:
         extra.append(f"; {repair_days} repair days not counted")
         extra_zh.append(f"，扣除维修占用{repair_days}日")
@@ -168,8 +181,8 @@ def repair_count(ctx: Context, rule: CompiledRule) -> None:
         count = len(req.exchanges)
         what, what_en = "换货", "exchanged"
     else:
-        reps = [r for r in req.repairs if base is None or r.sent_at >= base
-                or not p.within_warranty]
+        reps = [r for r in req.repairs if r.sent_at <= req.asked_on  # none after the request
+                and (base is None or r.sent_at >= base or not p.within_warranty)]
         if p.only_unfixed:
             reps = [r for r in reps if r.fixed is not True]
         if p.same_fault:
@@ -204,26 +217,36 @@ class RepairDurationParams(Params):
 
 @rule_kind(
     "repair_duration", phase="eligibility", params=RepairDurationParams,
-    passed=("一次维修历时{longest}{unit_zh}，超过{max}{unit_zh}：可{offer_zh}",
-            "a repair took {longest} {unit}, more than {max}: {offer} offered"),
-    failed=("维修未超过{max}{unit_zh}", "no repair took more than {max} {unit}"),
+    passed=("一次维修历时{longest}{unit_zh}{open_zh}，超过{max}{unit_zh}：可{offer_zh}",
+            "a repair took {longest} {unit}{open}, more than {max}: {offer} offered"),
+    failed=("维修未超过{max}{unit_zh}：最长{longest}{unit_zh}{open_zh}",
+            "no repair took more than {max} {unit} (longest {longest}{open})"),
 )
 def repair_duration(ctx: Context, rule: CompiledRule) -> None:
-    """A repair (finished, or still open at asked_at) longer than max_length offers more
-    remedies (SB-12 90 days for parts, NJ10 30 working days)."""
+    """A repair longer than max_length offers more remedies (SB-12 90 days for parts, NJ10 30
+    working days). A repair still in progress when the request is made (no returned_at, or
+    returned later) counts up to the day of asking; one sent after it doesn't count."""
     p = rule.params
     req = ctx.req
-    longest = 0
+    longest, still_open, any_repair = 0, False, False
     for rep in req.repairs:
-        end = rep.returned_at or req.asked_on
-        n = (ctx.calendar.working_days_between(rep.sent_at, end) if p.unit == "working_days"
-             else (end - rep.sent_at).days)
-        longest = max(longest, n)
+        span = repair_span(rep, req.asked_on)
+        if span is None:
+            continue
+        any_repair = True
+        sent, end, in_repair = span
+        n = (ctx.calendar.working_days_between(sent, end) if p.unit == "working_days"
+             else (end - sent).days)
+        if n > longest or (n == longest and in_repair):
+            longest, still_open = n, in_repair
+    if not any_repair:
+        return  # no repair history: not applied
+    asked = req.asked_on.isoformat()
     facts = {"longest": longest, "max": p.max_length, "unit": UNIT_EN[p.unit],
              "unit_zh": UNIT_ZH[p.unit], "offer": ", ".join(p.offer),
-             "offer_zh": "、".join(RES_ZH[r] for r in p.offer)}
-    if not req.repairs:
-        return  # no repair history: not applied
+             "offer_zh": "、".join(RES_ZH[r] for r in p.offer),
+             "open": f", still in repair on {asked}" if still_open else "",
+             "open_zh": f"（至{asked}仍在维修）" if still_open else ""}
     if longest > p.max_length:
         ctx.say(rule, True, facts)
         ctx.offer(p.offer, replace=p.replace)

@@ -107,7 +107,8 @@ def test_duplicate_rule_id_and_bad_applies_to_and_top_level_typo():
 
 PARENT = {
     "name": "parent", "version": "1",
-    "settings": {"day_count": "legal", "nested": {"a": 1, "b": 2}},
+    "settings": {"day_count": "legal",
+                 "attachments": {"max_files_per_request": 5, "max_files_per_case": 20}},
     "rules": [
         {"id": "W", "kind": "window", "params": {"from": ["signed"], "length": 7}},
         {"id": "X", "kind": "exclusion", "params": {"tags": ["custom_made"]}},
@@ -118,7 +119,8 @@ PARENT = {
 
 def test_merge_overrides_disables_replaces_and_inserts():
     child = {
-        "name": "child", "extends": "parent", "settings": {"nested": {"b": 3}},
+        "name": "child", "extends": "parent",
+        "settings": {"attachments": {"max_files_per_case": 30}},
         "rules": [
             {"id": "W", "params": {"length": 10}},                    # one parameter changed
             {"id": "X", "enabled": False},                            # disabled
@@ -131,7 +133,8 @@ def test_merge_overrides_disables_replaces_and_inserts():
     merged = merge_documents(PARENT, child)
     validate_document(merged, source="child.yaml")
     assert merged["name"] == "child" and merged["version"] == "1"
-    assert merged["settings"] == {"day_count": "legal", "nested": {"a": 1, "b": 3}}
+    assert merged["settings"] == {"day_count": "legal", "attachments": {
+        "max_files_per_request": 5, "max_files_per_case": 30}}
     assert [r["id"] for r in merged["rules"]] == ["W", "N", "X", "S", "Z"]
     assert merged["rules"][0]["params"] == {"from": ["signed"], "length": 10}
     assert merged["rules"][3]["params"] == {"default": "company"}
