@@ -208,3 +208,42 @@ def test_the_api_return_form_and_signatures(policies, clock, team, api, make_use
     assert r.status_code == 200 and r.json()["archived"] is True
     r = api(team["specialist"], "POST", "/forms", {"case": case.number, "reason": "x"})
     assert r.status_code == 409 and r.json()["code"] == "form_exists"
+
+
+def test_the_form_is_filled_and_signed_through_the_pages(policies, clock, team, make_user):
+    from aftersales.cases import services as s
+
+    factory = outsourced_factory("F51")
+    order = f.order(business_line="outsourced", channel="b2b",
+                    lines=[(f.product(category="pump", factory=factory), 30, "80.00")])
+    sp = team["specialist"]
+    case = s.case_open(kind="return", channel="phone", actor=sp, order=order,
+                       verify_phone=order.customer.phone, reason="quality", symptom="漏水",
+                       lines=[{"line_no": 1, "quantity": 5}])
+    c = signed_in(sp)
+    assert 'data-action="return-form"' in c.get(
+        reverse("cases:detail", args=[case.number])).content.decode()
+    r = c.post(reverse("logistics:form_create", args=[case.number]),
+               {"reason": "漏水", "batch": "L" * 61})
+    assert r.status_code == 422 and not case.return_forms.exists()
+    r = c.post(reverse("logistics:form_create", args=[case.number]),
+               {"reason": "外壳开裂漏水", "batch": "L-77", "rework_into_stock": "1"})
+    assert r.status_code == 302
+    form = case.return_forms.get()
+    assert form.batch == "L-77" and form.rework_into_stock and form.factory == factory
+    follower = signed_in(team["follower"])
+    page = follower.get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert 'data-action="sign-quality_follower"' in page
+    follower.post(reverse("logistics:form_sign", args=[form.number]),
+                  {"role": "quality_follower"})
+    boss = make_user("factory", factory=factory, display_name="厂长赵")
+    case.factory = factory
+    case.save(update_fields=["factory"])
+    boss_client = signed_in(boss)
+    assert 'data-action="sign-factory"' in boss_client.get(
+        reverse("cases:detail", args=[case.number])).content.decode()
+    boss_client.post(reverse("logistics:form_sign", args=[form.number]), {"role": "factory"})
+    form.refresh_from_db()
+    assert form.archived is not None
+    text = pdf_text(c.get(reverse("logistics:form_pdf", args=[form.number])).content)
+    assert "厂长赵" in text and "跟单周" in text and "L-77" in text
