@@ -311,3 +311,27 @@ def test_bulk_assignment_offers_only_people_a_case_can_be_given_to(policies, clo
     page = client.get(reverse("cases:list")).content.decode()
     assert f'<option value="{agent.pk}">' in page
     assert f'<option value="{admin.pk}">' not in page
+
+
+def test_the_expected_next_step_stands_out_and_a_waiting_one_says_why(policies, clock, agent,
+                                                                      agent_client):
+    # given a new return, the caller not yet verified
+    order = f.order()
+    case = s.case_open(kind="return", channel="phone", actor=agent, order=order,
+                       reason="quality", lines=[{"line_no": 1, "quantity": 1}],
+                       contact_phone=order.customer.phone)
+    page = agent_client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    # then the step that waits for something says in words what is missing
+    why = page.split('id="why-verify" class="why">')[1].split("</span>")[0]
+    assert why.strip() and "verified_order" not in why
+    # given the caller verified, the problem confirmed and the policy evaluated
+    case = s.case_verify(case=case, actor=agent, order=order, phone=order.customer.phone)
+    case = s.case_transition(case=case, actor=agent, transition="verify")
+    case = s.case_confirm_problem(case=case, actor=agent, symptom="起球", quantity_affected=1)
+    case = s.case_transition(case=case, actor=agent, transition="confirm_problem")
+    case = s.case_evaluate(case=case, actor=agent)
+    page = agent_client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    # then offering the options is the one primary action; rejecting is not
+    primary = page.split('data-primary="1">')
+    assert len(primary) == 2 and primary[1].startswith("提供解决方案")
+    assert 'btn-danger">' in page

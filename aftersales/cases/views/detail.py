@@ -61,12 +61,19 @@ def _transitions(case, user) -> tuple[list[dict], dict[str, str]]:
         kind = transition_kind(case, t.code, option=0 if t.code == "accept_option" else None)
         transitions.append({"code": t.code, "label": label(t.label, t.code), "ok": ok,
                             "why": why, "reason_required": t.reason_required, "kind": kind,
-                            "rule": t.rule})
+                            "rule": t.rule, "exit": kind == "reject" or t.reason_required,
+                            "primary": False})
         if role_may(t, roles):
             for req in t.requires:
                 if (req not in facts and req not in AUTOMATIC_FACTS and req not in RECORD_FACTS
                         and req in Requirement.values):
                     recordable[req] = str(Requirement(req).label)
+    # Issue 10 item 3: one expected next step stands out — the first that can be made now and
+    # moves the case forward (not a rejection, a withdrawal or another step that needs a
+    # reason to leave the usual path); the others are quieter.
+    forward = next((t for t in transitions if t["ok"] and not t["exit"]), None)
+    if forward is not None:
+        forward["primary"] = True
     return transitions, recordable
 
 
