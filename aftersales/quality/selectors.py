@@ -37,7 +37,7 @@ from aftersales.workflow.definitions import workflows_from_document
 from aftersales.workflow.vocabulary import Requirement
 
 INSPECTION_FACTS = (Requirement.INSPECTION_PASSED, Requirement.QUALITY_JUDGMENT)
-CLAIM_READERS = frozenset(CLAIM_ISSUERS | CLAIM_FINANCE | {"management", "cashier",
+CLAIM_READERS = frozenset(CLAIM_ISSUERS | CLAIM_FINANCE | {"management", "cashier", "admin",
                                                            "sales_vp", "quality_supervisor"})
 
 

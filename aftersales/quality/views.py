@@ -32,12 +32,14 @@ from aftersales.quality.models import (
     Responsibility,
 )
 from aftersales.quality.printing import claim_pdf, inspection_pdf, report_pdf
-from aftersales.quality.section import defect_codes_of
+from aftersales.quality.section import defect_codes_of, warehouse_inspects
 from aftersales.quality.services.common import (
     ACTION_ORDERERS,
     ACTION_VERIFIERS,
     CLAIM_FINANCE,
     CLAIM_ISSUERS,
+    INSPECTORS,
+    RECEIPT_INSPECTORS,
     REPORT_OPENERS,
     REPORT_REVIEWERS,
     roles_of,
@@ -148,6 +150,9 @@ def _inspection_input(request, case) -> dict:
 def inspection_create(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number)
     document = case_document(case)
+    roles = roles_of(request.user)
+    if not (roles & INSPECTORS or (roles & RECEIPT_INSPECTORS and warehouse_inspects(document))):
+        raise Http404(_("No such page."))
     error, fields = "", {}
     if request.method == "POST":
         try:
@@ -228,7 +233,9 @@ def report_create(request: HttpRequest, number: str) -> HttpResponse:
             return redirect("cases:detail", number=case.number)
     inspection = case.inspections.order_by("-inspected_at").first()
     return TemplateResponse(request, "quality/report_form.html", {
-        "case": case, "inspection": inspection, "responsibilities": Responsibility.choices,
+        "case": case, "responsibilities": Responsibility.choices,
+        "initial": {"analysis": inspection.report if inspection else "",
+                    "responsibility": inspection.responsibility if inspection else ""},
         "error": error, "error_fields": fields, "post": request.POST},
         status=422 if error else 200)
 
@@ -321,7 +328,10 @@ def claim_create(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, _("Letter %(n)s drafted.") % {"n": claim.number})
             return redirect("quality:claim_detail", number=claim.number)
     return TemplateResponse(request, "quality/claim_form.html", {
-        "case": case, "inspection": inspection, "defects": _defects(case_document(case)),
+        "case": case, "defects": _defects(case_document(case)),
+        "initial": {"supplier": inspection.supplier_id if inspection else None,
+                    "defect_code": inspection.defect_code if inspection else "",
+                    "defect": inspection.report if inspection else ""},
         "suppliers": Supplier.objects.order_by("code")[:300],
         "error": error, "error_fields": fields, "post": request.POST},
         status=422 if error else 200)

@@ -98,6 +98,16 @@ CASE_HIDDEN = {"dealer"}
 REFUND_READERS = {"finance", "cashier", "cs_supervisor", "customer_service", "sales_specialist",
                   "sales_supervisor", "sales_vp", "management", "admin", "superuser"}
 REFUND_REQUESTERS = {"customer_service", "cs_supervisor", "sales_specialist"}
+# quality.services.common (the superuser acts as "admin": a reader, not an inspector)
+INSPECTORS = {"quality", "quality_follower", "quality_supervisor"}
+REPORT_OPENERS = INSPECTORS | {"sales_specialist", "sales_supervisor"}
+CLAIM_ISSUERS = {"purchasing", "quality", "quality_supervisor"}
+ACTION_ORDERERS = {"quality", "quality_supervisor", "sales_vp", "management"}
+QUALITY_READERS = REPORT_OPENERS | CLAIM_ISSUERS | {"warehouse", "sales_vp", "finance",
+                                                    "management", "factory", "admin",
+                                                    "superuser"}
+CLAIM_READERS = CLAIM_ISSUERS | {"finance", "management", "cashier", "sales_vp", "admin",
+                                 "superuser"}
 PUBLIC = {p: 200 for p in PRINCIPALS}
 
 
@@ -163,6 +173,56 @@ TABLE = [
     # the Idempotency-Key header is required before anything else
     Route("api refund pay (no key)", "JSON", "/api/v1/finance/refunds/{case}/payments",
           api(EVERYONE_SIGNED_IN, 422), body={"line": 1}),
+    # --- API: quality (quality.services.common: inspectors, report openers, the sales VP,
+    # claim issuers, action orderers; readers see lists, others empty lists)
+    Route("api inspections", "GET", "/api/v1/quality/inspections", api(EVERYONE_SIGNED_IN)),
+    Route("api inspection (none)", "GET", "/api/v1/quality/inspections/{case}",
+          api(EVERYONE_SIGNED_IN, 404)),
+    Route("api inspect", "JSON", "/api/v1/quality/inspections",
+          api(INSPECTORS, 201, hidden=CASE_HIDDEN), body={"case": "{case}", "result": "pass"}),
+    Route("api responsibility", "GET", "/api/v1/quality/cases/{case}/responsibility",
+          api(QUALITY_READERS, denied=404, hidden=CASE_HIDDEN)),
+    Route("api report open", "JSON", "/api/v1/quality/reports",
+          api(REPORT_OPENERS, 201, hidden=CASE_HIDDEN), body={"case": "{case}", "problem": "x"}),
+    Route("api quality report (none)", "GET", "/api/v1/quality/reports/{case}",
+          api(EVERYONE_SIGNED_IN, 404)),
+    Route("api report review (none)", "JSON", "/api/v1/quality/reports/{case}/review",
+          api(EVERYONE_SIGNED_IN, 404), body={"approve": True}),
+    Route("api report revise (none)", "JSON", "/api/v1/quality/reports/{case}/revise",
+          api(EVERYONE_SIGNED_IN, 404), body={"problem": "x"}),
+    Route("api claims", "GET", "/api/v1/quality/claims", api(EVERYONE_SIGNED_IN)),
+    # issuers pass the role check and are told to choose the supplier (422)
+    Route("api claim draft", "JSON", "/api/v1/quality/claims", api(CLAIM_ISSUERS, 422),
+          body={"material": "m", "defect": "d", "quantity": 1, "loss_amount": "1",
+                "deduction_amount": "1"}),
+    Route("api claim (none)", "GET", "/api/v1/quality/claims/{case}",
+          api(EVERYONE_SIGNED_IN, 404)),
+    Route("api claim status (none)", "JSON", "/api/v1/quality/claims/{case}/status",
+          api(EVERYONE_SIGNED_IN, 404), body={"to": "sent"}),
+    Route("api actions", "GET", "/api/v1/quality/actions", api(EVERYONE_SIGNED_IN)),
+    Route("api action order (no owner)", "JSON", "/api/v1/quality/actions",
+          api(ACTION_ORDERERS, 422), body={"description": "x", "owner": 0,
+                                           "due_on": "2026-12-31"}),
+    Route("api action done (none)", "JSON", "/api/v1/quality/actions/0/done",
+          api(EVERYONE_SIGNED_IN, 404), body={"note": "x"}),
+    Route("api action verify (none)", "JSON", "/api/v1/quality/actions/0/verify",
+          api(EVERYONE_SIGNED_IN, 404), body={"note": "x"}),
+    # --- quality pages
+    Route("quality home", "GET", "/quality/", page(QUALITY_READERS | {"cashier"}, denied=404)),
+    Route("inspections", "GET", "/quality/inspections/?q=x",
+          page(QUALITY_READERS | {"cashier"}, denied=404)),
+    Route("quality reports", "GET", "/quality/reports/",
+          page(QUALITY_READERS | {"cashier"}, denied=404)),
+    Route("supplier claims", "GET", "/quality/claims/", page(CLAIM_READERS, denied=404)),
+    Route("corrective actions", "GET", "/quality/actions/", page(EVERYONE_SIGNED_IN)),
+    Route("inspection form", "GET", "/quality/cases/{case}/inspect/",
+          page(INSPECTORS, denied=404, hidden=CASE_HIDDEN)),
+    Route("report form", "GET", "/quality/cases/{case}/report/",
+          page(REPORT_OPENERS, denied=404, hidden=CASE_HIDDEN)),
+    Route("claim form", "GET", "/quality/cases/{case}/claim/",
+          page(CLAIM_ISSUERS, denied=404, hidden=CASE_HIDDEN)),
+    Route("quality report page (none)", "GET", "/quality/reports/QE-2026-999999/",
+          page(EVERYONE_SIGNED_IN, 404)),
     # --- staff pages
     Route("home", "GET", "/", page(EVERYONE_SIGNED_IN)),
     Route("case list", "GET", "/cases/", page(EVERYONE_SIGNED_IN)),
@@ -419,7 +479,8 @@ def test_the_table_covers_every_api_route_and_every_staff_page():
             template = (r.path.split("?")[0].replace("{case}", "{number}")
                         .replace("/2026", "/{year}").replace("/online-shop", "/{name}")
                         .replace("/versions/1", "/versions/{number}")
-                        .replace("/reports/case_volume", "/reports/{name}"))
+                        .replace("/reports/case_volume", "/reports/{name}")
+                        .replace("/actions/0/", "/actions/{pk}/"))
             covered.add(("GET" if r.method == "GET" else "POST", template))
     missing_api = {p for p in api_paths if p not in covered and p[1] != "/api/v1/openapi.json"}
     assert not missing_api, f"API routes without a row: {sorted(missing_api)}"
@@ -442,6 +503,12 @@ def test_the_table_covers_every_api_route_and_every_staff_page():
                      "collection_list", "collection_export", "case_action", "quote_detail",
                      "quote_pdf", "quote_action", "receipt_pdf", "charge_action",
                      "compensation_action", "portal_quote_answer",
+                     # quality
+                     "inspection_list", "inspection_detail", "inspection_pdf",
+                     "inspection_create", "report_create", "claim_create", "report_list",
+                     "report_detail", "report_review", "report_revise", "action_create",
+                     "report_pdf", "supplier_claim_list", "claim_detail", "claim_move",
+                     "claim_pdf", "action_list", "action_step",
                      # logistics
                      "rma_list", "receipt_list", "receive", "ledger", "rma_detail",
                      "rma_label", "rma_ship", "receipt_detail", "dispose",

@@ -172,15 +172,15 @@ def test_corrective_actions_have_an_owner_a_due_date_and_overdue_ones_come_first
     late = q.corrective_action_create(actor=team["quality"], case=case, owner=team["follower"],
                                       description="装配工培训", due_on=today)
     soon = q.corrective_action_create(actor=team["quality"], case=case, owner=team["follower"],
-                                      description="更新作业指导书", due_on=today + timedelta(days=1))
+                                      description="更新作业指导书",
+                                      due_on=today + timedelta(days=1))
     with pytest.raises(ValidationError):
         q.corrective_action_create(actor=team["quality"], owner=team["follower"],
                                    description="x", due_on=today - timedelta(days=1))
     with pytest.raises(PermissionDenied):
         q.corrective_action_create(actor=team["specialist"], owner=team["follower"],
                                    description="x", due_on=today)
-    clock.set(2026, 11, 25, 9, 0)  # two days later: the first is overdue
-    # the earlier due comes first anyway; make the later one overdue too and check order
+    clock.set(2026, 11, 25, 9, 0)  # two days later: both are overdue, the earlier first
     listed = actions_open_overdue_first(team["quality"])
     assert [a.pk for a in listed] == [late.pk, soon.pk]
     # the owner reports it done; quality (not the owner) verifies it
