@@ -323,9 +323,13 @@ def rma_expire(*, rma: ReturnAuthorization | int, at: datetime | None = None) ->
     if rma.status != RmaStatus.ISSUED or rma.advance_replacement or rma.ship_back_by is None \
             or rma.ship_back_by >= at:
         return "skipped"
+    if case.is_closed:  # withdrawn or closed otherwise: nothing is expected any more
+        rma.status, rma.closed_at = RmaStatus.CLOSED, at
+        rma.save(update_fields=["status", "closed_at"])
+        return "skipped"
     due = timezone.localtime(rma.ship_back_by, SHANGHAI).strftime("%Y-%m-%d")
     mode = returns_settings(case)["on_not_shipped"]
-    code = _closing_transition(case) if mode == "close" and not case.is_closed else None
+    code = _closing_transition(case) if mode == "close" else None
     if code is None:
         if rma.reminded_at is not None:
             return "skipped"
@@ -357,7 +361,7 @@ def rmas_not_shipped_sweep(*, at: datetime | None = None, limit: int = 200) -> i
     at = at or timezone.now()
     due = list(ReturnAuthorization.objects.filter(
         status=RmaStatus.ISSUED, advance_replacement=False, ship_back_by__lt=at)
-        .exclude(reminded_at__isnull=False, case__state_category=StateCategory.CLOSED)
+        .filter(reminded_at__isnull=True)  # reminded once: staff follow it up
         .values_list("pk", flat=True)[:limit])
     done = 0
     for pk in due:

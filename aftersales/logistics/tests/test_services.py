@@ -320,3 +320,16 @@ def test_a_rejected_return_closes_the_rma_and_nothing_more_is_expected(
     assert not selectors.warehouse_queue(user=warehouse)["to_receive_count"]
     with pytest.raises(Conflict):
         receipt_record(rma=rma, actor=warehouse, lines=_line(rma, 1))
+
+
+def test_a_withdrawn_case_gets_no_reminder_its_rma_just_closes(online_return, agent, clock):
+    rma = rma_issue(case=online_return, actor=agent)
+    case = s.case_transition(case=rma.case, actor=None, transition="withdraw",
+                             reason="不退了")
+    assert case.is_closed
+    clock.at = rma.ship_back_by + timedelta(minutes=1)
+    rmas_not_shipped_sweep()
+    rma.refresh_from_db()
+    assert rma.status == RmaStatus.CLOSED
+    assert not Message.objects.filter(case=case, topic__in=("rma_reminder",
+                                                            "rma_not_shipped")).exists()
