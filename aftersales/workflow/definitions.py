@@ -59,6 +59,7 @@ from aftersales.workflow.vocabulary import (
     DEPARTMENT_CODES,
     DEPARTMENT_SUPERVISOR,
     FOLLOWS,
+    RESOLUTIONS,
     ROLE_CODES,
     Category,
     Requirement,
@@ -74,7 +75,7 @@ __all__ = [
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 _WHAT = {"case kind": _("case kind"), "role": _("role"), "state": _("state"),
-         "requirement": _("requirement")}
+         "requirement": _("requirement"), "resolution": _("resolution")}
 _REQUIREMENTS = frozenset(Requirement.values)
 _BUSINESS_LINES = frozenset(BusinessLine.values)
 _CATEGORIES = frozenset(Category.values)
@@ -149,6 +150,11 @@ class Transition:
     rule: str = ""  # the requirement id it comes from
     notify_customer: bool = False  # a customer-visible step: the customer is told (item 9)
     follows: str = ""  # a decision it is made with, in the same action (vocabulary.FOLLOWS)
+    resolutions: tuple[str, ...] = ()  # only for cases that agreed one of these (empty: any)
+
+    def fits(self, resolution: str) -> bool:
+        """Whether the move serves the agreed solution (no solution agreed yet: any move)."""
+        return not self.resolutions or not resolution or resolution in self.resolutions
 
 
 @dataclass(frozen=True)
@@ -428,7 +434,7 @@ class _Parser:
             tm = self.mapping(t, tp)
             self.check_keys(tm, tp, {"from", "to", "roles", "requires", "forbids", "label",
                                      "reason_required", "customer", "notify", "sets",
-                                     "rule", "follows"})
+                                     "rule", "follows", "resolutions"})
             src = self.string_list(tm.get("from"), f"{tp}.from", set(states), "state")
             if not src:
                 raise self.fail(f"{tp}.from", gettext("is required"))
@@ -456,6 +462,8 @@ class _Parser:
                 rule=str(tm.get("rule") or ""),
                 notify_customer=self.notify(tm.get("notify"), f"{tp}.notify"),
                 follows=self.follows(tm.get("follows"), f"{tp}.follows"),
+                resolutions=self.string_list(tm.get("resolutions"), f"{tp}.resolutions",
+                                             set(RESOLUTIONS), "resolution"),
             ))
 
         authority = {}

@@ -68,6 +68,12 @@ def _check(*, workflow: Workflow, state: str, transition_code: str, roles: set[s
             code=WorkflowErrorCode.ROLE_NOT_ALLOWED,
             extra={"transition": t.code, "roles": list(t.roles)},
         )
+    resolution = str((values or {}).get("resolution") or "")
+    if not t.fits(resolution):
+        raise ValidationError(
+            gettext("“%(action)s” is not part of the agreed solution.") % {"action": action},
+            code=WorkflowErrorCode.NOT_THE_AGREED_SOLUTION,
+            extra={"transition": t.code, "resolution": resolution})
     have = set(facts) | (workflow.derive_facts(values) if values else set())
     for req in t.requires:
         if req not in have:

@@ -128,6 +128,11 @@ RECORD_FACTS: dict[str, str] = {
 # not pressed as a second button (issue 10 item 4: one click approves an adjustment).
 FOLLOWS = frozenset({"adjustment_approved", "adjustment_refused"})
 
+# The solutions a case may agree on (POLICY-API option resolutions, and a goodwill adjustment);
+# a transition may be for some of them only (`resolutions`, issue 10 item 3).
+RESOLUTIONS = frozenset({"return", "exchange", "repair", "paid_repair", "refund_only",
+                         "adjustment"})
+
 ROLE_CODES = frozenset(Role.values)
 ACTOR_CODES = ROLE_CODES | {CUSTOMER}
 DEPARTMENT_CODES = frozenset(DepartmentCode.values)

@@ -102,7 +102,13 @@ def order_placed_date(order):
 def case_values(case: Case) -> dict[str, Any]:
     """Numbers a workflow may derive facts from (S11.1: quantity > 200 → production)."""
     qty = case.lines.aggregate(q=Sum("quantity"))["q"] if case.pk else None
-    return {"quantity": qty or case.quantity_affected or 0}
+    return {"quantity": qty or case.quantity_affected or 0, "resolution": agreed_resolution(case)}
+
+
+def agreed_resolution(case: Case) -> str:
+    """The solution the case agreed on: the accepted option's, or an approved adjustment."""
+    return str((case.agreed_option or {}).get("resolution") or
+               (case.resolution if case.resolution == "adjustment" else "") or "")
 
 
 def case_facts(case: Case) -> set[str]:

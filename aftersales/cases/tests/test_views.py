@@ -335,3 +335,26 @@ def test_the_expected_next_step_stands_out_and_a_waiting_one_says_why(policies, 
     primary = page.split('data-primary="1">')
     assert len(primary) == 2 and primary[1].startswith("提供解决方案")
     assert 'btn-danger">' in page
+
+
+def test_steps_for_another_solution_are_neither_shown_nor_allowed(policies, clock, agent,
+                                                                  agent_client):
+    from aftersales.core.errors import ValidationError
+
+    # given a return agreed as a refund of the goods
+    case = _open(agent)
+    case = s.case_transition(case=case, actor=agent, transition="verify")
+    case = s.case_confirm_problem(case=case, actor=agent, symptom="起球", quantity_affected=1)
+    case = s.case_transition(case=case, actor=agent, transition="confirm_problem")
+    case = s.case_evaluate(case=case, actor=agent)
+    case = s.case_transition(case=case, actor=agent, transition="offer_options")
+    option = next(i for i, o in enumerate(case.decision["options"])
+                  if o["resolution"] == "return")
+    case = s.case_accept_option(case=case, actor=None, option=option)
+    page = agent_client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    # then arranging a replacement or a repair is not offered
+    assert 'data-action="reship"' not in page and 'data-action="schedule_repair"' not in page
+    # and is refused through the services (the API's path) with its own code
+    with pytest.raises(ValidationError) as err:
+        s.case_transition(case=case, actor=agent, transition="reship")
+    assert err.value.code == "not_the_agreed_solution"

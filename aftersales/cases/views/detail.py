@@ -30,7 +30,7 @@ from aftersales.cases.selectors import (
 from aftersales.cases.services import act as actions
 from aftersales.cases.services.act import ACTIONS, ActInput, transition_kind
 from aftersales.cases.services.agreement import EVALUABLE
-from aftersales.cases.services.common import actor_roles, case_facts
+from aftersales.cases.services.common import actor_roles, agreed_resolution, case_facts
 from aftersales.cases.services.contact import case_contact_masked, case_contact_reveal
 from aftersales.cases.services.transition import case_available_transitions
 from aftersales.core import panels
@@ -54,9 +54,12 @@ def _transitions(case, user) -> tuple[list[dict], dict[str, str]]:
     """The transitions to show (with the form each needs) and the facts the user may record
     for them."""
     facts, roles = case_facts(case), actor_roles(user)
+    resolution = agreed_resolution(case)
     transitions, recordable = [], {}
     for t, ok, why in case_available_transitions(case=case, actor=user):
         if t.follows:  # made by its decision's own button (approve/refuse the adjustment)
+            continue
+        if not t.fits(resolution):  # serves another solution than the agreed one
             continue
         kind = transition_kind(case, t.code, option=0 if t.code == "accept_option" else None)
         transitions.append({"code": t.code, "label": label(t.label, t.code), "ok": ok,
