@@ -75,9 +75,10 @@ def amount(value, *, name: str) -> Decimal:
 def company_of(case=None, document: dict | None = None) -> dict:
     """The company printed at the top of a form: the policy's ``company``, else its title."""
     doc = document if document is not None else (case_document(case) if case else {})
-    company = doc.get("company") or {}
-    if isinstance(company, dict) and company.get("name"):
-        return {k: company.get(k, "") for k in ("name", "address", "phone")}
+    returns = doc.get("returns") if isinstance(doc.get("returns"), dict) else {}
+    for company in (doc.get("company"), returns.get("company")):
+        if isinstance(company, dict) and company.get("name"):
+            return {k: company.get(k, "") for k in ("name", "address", "phone")}
     title = doc.get("title") or {}
     name = title.get("zh") if isinstance(title, dict) else str(title)
     return {"name": name or "", "address": "", "phone": ""}
