@@ -72,7 +72,9 @@ def charges_policy(case: Case) -> ChargesPolicy:
 def company_for(case: Case) -> dict[str, str]:
     """Name, address and phone printed at the top of the case's forms."""
     doc = case_document(case)
-    company = dict(charges_policy(case).company or doc.get("company") or {})
+    returns = doc.get("returns") if isinstance(doc.get("returns"), dict) else {}
+    company = dict(charges_policy(case).company or doc.get("company")
+                   or returns.get("company") or {})
     if not company.get("name"):
         title = doc.get("title") or {}
         company["name"] = title.get("zh") or title.get("en") or "" if isinstance(title, dict) \

@@ -79,7 +79,8 @@ def test_the_exchange_receipt_pdf_holds_the_case_data(policies, clock, agent, wa
     r = client_for(cashier).get(f"/charges/receipts/{receipt.number}/pdf/")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     text = pdf_text(r.content)
-    for expected in ("换货单", "收款收据", receipt.number, case.number, case.order.number,
+    for expected in ("春芝堂会员商城", "换货单", "收款收据", receipt.number, case.number,
+                     case.order.number,
                      "128.00", "158.00", "30.00", "WX4200777", "多不退少补"):
         assert expected in text, expected
 
