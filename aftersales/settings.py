@@ -241,6 +241,20 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("AFTERSALES_FROM_EMAIL", "aftersales@localhost")
 
+# Messages (docs/notifications.md): the site's address for the links in them, the SMS provider
+# (aliyun, tencent, or console for development; empty: no SMS) with its credentials, sign name
+# and approved templates, and the WeCom group robot that hears the staff's escalations.
+AFTERSALES_BASE_URL = os.environ.get("AFTERSALES_BASE_URL", "")
+NOTIFY_SMS_PROVIDER = os.environ.get("AFTERSALES_SMS_PROVIDER", "").strip().lower()
+NOTIFY_CUSTOMER_CHANNELS = ("email", "sms") if NOTIFY_SMS_PROVIDER else ("email",)
+NOTIFY_SMS_SIGN_NAME = os.environ.get("AFTERSALES_SMS_SIGN_NAME", "")
+NOTIFY_SMS_TEMPLATES = os.environ.get("AFTERSALES_SMS_TEMPLATES", "")  # JSON: topic -> code
+NOTIFY_ALIYUN_SMS = {k: os.environ.get(f"AFTERSALES_ALIYUN_SMS_{k.upper()}", "") for k in (
+    "access_key_id", "access_key_secret", "endpoint")}
+NOTIFY_TENCENT_SMS = {k: os.environ.get(f"AFTERSALES_TENCENT_SMS_{k.upper()}", "") for k in (
+    "secret_id", "secret_key", "app_id", "region", "endpoint")}
+NOTIFY_WECOM_ROBOT_URL = os.environ.get("AFTERSALES_WECOM_ROBOT_URL", "")
+
 # ---------------------------------------------------------------- HTTPS and browser security
 # With DEBUG off the product assumes HTTPS at a reverse proxy (README "Production"): cookies are
 # Secure, HSTS is sent on HTTPS answers, the proxy's X-Forwarded-Proto is trusted. A plain-HTTP

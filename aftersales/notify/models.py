@@ -13,6 +13,7 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
     WECHAT = "wechat", _("WeChat")
+    WECOM = "wecom", _("WeCom group robot")
 
 
 class MessageStatus(models.TextChoices):
@@ -27,6 +28,9 @@ class Message(models.Model):
     recipient = models.CharField(_("recipient"), max_length=200)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("body"))
+    # The values of the step's SMS template (case number, amount, deadline, link…): a provider
+    # sends an approved template with parameters, never free text (docs/notifications.md).
+    params = models.JSONField(_("template parameters"), default=dict, blank=True)
     # db_index=False: the (case, created_at) index below serves every lookup by case.
     case = models.ForeignKey("cases.Case", verbose_name=_("case"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="messages", db_index=False)
@@ -38,6 +42,10 @@ class Message(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    # Which plug-in sent it (email, sms_aliyun, sms_tencent, wecom_robot, console) and the
+    # provider's id of the message (Alibaba BizId, Tencent SerialNo), for the provider's support.
+    provider = models.CharField(_("provider"), max_length=20, blank=True)
+    provider_ref = models.CharField(_("provider reference"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 

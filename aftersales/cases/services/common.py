@@ -6,12 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db.models import F, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from aftersales.accounts.models import Department
 from aftersales.accounts.roles import ROLE_DEPARTMENT
@@ -19,6 +17,7 @@ from aftersales.calendars.calendar import SHANGHAI, get_calendar
 from aftersales.cases.access import portal_token
 from aftersales.cases.errors import CaseErrorCode
 from aftersales.cases.events import CUSTOMER as CUSTOMER_LABEL
+from aftersales.cases.labels import resolution_label
 from aftersales.cases.models import (
     AdjustmentStatus,
     Case,
@@ -38,8 +37,9 @@ from aftersales.cases.selectors import (  # noqa: F401
 )
 from aftersales.core import cache
 from aftersales.core.errors import Conflict, NotFound
-from aftersales.notify.models import Channel, Message
-from aftersales.notify.services import message_build, message_queue
+from aftersales.notify.models import Message
+from aftersales.notify.services import customer_messages_build, message_queue
+from aftersales.notify.texts import site_url
 from aftersales.workflow import sla
 from aftersales.workflow.definitions import State, Workflow
 
@@ -213,38 +213,40 @@ def enter_state(case: Case, workflow: Workflow, code: str, *, at: datetime,
 
 # ------------------------------------------------------------------------------- notify
 def portal_link(case: Case) -> str:
-    base = getattr(settings, "AFTERSALES_BASE_URL", "").rstrip("/")
+    """The absolute link to the customer's case page (AFTERSALES_BASE_URL), or "" (a warning
+    is logged) when the site's address is not configured."""
     try:
         path = reverse("portal:case", kwargs={"number": case.number})
     except NoReverseMatch:
         path = f"/portal/cases/{case.number}/"
-    return f"{base}{path}?t={portal_token(case)}"
+    return site_url(f"{path}?t={portal_token(case)}", what=case.number)
 
 
 def notify_customer(case: Case, *, topic: str, subject: str, body: str,
-                    dedupe_key: str | None = None) -> None:
-    """Queue the customer's message(s) for a customer-visible step (item 9)."""
+                    dedupe_key: str | None = None, params: dict[str, Any] | None = None) -> None:
+    """Queue the customer's message(s) for a customer-visible step (item 9). ``params``: the
+    step's values for the short SMS template (amount, rma, address, due, courier, tracking…;
+    docs/notifications.md)."""
     for message in customer_messages(case, topic=topic, subject=subject, body=body,
-                                     dedupe_key=dedupe_key):
+                                     dedupe_key=dedupe_key, params=params):
         message_queue(channel=message.channel, recipient=message.recipient,
                       subject=message.subject, body=message.body, case=case, topic=topic,
-                      dedupe_key=message.dedupe_key)
+                      dedupe_key=message.dedupe_key, params=message.params)
 
 
 def customer_messages(case: Case, *, topic: str, subject: str, body: str,
-                      dedupe_key: str | None = None) -> list[Message]:
-    """The customer's message(s) for one step, unsaved: e-mail, and SMS where enabled."""
-    text = f"{body}\n\n{_('Follow your case')}{pgettext('separator after a label', ': ')}" \
-           f"{portal_link(case)}"
-    subject = f"[{case.number}] {subject}"
-    out = []
-    email = case.contact_email or (case.customer.email if case.customer_id else "")
-    if email:
-        out.append(message_build(channel=Channel.EMAIL, recipient=email, subject=subject,
-                                 body=text, case=case, topic=topic, dedupe_key=dedupe_key))
-    phone = case.contact_phone or (case.customer.phone if case.customer_id else "")
-    if phone and Channel.SMS in getattr(settings, "NOTIFY_CUSTOMER_CHANNELS", ("email",)):
-        out.append(message_build(channel=Channel.SMS, recipient=phone, subject=subject,
-                                 body=text, case=case, topic=topic,
-                                 dedupe_key=f"{dedupe_key}:sms" if dedupe_key else None))
-    return out
+                      dedupe_key: str | None = None,
+                      params: dict[str, Any] | None = None) -> list[Message]:
+    """The customer's message(s) for one step, unsaved: e-mail to an address, SMS to a phone
+    where a provider is configured (aftersales.notify routes them)."""
+    values: dict[str, Any] = {}
+    if case.due_at:
+        values["due"] = timezone.localtime(case.due_at, SHANGHAI).strftime("%Y-%m-%d")
+    if case.resolution:
+        values["option"] = resolution_label(case.resolution)
+    return customer_messages_build(
+        email=case.contact_email or (case.customer.email if case.customer_id else ""),
+        phone=case.contact_phone or (case.customer.phone if case.customer_id else ""),
+        number=case.number, topic=topic, subject=subject, body=body,
+        link=portal_link(case), case=case, dedupe_key=dedupe_key,
+        params={**values, **(params or {})})
