@@ -54,6 +54,9 @@ class InspectionIn(Schema):
     supplier: str = Field("", max_length=40, description="supplier code")
     factory: str = Field("", max_length=40, description="outsourced factory code")
     lines: list[LineIn] = Field(default_factory=list, max_length=500)
+    attachments: list[int] = Field(default_factory=list, max_length=50,
+                                   description="ids of the case's files to keep as the "
+                                               "inspection's photos")
 
 
 class LineOut(Schema):
@@ -77,6 +80,7 @@ class InspectionOut(Schema):
     receipt_number: str
     report: str
     reevaluation: dict | None
+    photos: list[int]
     inspected_by: str
     inspected_at: datetime
     lines: list[LineOut]
@@ -246,7 +250,8 @@ def _inspection_out(i: Inspection) -> dict:
             "supplier": i.supplier.code if i.supplier else None,
             "factory": i.factory.code if i.factory else None,
             "receipt_number": i.receipt_number, "report": i.report,
-            "reevaluation": i.reevaluation, "inspected_by": str(i.inspected_by),
+            "reevaluation": i.reevaluation, "photos": [p.pk for p in i.photos.all()],
+            "inspected_by": str(i.inspected_by),
             "inspected_at": i.inspected_at,
             "lines": [{"case_line": ln.case_line_id, "quantity": ln.quantity,
                        "defective": ln.defective, "defect_code": ln.defect_code,
@@ -307,7 +312,8 @@ def inspection_list(request: HttpRequest, filters: Query[PageQuery]):
 def inspection_create(request: HttpRequest, payload: InspectionIn):
     """Sets the case's inspection_passed / quality_judgment / factory_responsible facts and
     re-evaluates the policy decision when the inspected condition differs. Photos: attach
-    them to the case (POST /api/v1/cases/{number}/attachments)."""
+    them to the case (POST /api/v1/cases/{number}/attachments) and name their ids in
+    `attachments`; an id not on the case is 422."""
     case = _case(request, payload.case)
     inspection = svc.inspection_record(
         case=case, actor=request.user, result=payload.result,
@@ -316,7 +322,8 @@ def inspection_create(request: HttpRequest, payload: InspectionIn):
         receipt_number=payload.receipt_number,
         supplier=_party(Supplier, payload.supplier, "supplier"),
         factory=_party(OutsourcedFactory, payload.factory, "factory"),
-        lines=[svc.LineFinding(**ln.model_dump()) for ln in payload.lines])
+        lines=[svc.LineFinding(**ln.model_dump()) for ln in payload.lines],
+        attachments=payload.attachments)
     return Status(201, _inspection_out(inspection))
 
 

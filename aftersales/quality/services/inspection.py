@@ -62,15 +62,17 @@ def inspection_record(*, case: Case | int, actor, result: str, responsibility: s
                       report: str = "", photos: Iterable = (), report_upload=None,
                       supplier: Supplier | None = None,
                       factory: OutsourcedFactory | None = None, receipt_number: str = "",
-                      damage_cause: str = "") -> Inspection:
+                      damage_cause: str = "", attachments: Iterable[int] = ()) -> Inspection:
     """Record an inspection of the case's goods; a refused one stores nothing (files
-    included)."""
+    included). ``photos`` are uploads stored as the case's files; ``attachments`` names files
+    the case holds already (e.g. uploaded through the API) as the inspection's photos."""
     try:
         return _inspection_record(
             case=case, actor=actor, result=result, responsibility=responsibility,
             defect_code=defect_code, lines=list(lines), report=report, photos=list(photos),
             report_upload=report_upload, supplier=supplier, factory=factory,
-            receipt_number=receipt_number, damage_cause=damage_cause)
+            receipt_number=receipt_number, damage_cause=damage_cause,
+            attachments=list(attachments))
     finally:
         attachment_files_uncommitted_remove()
 
@@ -158,7 +160,7 @@ def _found(case: Case, document: dict, header_code: str, findings, damage_cause:
 @transaction.atomic
 def _inspection_record(*, case, actor, result, responsibility, defect_code, lines, report,
                        photos, report_upload, supplier, factory, receipt_number,
-                       damage_cause) -> Inspection:
+                       damage_cause, attachments) -> Inspection:
     case = lock_case(case)
     require_scope(case, actor)
     if case.is_closed:
@@ -177,6 +179,10 @@ def _inspection_record(*, case, actor, result, responsibility, defect_code, line
         raise ValidationError(_("A failed inspection names its defect code."),
                               fields={"defect_code": _("required when failed")})
     report = text(report, name="report", max_length=20000)
+    held = list(case.attachments.filter(pk__in=set(attachments))) if attachments else []
+    if len(held) != len(set(attachments)):
+        raise ValidationError(_("That file is not on the case."),
+                              fields={"attachments": _("unknown")})
     receipt_number = text(receipt_number, name="receipt_number", max_length=30)
     if responsibility == "factory" and factory is None:
         factory = case.factory or _product_party(case, "factory")
@@ -195,7 +201,7 @@ def _inspection_record(*, case, actor, result, responsibility, defect_code, line
                        defective=f.defective, defect_code=f.defect_code,
                        condition=dict(f.condition or {}), finding=f.finding)
         for line, f in findings])
-    stored = [store_attachment(case=case, actor=actor, upload=u) for u in photos]
+    stored = [*held, *(store_attachment(case=case, actor=actor, upload=u) for u in photos)]
     if stored:
         inspection.photos.add(*stored)
     if report_upload is not None:

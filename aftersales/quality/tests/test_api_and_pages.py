@@ -4,6 +4,7 @@ panel, the home queues, the lists and the print buttons."""
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from aftersales.accounts.models import ApiToken
@@ -12,6 +13,9 @@ from aftersales.quality.models import Inspection, QualityReport
 from aftersales.quality.tests import helpers as h
 
 BASE = "/api/v1/quality"
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+       b"\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
 class Api:
@@ -67,6 +71,8 @@ def test_api_inspection_report_and_review_walk_the_outsourced_return(policies, c
     r = qe.post("/inspections", {"case": case.number, "result": "fail", "defect_code": "zz"})
     assert r.status_code == 422 and r.json()["code"] == "unknown_defect_code"
     assert qe.post("/inspections", {"case": "AS-0", "result": "pass"}).status_code == 404
+    r = qe.post("/inspections", {"case": case.number, "result": "pass", "attachments": [999]})
+    assert r.status_code == 422
     assert Inspection.objects.count() == 1
 
 
@@ -124,6 +130,13 @@ def test_quality_engineer_records_an_inspection_on_the_page(policies, clock, tea
     assert c.get("/quality/inspections/", {"q": i.number}).content.decode().count(i.number) >= 1
     pdf = c.get(f"/quality/inspections/{i.number}/pdf/")
     assert pdf["Content-Type"] == "application/pdf" and case.number in h.pdf_text(pdf.content)
+    # photos uploaded with the form are the case's files, linked to the inspection
+    r = c.post(f"/quality/cases/{case.number}/inspect/", {
+        "result": "pass", "photos": [SimpleUploadedFile("p.png", PNG, content_type="image/png")]})
+    assert r.status_code == 302
+    second = Inspection.objects.order_by("-id").first()
+    photo = second.photos.get()
+    assert photo.case == case and photo.kind == "photo"
     # a bad form answers 422 and keeps what was typed
     r = c.post(f"/quality/cases/{case.number}/inspect/", {"result": "fail", "report": "再检"})
     assert r.status_code == 422 and "再检" in r.content.decode()
