@@ -9,12 +9,12 @@ from aftersales.notify.services import messages_retry
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
     list_display = ["created_at", "channel", "recipient", "subject", "status", "attempts",
-                    "next_attempt_at", "sent_at", "case"]
-    list_filter = ["status", "channel", "topic"]
+                    "next_attempt_at", "sent_at", "provider", "case"]
+    list_filter = ["status", "channel", "provider", "topic"]
     search_fields = ["recipient", "subject", "case__number"]
-    readonly_fields = ["channel", "recipient", "subject", "body", "case", "topic", "dedupe_key",
-                       "status", "attempts", "next_attempt_at", "last_error", "created_at",
-                       "sent_at"]
+    readonly_fields = ["channel", "recipient", "subject", "body", "params", "case", "topic",
+                       "dedupe_key", "status", "attempts", "next_attempt_at", "last_error",
+                       "provider", "provider_ref", "created_at", "sent_at"]
     list_select_related = ["case"]
     actions = ["retry"]
 

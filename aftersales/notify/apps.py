@@ -6,3 +6,6 @@ class NotifyConfig(AppConfig):
     name = "aftersales.notify"
     label = "notify"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from aftersales.notify import checks  # noqa: F401  (registers the deploy checks)

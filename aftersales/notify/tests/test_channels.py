@@ -316,3 +316,20 @@ def test_mainland_numbers():
     assert mainland("13800138000") == "13800138000"
     assert e164("138 0013 8000") == e164("+86 138-0013-8000") == "+8613800138000"
     assert e164("+852 6123 4567") == "+85261234567"
+
+
+def test_the_deploy_check_names_what_a_deployment_forgot(settings):
+    from aftersales.notify.checks import message_settings
+
+    settings.AFTERSALES_BASE_URL = ""
+    settings.NOTIFY_SMS_PROVIDER = ""
+    assert [w.id for w in message_settings()] == ["notify.W001", "notify.W002"]
+    settings.AFTERSALES_BASE_URL = "https://shouhou.example.com"
+    settings.NOTIFY_SMS_PROVIDER = "tencent"
+    settings.NOTIFY_TENCENT_SMS = {"secret_id": "id", "secret_key": "", "app_id": "1400"}
+    settings.NOTIFY_SMS_SIGN_NAME = "示例商城"
+    settings.NOTIFY_SMS_TEMPLATES = '{"default": "100"}'
+    (w,) = message_settings()
+    assert w.id == "notify.W003" and "AFTERSALES_TENCENT_SMS_SECRET_KEY" in w.msg
+    settings.NOTIFY_TENCENT_SMS["secret_key"] = "k"
+    assert message_settings() == []
