@@ -92,10 +92,32 @@ def sms_topic(topic: str, params: dict[str, Any]) -> str:
     return "default"
 
 
+LINK_MARK = "\x00link\x00"
+
+
 def sms_text(topic: str, params: dict[str, Any]) -> str:
-    """The short text of an SMS in the active language (what the customer reads)."""
+    """The short text of an SMS in the active language (what the customer reads). Without a
+    link (no site address) the text ends where the link's label began, not on a dangling
+    "Details:"."""
     names, text = SMS_TEXTS[sms_topic(topic, params)]
-    return str(text) % {n: params.get(n) or "" for n in names}
+    values = {n: params.get(n) or "" for n in names}
+    if "link" in values and not values["link"]:
+        values["link"] = LINK_MARK
+        before = (str(text) % values).split(LINK_MARK, 1)[0]
+        return _without_link(before)
+    return str(text) % values
+
+
+def _without_link(before: str) -> str:
+    """"… is open. Details: " → "… is open."; "…请确认：" → "…请确认。"."""
+    for end in ("。", ". "):
+        i = before.rfind(end)
+        if i >= 0:
+            label = before[i + len(end):].rstrip()
+            if len(label) <= 12 and label.endswith((":", "：")):
+                return before[:i + len(end)].rstrip()
+    cut = before.rstrip()
+    return cut.rstrip(":：").rstrip() + ("。" if cut.endswith("：") else ".")
 
 
 def sms_templates() -> dict[str, Any]:

@@ -89,4 +89,5 @@ def test_without_a_site_address_the_message_has_no_link_and_says_so(aliyun, sett
         case, _buyer = _phone_only_case()
     (m,) = Message.objects.filter(case=case)
     assert "/portal/" not in m.body and "link" not in m.params
+    assert m.body == f"您的售后单 {case.number} 已受理。"
     assert "AFTERSALES_BASE_URL is not set" in caplog.text and case.number in caplog.text

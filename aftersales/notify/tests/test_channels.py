@@ -333,3 +333,24 @@ def test_the_deploy_check_names_what_a_deployment_forgot(settings):
     assert w.id == "notify.W003" and "AFTERSALES_TENCENT_SMS_SECRET_KEY" in w.msg
     settings.NOTIFY_TENCENT_SMS["secret_key"] = "k"
     assert message_settings() == []
+
+
+def test_without_a_link_the_sms_ends_cleanly():
+    params = {"number": "AS-1", "amount": "500.00", "title": "已检验"}
+    with translation.override("zh-hans"):
+        assert sms_text("case_opened", params) == "您的售后单 AS-1 已受理。"
+        assert sms_text("refund_paid", params) == (
+            "售后单 AS-1：您的 500.00 元退款已支付，收到后请确认。")
+        assert sms_text("case_transitioned", params) == "售后单 AS-1 当前进度：已检验。"
+    with translation.override("en"):
+        assert sms_text("case_opened", params) == "Your after-sales case AS-1 is open."
+        assert sms_text("case_rejected", params) == (
+            "Case AS-1 was not accepted; you may appeal with more evidence.")
+        assert sms_text("refund_paid", params) == (
+            "Case AS-1: your refund of 500.00 yuan is paid. Please confirm when you receive it.")
+    for topic in SMS_TEXTS:
+        with translation.override("zh-hans"):
+            text = sms_text(topic, {**params, "due": "2026-12-01", "option": "退货退款",
+                                    "rma": "RMA-1", "address": "上海", "courier": "顺丰",
+                                    "tracking": "SF1"})
+        assert not text.endswith(("：", ":", " ")) and "\x00" not in text, (topic, text)
