@@ -31,3 +31,4 @@ class CaseErrorCode(ErrorCode):
     LINES_REQUIRED = "lines_required"  # a return or exchange names at least one line (422)
     QUANTITY_NOT_CLAIMABLE = "quantity_not_claimable"  # more than bought minus open claims (422)
     SERIAL_CLAIMED = "serial_claimed"  # the serial is on another open case (422)
+    RECORD_REQUIRED = "record_required"  # the fact is set by its record, not ticked (422)

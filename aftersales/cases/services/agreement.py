@@ -32,7 +32,7 @@ from aftersales.policy.engine.request import EVIDENCE
 from aftersales.policy.order_data import order_data_get
 from aftersales.policy.selectors import request_from_data
 from aftersales.workflow.errors import WorkflowErrorCode
-from aftersales.workflow.vocabulary import CUSTOMER, Requirement
+from aftersales.workflow.vocabulary import CUSTOMER, RECORD_FACTS, Requirement
 
 EVALUABLE = {CaseKind.RETURN, CaseKind.EXCHANGE, CaseKind.REPAIR, CaseKind.REFUND_ONLY}
 
@@ -225,6 +225,12 @@ def case_record_fact(*, case: Case, actor, fact: str, value: bool = True, note: 
     if fact not in Requirement.values and fact not in {
             d.fact for d in case_workflow(case).derived}:
         raise ValidationError(_("Unknown fact."), fields={"fact": _("unknown")})
+    if fact in RECORD_FACTS:  # records, not ticks (issue 11 item 9)
+        raise ValidationError(
+            _("“%(fact)s” is recorded by its own record (the return authorization, the "
+              "receipt, the inspection, the refund…), not ticked.")
+            % {"fact": Requirement(fact).label},
+            code=CaseErrorCode.RECORD_REQUIRED, fields={"fact": _("needs its record")})
     workflow = case_workflow(case)
     state = workflow.state(case.state)
     roles = actor_roles(actor)

@@ -231,6 +231,19 @@ TABLE = [
     Route("search", "GET", "/cases/search/?q=nothing-matches", page(EVERYONE_SIGNED_IN)),
     # missing and not-yours orders look alike
     Route("order page (none)", "GET", "/cases/orders/SO-NONE/", page(EVERYONE_SIGNED_IN, 404)),
+    # background exports: one's own only (a missing one and another's look alike)
+    Route("my exports", "GET", "/exports/", page(EVERYONE_SIGNED_IN)),
+    Route("export (none)", "GET", "/exports/999999/", page(EVERYONE_SIGNED_IN, 404)),
+    Route("export download (none)", "GET", "/exports/999999/download",
+          page(EVERYONE_SIGNED_IN, 404)),
+    # report subscriptions and the monthly pack (a bad month is said, cheaply)
+    Route("my subscriptions", "GET", "/reports/subscriptions/", page(EVERYONE_SIGNED_IN)),
+    Route("subscribe (incomplete)", "POST", "/reports/case_volume/subscribe",
+          page(CASE_REPORTS, 302), body={}),
+    Route("unsubscribe (none)", "POST", "/reports/subscriptions/999999/delete",
+          page(EVERYONE_SIGNED_IN, 302), body={}),
+    Route("management pack (bad month)", "GET", "/reports/pack.pdf?month=2026-13",
+          page(EVERYONE_SIGNED_IN, 422)),
     Route("intake page", "GET", "/cases/new/", page(EVERYONE_SIGNED_IN)),
     Route("fine ledger", "GET", "/cases/fines/", page(FINE_LEDGER)),
     # bulk assignment answers by going back to the list; dealers and factories are refused
@@ -495,6 +508,8 @@ def test_the_table_covers_every_api_route_and_every_staff_page():
     covered_pages = {"home", "list", "queue", "overdue", "search", "create", "fines",
                      "assign_bulk", "detail", "file", "act", "contact", "new", "year", "edit",
                      "evaluate", "password_change", "index", "report", "export",
+                     "order", "exports", "export_download", "subscriptions", "subscribe",
+                     "unsubscribe", "pack",
                      # finance
                      "refund_list", "refund_export", "refund_detail", "refund_slip",
                      "refund_approve", "refund_refuse", "refund_pay", "refund_create",

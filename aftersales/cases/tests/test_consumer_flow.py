@@ -134,24 +134,22 @@ def test_rejection_needs_a_reason_and_an_appeal_reopens_to_the_supervisor(
     assert case.state == "problem_confirmed"
 
 
-def test_the_customer_may_record_only_what_their_own_next_step_needs(policies, clock, agent):
+def test_no_one_ticks_what_a_record_stands_for(policies, clock, agent):
+    """Records, not ticks (issue 11 item 9): the tracking number, the receipt, the inspection
+    are set only by their records (logistics, quality), never by hand — by staff or the
+    customer."""
     import pytest
 
-    from aftersales.core.errors import PermissionDenied
+    from aftersales.core.errors import ValidationError
 
     order = f.order()
     case = s.case_open(kind="return", channel="web_portal", actor=None, order=order,
                        verify_phone=order.customer.phone, reason="no_reason",
                        lines=[{"line_no": 1, "quantity": 1}])
-    # not an internal fact on an internal step
-    with pytest.raises(PermissionDenied):
-        s.case_record_fact(case=case, actor=None, fact="inspection_passed")
-    # the tracking number when the case waits for them to ship (S5.4)
-    from aftersales.cases.models import Case
-
-    Case.objects.filter(pk=case.pk).update(state="awaiting_return",
-                                           state_category="waiting_customer")
-    case = s.case_record_fact(case=case, actor=None, fact="tracking_number",
-                              data={"tracking_no": "SF1001"})
-    case = s.case_transition(case=case, actor=None, transition="ship_back")
-    assert case.state == "returning" and case.facts["tracking_number"]["tracking_no"] == "SF1001"
+    for actor, fact in ((None, "tracking_number"), (agent, "goods_received"),
+                        (agent, "inspection_passed"), (agent, "refund_paid")):
+        with pytest.raises(ValidationError) as err:
+            s.case_record_fact(case=case, actor=actor, fact=fact)
+        assert err.value.code == "record_required"
+    case.refresh_from_db()
+    assert not (case.facts or {})

@@ -93,7 +93,8 @@ def demo_cases(policies, clock, agent, supervisor, make_user):
     report = s.case_open(kind="return", channel="phone", actor=team["specialist"], order=order,
                          verify_phone=order.customer.phone, reason="quality", symptom="漏水",
                          lines=[{"line_no": 1, "quantity": 20}])
-    report = s.case_record_fact(case=report, actor=team["specialist"], fact="return_form")
+    report = s.case_note_record(case=report, actor=team["specialist"], fact="return_form",
+                                record="THD-2026-000001")  # as logistics' return form does
     # the numbered report (S3.2) is the record that makes open_report
     quality_report_open(case=report, actor=team["specialist"], problem="漏水")
     report.refresh_from_db()

@@ -59,7 +59,8 @@ def _start(wf, t, *, buyer, dealer, factory) -> Case:
         problem_confirmed_at=case.created_at,
         decision=DECISION if {"policy_decision", "option_accepted"} & set(t.requires)
         or t.code == "accept_option" else case.decision,
-        agreed_option={**DECISION["options"][0], "index": 0}
+        # the solution the step serves (a replacement for an exchange, a refund for a return)
+        agreed_option={"resolution": (t.resolutions or ("return",))[0], "index": 0}
         if "option_accepted" in t.requires and t.code != "accept_option" else None,
         key_account="key_account" in t.requires,
         csat_score=None, rated_at=None)

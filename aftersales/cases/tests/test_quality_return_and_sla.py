@@ -35,7 +35,8 @@ def _open_report(team):
                        verify_phone=order.customer.phone, reason="quality",
                        symptom="漏水", lines=[{"line_no": 1, "quantity": 20}])
     sp = team["specialist"]
-    case = s.case_record_fact(case=case, actor=sp, fact="return_form")  # 退货处理单 S2.4
+    # 退货处理单 S2.4: as logistics' return_form_create does
+    case = s.case_note_record(case=case, actor=sp, fact="return_form", record="THD-2026-000001")
     # 品质异常处理报告 S3.2: the numbered report is the record; opening it makes open_report
     q.quality_report_open(case=case, actor=sp, problem="漏水")
     case.refresh_from_db()

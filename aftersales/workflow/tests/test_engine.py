@@ -185,10 +185,15 @@ def test_receipt_routing_batch_vs_sporadic(shipped):
     """S2.6: a whole batch goes to the factory, sporadic items to our plant."""
     wf = shipped["outsourced-manufacturer"]["quality_return"]
     common = dict(workflow=wf, state="awaiting_goods", roles={Role.WAREHOUSE})
-    transition_check(**common, transition_code="receive_at_factory", facts={"whole_batch"})
+    received = {"goods_received"}  # either way only once the receipt is recorded
+    transition_check(**common, transition_code="receive_at_factory",
+                     facts={"whole_batch"} | received)
     with pytest.raises(ValidationError):
-        transition_check(**common, transition_code="receive_at_plant", facts={"whole_batch"})
-    transition_check(**common, transition_code="receive_at_plant", facts=set())
+        transition_check(**common, transition_code="receive_at_plant",
+                         facts={"whole_batch"} | received)
+    transition_check(**common, transition_code="receive_at_plant", facts=received)
+    with pytest.raises(ValidationError):  # no receipt, no receiving step
+        transition_check(**common, transition_code="receive_at_plant", facts=set())
 
 
 def test_available_transitions_only_for_the_actor_and_with_why(shop):
