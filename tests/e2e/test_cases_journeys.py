@@ -80,14 +80,12 @@ def _refund_approved_and_paid(case_number: str, finance) -> None:
                    reference="ICBC-0001")
 
 
-def _services_step(case_number: str, user, *, fact: str | None = None, transition: str):
-    from aftersales.cases import services as s
+def _inspect_passed(case_number: str, user):
+    """The warehouse's inspection on receipt (quality, S5.5); the inspect step follows."""
     from aftersales.cases.models import Case
+    from aftersales.quality.services import inspection_record
 
-    case = Case.objects.get(number=case_number)
-    if fact:
-        case = s.case_record_fact(case=case, actor=user, fact=fact)
-    s.case_transition(case=case, actor=user, transition=transition)
+    inspection_record(case=Case.objects.get(number=case_number), actor=user, result="pass")
 
 
 def _receive_all(case_number: str, user):
@@ -184,7 +182,7 @@ def test_portal_return_processed_to_closure_and_rated(reference, live_server, pa
     page.screenshot(path=f"{SHOTS}/case-shipped-back.png", full_page=True)
     # the warehouse receives and inspects it (their own pages come with logistics)
     _receive_all(case.number, warehouse)
-    _services_step(case.number, warehouse, fact="inspection_passed", transition="inspect")
+    _inspect_passed(case.number, warehouse)
     page.reload()
     # customer service submits the refund from the case's refund panel (its first review moves
     # the case to finance); finance approves and records the transfer (aftersales.finance)
