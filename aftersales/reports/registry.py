@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.roles import SUPERVISOR_ROLES, Role
 from aftersales.core.errors import NotFound, PermissionDenied
 from aftersales.core.labels import pick_label
-from aftersales.reports import pareto, queries
+from aftersales.reports import money, pareto, queries
 from aftersales.reports.errors import ReportErrorCode
 from aftersales.reports.filters import ReportFilters, filters_parse
 from aftersales.reports.results import ReportResult
@@ -124,6 +124,30 @@ REPORTS: tuple[Report, ...] = (
         group_by=tuple(pareto.PARETO_GROUPS),
         query=pareto.defect_pareto,
         scoped=True,
+    ),
+    Report(
+        name="refunds",
+        title={"zh": "退款统计", "en": "Refunds paid"},
+        description={"zh": "本期已退到客户的款项，按退款方式与期间（S7；积分、优惠券按原样退回）。",
+                     "en": "Refunds paid out in the period per method and period (S7; points "
+                           "and coupons restored in kind)."},
+        roles=frozenset(SUPERVISOR_ROLES | {Role.FINANCE, Role.CASHIER, Role.ADMIN}),
+        filters=("date_from", "date_to", "period", "business_line"),
+        group_by=(),
+        query=money.refunds_paid,
+    ),
+    Report(
+        name="cost_of_quality",
+        title={"zh": "质量成本", "en": "Cost of quality"},
+        description={"zh": "本期结案单的成本（配件、工时、往返运费、赔偿、罚款）与向他方收取的"
+                           "费用，按售后类型、不良类别或原因。",
+                     "en": "What the cases closed in the period cost — parts, labour, freight "
+                           "both ways, compensation, fines — and what was charged to others, "
+                           "per case kind, defect category or reason."},
+        roles=frozenset(SUPERVISOR_ROLES | {Role.FINANCE, Role.QUALITY, Role.ADMIN}),
+        filters=("date_from", "date_to", "business_line", "kind"),
+        group_by=("kind", "defect", "reason"),
+        query=money.cost_of_quality,
     ),
     Report(
         name="fines",
