@@ -153,8 +153,10 @@ def run(quick: bool | None = None) -> list[dict]:
     quick = quick if quick is not None else quick_mode()
     cases = int(os.environ.get("AFTERSALES_BENCH_CASES") or (50_000 if quick else 1_000_000))
     samples = 10 if quick else 20
-    figures = measure("sqlite", cases, samples)
-    if _pg_reachable():
+    # AFTERSALES_BENCH_DBS=postgresql measures one database (the 1M SQLite seed takes ~8 min)
+    dbs = os.environ.get("AFTERSALES_BENCH_DBS", "sqlite,postgresql").split(",")
+    figures = measure("sqlite", cases, samples) if "sqlite" in dbs else []
+    if "postgresql" in dbs and _pg_reachable():
         figures += measure("postgresql", cases, samples)
     return figures
 
