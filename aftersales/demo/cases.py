@@ -28,9 +28,13 @@ from aftersales.accounts.roles import Role
 from aftersales.cases import services as s
 from aftersales.cases.models import Case, StateCategory
 from aftersales.cases.services.common import case_workflow
+from aftersales.core import cache
+from aftersales.core.choices import MONEY_METHODS
 from aftersales.core.errors import ApplicationError
 from aftersales.demo.case_stories import STORIES, Story
 from aftersales.demo.company import TZ
+from aftersales.demo.records import RECORD_STEPS, play_record
+from aftersales.demo.retail import MONEY_STORY_PREFIXES
 from aftersales.demo.users import DEMO_USERS
 from aftersales.sales.models import Order, OrderSource
 
@@ -84,7 +88,10 @@ def load_cases(*, today: date) -> dict:
                     log.warning("demo case %s: no order fits; skipped", n)
                     continue
                 try:
-                    _play(n, story, opened, anchor, order, line, cast, picker)
+                    # One cache scope per story, like a request: the stamp is read once
+                    # (and again after a write that moves it).
+                    with cache.scope():
+                        _play(n, story, opened, anchor, order, line, cast, picker)
                 except Exception as exc:
                     exc.add_note(f"demo case story {n} ({story.line} {story.kind}, "
                                  f"order {getattr(order, 'number', None)})")
@@ -146,7 +153,7 @@ class _OrderPicker:
             qs = (Order.objects.filter(business_line=business_line, source=OrderSource.DEMO)
                   .select_related("customer", "dealer")
                   .prefetch_related("lines__product__category", "lines__serials",
-                                    "warranty_cards", "shipments", "invoices")
+                                    "warranty_cards", "shipments", "invoices", "payments")
                   .order_by("-placed_at", "number"))
             self._orders[business_line] = list(qs)
         return self._orders[business_line]
@@ -190,6 +197,14 @@ class _OrderPicker:
     def _fits(order: Order, story: Story, dealers: set[int]):
         if story.key is not None and order.customer.key_account != story.key:
             return None
+        # Refunds and differences paid in the demo: money the manual gateway pays back, plus
+        # coupon and points (the orders WS-1009nn, HY-2009nn); other stories leave them alone.
+        if order.number.startswith(MONEY_STORY_PREFIXES) != bool(story.pays):
+            return None
+        if story.pays:
+            methods = {p.method for p in order.payments.all()}
+            if not methods & MONEY_METHODS <= set(story.pays):
+                return None
         if story.line == "machinery":
             if not order.customer.code.startswith("NJ-F") or order.dealer_id not in dealers:
                 return None  # 三包 service is for the farmers' machines, not dealer stock
@@ -246,6 +261,8 @@ def _play(n: int, story: Story, opened: datetime, anchor: datetime, order, line,
 
 def _step(case: Case, step: tuple, story: Story, cast: _Cast, n: int) -> Case:
     what, *args = step
+    if what in RECORD_STEPS:  # a numbered record of logistics, quality, finance or charges
+        return play_record(case, what, args, story, cast, n)
     if what in ("fact", "cfact") and len(args) > 1:  # numbered forms: QE-2026-0<n>
         args[1] = {k: v.replace("{n}", f"{n:02d}") if isinstance(v, str) else v
                    for k, v in args[1].items()}
@@ -268,7 +285,14 @@ def _step(case: Case, step: tuple, story: Story, cast: _Cast, n: int) -> Case:
                 f"{r['rule']}: {r['message'].get('zh')}"
                 for r in (case.decision or {}).get("reasons", []) if not r.get("passed")))
         index = next((i for i, o in enumerate(options)
-                      if args and o.get("resolution") == args[0]), 0)
+                      if args and o.get("resolution") == args[0]), None)
+        if index is None and args:  # say what was offered instead
+            raise ValueError(f"no {args[0]} option: offered "
+                             + ", ".join(str(o.get("resolution")) for o in options) + "; "
+                             + "; ".join(f"{r['rule']}: {r['message'].get('zh')}"
+                                         for r in (case.decision or {}).get("reasons", [])
+                                         if not r.get("passed")))
+        index = index or 0
         return s.case_accept_option(case=case, actor=None, option=index)
     if what == "fact":  # recorded by the role at work
         return s.case_record_fact(case=case, actor=state_user, fact=args[0],

@@ -254,6 +254,11 @@ PART_PRICES = [
     ("CZT-PJ-08", "包装及印刷品", "个", D("210.00"), None),
     ("CZT-PJ-09", "电池盖扳手", "个", D("3.00"), None),
     ("CZT-PJ-10", "电控板", "个", D("140.00"), "water_machine"),
+    # 外协 chargeable repairs (S2.2): parts of the pumps and motors
+    ("WX-PJ-01", "防水接线盒", "个", D("45.00"), "motor"),
+    ("WX-PJ-02", "电机轴承6206-2RS", "个", D("38.00"), "motor"),
+    ("WX-PJ-03", "机械密封组件", "套", D("120.00"), "pump"),
+    ("WX-PJ-04", "定子绕组重绕", "台", D("380.00"), "motor"),
 ]
 OLD_PRICE_LIST = (date(2024, 1, 1), date(2024, 12, 31),
                   {"CZT-PJ-10": D("160.00"), "CZT-PJ-07": D("300.00")})

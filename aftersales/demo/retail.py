@@ -192,3 +192,90 @@ def member_orders(today: date, now: datetime, rnd: random.Random, customers: dic
                                       amount=spec.total, title=customer.name))
         specs.append(spec)
     return specs
+
+
+# Orders of the refund stories (issue 11): paid by card or bank transfer plus a coupon and
+# points, which the refund pays back through the manual gateway and in kind (WeChat Pay and
+# Alipay need merchant credentials the demo does not have). (days before the load, sku, qty)
+REFUND_ORDER_PREFIX = "WS-1009"
+EXCHANGE_ORDER_PREFIX = "HY-2009"
+MONEY_STORY_PREFIXES = (REFUND_ORDER_PREFIX, EXCHANGE_ORDER_PREFIX)
+REFUND_ORDERS = [(7, "WS-AP-001", 2), (8, "WS-SH-001", 1), (10, "WS-CO-002", 2),
+                 (13, "WS-SH-002", 1), (16, "WS-AP-003", 2), (20, "WS-AP-002", 1),
+                 (26, "WS-SH-001", 1), (28, "WS-CO-001", 2), (50, "WS-SA-002", 1),
+                 (11, "WS-TE-001", 2)]
+
+
+def refund_orders(today: date, now: datetime, rnd: random.Random, customers: dict,
+                  products: dict) -> list[OrderSpec]:
+    """`WS-1009nn`: one line each, a 20-yuan coupon, 1000 points (10 yuan) and the rest by
+    card or bank transfer; shipped and signed for."""
+    consumers = sorted(c for c in customers if c.startswith("WS-C"))
+    specs = []
+    for i, (days, sku, qty) in enumerate(REFUND_ORDERS):
+        customer = customers[consumers[(7 * i + 3) % len(consumers)]]
+        placed = local_dt(today - timedelta(days=days), rnd, 9, 20)
+        spec = OrderSpec(number=f"{REFUND_ORDER_PREFIX}{i + 1:02d}",
+                         business_line=BusinessLine.ONLINE_SHOP, channel=SalesChannel.ONLINE,
+                         customer=customer.code, placed_at=placed,
+                         paid_at=at(placed, rnd, 0.02, 0.3), receiver_name=customer.name,
+                         receiver_phone=customer.phone, receiver_address=customer.address)
+        spec.lines.append(LineSpec(sku, qty, products[sku].list_price))
+        if spec.goods >= 99:
+            spec.promotions.append(dict(kind="free_shipping", threshold=Decimal("99.00"),
+                                        standard_fee=Decimal("10.00")))
+        else:
+            spec.shipping_fee = Decimal("10.00")
+        coupon, points = Decimal("20.00"), 1000
+        spec.payments.append(dict(method=PaymentMethod.COUPON, amount=coupon,
+                                  coupon_code=f"QJ{rnd.randrange(10**7, 10**8)}",
+                                  paid_at=spec.paid_at))
+        spec.payments.append(dict(method=PaymentMethod.POINTS, amount=Decimal("10.00"),
+                                  points=points, paid_at=spec.paid_at))
+        method = PaymentMethod.CARD if i % 2 == 0 else PaymentMethod.BANK_TRANSFER
+        spec.payments.append(dict(method=method, amount=spec.total - coupon - Decimal("10.00"),
+                                  paid_at=spec.paid_at,
+                                  reference=f"{method[:2].upper()}{rnd.randrange(10**15, 10**16)}"))
+        shipped = at(spec.paid_at, rnd, 3, 20)
+        spec.shipments.append(dict(carrier="顺丰速运", tracking_no=tracking("顺丰速运", rnd),
+                                   shipped_at=shipped, signed_at=at(shipped, rnd, 20, 40)))
+        specs.append(spec)
+    return specs
+
+
+# Orders of the member-store exchange and return stories (S4.2-S4.3, S4.6): bought in the
+# last two weeks, within the 7 days an exchange or return is open; paid with points and cash
+# or card at the till.
+EXCHANGE_ORDERS = [(8, "CZT-BJ-003", 2), (6, "CZT-BJ-003", 2), (9, "CZT-BJ-003", 1),
+                   (13, "CZT-BJ-003", 2), (11, "CZT-BJ-001", 1), (10, "CZT-GJ-001", 1)]
+
+
+def exchange_orders(today: date, now: datetime, rnd: random.Random, customers: dict,
+                    products: dict) -> list[OrderSpec]:
+    """`HY-2009nn`: one line each, 2000 points (20 yuan) and the rest in cash or
+    by card, delivered."""
+    members = sorted(c for c in customers if c.startswith("HY-M"))
+    specs = []
+    for i, (days, sku, qty) in enumerate(EXCHANGE_ORDERS):
+        customer = customers[members[(5 * i + 2) % len(members)]]
+        placed = local_dt(today - timedelta(days=days), rnd, 9, 20)
+        spec = OrderSpec(number=f"{EXCHANGE_ORDER_PREFIX}{i + 1:02d}",
+                         business_line=BusinessLine.MEMBER_STORE, channel=SalesChannel.ONLINE,
+                         customer=customer.code, placed_at=placed,
+                         paid_at=at(placed, rnd, 0.02, 0.3), receiver_name=customer.name,
+                         receiver_phone=customer.phone, receiver_address=customer.address)
+        product = products[sku]
+        spec.lines.append(LineSpec(sku, qty, product.list_price, points=product.points))
+        if spec.goods < 199:
+            spec.shipping_fee = Decimal("12.00")
+        spec.payments.append(dict(method=PaymentMethod.POINTS, amount=Decimal("20.00"),
+                                  points=2000, paid_at=spec.paid_at))
+        method = PaymentMethod.CASH if i % 2 == 0 else PaymentMethod.CARD
+        spec.payments.append(dict(method=method, amount=spec.total - Decimal("20.00"),
+                                  paid_at=spec.paid_at,
+                                  reference=f"{method[:2].upper()}{rnd.randrange(10**15, 10**16)}"))
+        shipped = at(spec.paid_at, rnd, 3, 20)
+        spec.shipments.append(dict(carrier="中通快递", tracking_no=tracking("中通快递", rnd),
+                                   shipped_at=shipped, signed_at=at(shipped, rnd, 20, 40)))
+        specs.append(spec)
+    return specs

@@ -78,6 +78,8 @@ def _load(*, seed: int, today: date) -> int:
 
     specs = retail.online_orders(today, now, stream(1), customers, products)
     specs += retail.member_orders(today, now, stream(2), customers, products)
+    specs += retail.refund_orders(today, now, stream(6), customers, products)
+    specs += retail.exchange_orders(today, now, stream(7), customers, products)
     specs += b2b.outsourced_orders(today, now, stream(3), customers, products, lots)
     specs += b2b.electronics_orders(today, now, stream(4), customers, products, lots)
     specs += b2b.machinery_orders(today, now, stream(5), customers, products, dealers, lots)

@@ -19,12 +19,16 @@ from aftersales.cases.models import (
     StateCategory,
 )
 from aftersales.cases.selectors import queue_for_user, supervisor_breaches
+from aftersales.charges.models import CashierReceipt, Charge, Compensation, Quote
 from aftersales.core.choices import BusinessLine
 from aftersales.demo.cases import STORIES
 from aftersales.demo.company import TZ
 from aftersales.demo.services import demo_load
 from aftersales.demo.tests.conftest import TODAY
+from aftersales.finance.models import PointsEntry, Refund, RefundPayment
+from aftersales.logistics.models import Receipt, ReturnAuthorization, ReturnForm, Shipment
 from aftersales.notify.models import Message
+from aftersales.quality.models import Inspection, QualityReport, SupplierClaim
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +38,7 @@ ANCHOR = datetime.combine(TODAY, time(18, 0), tzinfo=TZ)
 def test_every_story_becomes_a_case_through_the_services(demo_company):
     cases = Case.objects.all()
     assert demo_company["cases"]["created"] == len(STORIES) == cases.count()
-    assert 40 <= cases.count() <= 64
+    assert 40 <= cases.count() <= 90
     # Each case was opened by case_open (one OPENED event, a real policy version and due
     # times on the calendar), and its timeline lies between its opening and the load moment.
     assert CaseEvent.objects.filter(kind=EventKind.OPENED).count() == cases.count()
@@ -113,10 +117,16 @@ def test_closed_cases_are_rated_and_a_rejection_is_appealed(demo_company):
         assert case.events.filter(kind=EventKind.APPEALED).exists()
 
 
-def test_loading_again_creates_no_case_event_fine_or_message(demo_company):
+RECORDS = (ReturnAuthorization, Receipt, ReturnForm, Shipment, Inspection, QualityReport,
+           SupplierClaim, Refund, RefundPayment, PointsEntry, Quote, CashierReceipt, Charge,
+           Compensation)
+
+
+def test_loading_again_creates_no_case_event_fine_record_or_message(demo_company):
     def counts():
         return (Case.objects.count(), CaseEvent.objects.count(), Fine.objects.count(),
-                Escalation.objects.count(), Message.objects.count())
+                Escalation.objects.count(), Message.objects.count(),
+                *(m.objects.count() for m in RECORDS))
 
     before = counts()
     again = demo_load(today=TODAY)
