@@ -14,7 +14,9 @@ Record steps (issue 11; aftersales.demo.records): the record's service sets its 
 and, where the current step waited for it, moves the case itself — no ("go", …) follows. A
 record-backed fact (workflow.vocabulary.RECORD_FACTS) is never ticked with "fact".
   ("rma",) ("rma", "plant")   — the RMA (customer service; the sales specialist for 外协, who
-                                may send sporadic items to the own plant): return instructions
+                                may send sporadic items to the own plant): return instructions;
+                                ("rma", "advance"): the defective units follow a replacement sent
+                                first (S8.1)
   ("ship", courier, tracking[, freight]) — the customer's parcel (freight kept when we pay)
   ("receive",) ("receive", {"short": n, "note": …}) — the receipt: warehouse, quality follower
                                 (own plant) or the factory's user (whole batch, S2.6)
@@ -351,7 +353,8 @@ STORIES: list[Story] = [
     st(ELECTRONICS, "exchange", (2, "16:10"), "镜头有划伤，先补发200pcs，不良品随后寄回。",
        symptom="镜头划伤", cats=("lens",), qty=200, by="sales_assistant",
        steps=(("fact", "rma_form", {"rma_no": "RMA-2026-1121"}),
-              ("go", "advance_replacement"))),
+              ("go", "advance_replacement"), ("rma", "advance"),
+              ("replace", "顺丰速运", "SF66210{n}0415", "35.00"))),
 
     # ================= 农机 machinery dealers (S10 三包) ==================================
     st(MACHINERY, "repair", (0, "07:30"), "拖拉机早上启动困难，冒黑烟，着车后没劲。",

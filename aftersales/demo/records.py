@@ -80,8 +80,12 @@ def _local_day(days: int):
 
 
 # ------------------------------------------------------------------------------ logistics
-def _issue(case, args, who, story):  # ("rma",) · ("rma", "plant") staff choose the own plant
-    lg.rma_issue(case=case, actor=who.desk, destination=args[0] if args else None)
+def _issue(case, args, who, story):
+    """("rma",) by the policy's routing · ("rma", "plant"): staff choose the own plant ·
+    ("rma", "advance"): the defective units come back after a replacement sent first (S8.1)."""
+    advance = bool(args) and args[0] == "advance"
+    lg.rma_issue(case=case, actor=who.desk, advance_replacement=advance,
+                 destination=args[0] if args and not advance else None)
 
 
 def _ship(case, args, who, story):  # ("ship", courier, tracking[, freight the company pays])

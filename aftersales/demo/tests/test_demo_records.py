@@ -182,3 +182,40 @@ def test_the_cases_cost_shows_every_kind_of_cost(demo_company):
     for kind in ("parts", "labour", "freight_out", "freight_back", "compensation", "fines"):
         assert any(getattr(c, kind) > 0 for c in costs), kind
     assert any(c.charged > 0 for c in costs)
+
+
+def test_the_case_pages_show_the_cost_and_the_forms_print(demo_company, client):
+    # The three journeys in the browser: the case page's money panel with the case's cost, and
+    # the numbered forms printed as PDFs.
+    from aftersales.accounts.models import User
+    from aftersales.core.templatetags.ux import money
+
+    client.force_login(User.objects.get(username="guanli"))
+    # the late consumer return, a member-store exchange, the accepted quote, the whole batch
+    journeys = Case.objects.filter(idempotency_key__in=["demo-66", "demo-69", "demo-71",
+                                                         "demo-75"])
+    costs = case_costs(journeys.values_list("pk", flat=True))
+    assert len(costs) == 4
+    for case in journeys:
+        page = client.get(f"/cases/{case.number}/")
+        assert page.status_code == 200, case.number
+        assert costs[case.pk].total > 0, case.number
+        assert f'id="cost-total">{money(costs[case.pk].total)}<' in page.content.decode()
+    form = next(f for f in ReturnForm.objects.all() if f.signatures.count() == 2)
+    paid = Refund.objects.filter(status=RefundStatus.PAID).first()
+    for url in (f"/returns/forms/{form.number}/pdf/",
+                f"/quality/reports/{QualityReport.objects.first().number}/pdf/",
+                f"/finance/{paid.number}/slip.pdf",
+                f"/charges/receipts/{CashierReceipt.objects.first().number}/pdf/",
+                f"/charges/quotes/{Quote.objects.first().number}/pdf/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"] == "application/pdf", url
+
+
+def test_an_advance_replacement_ships_before_the_defective_units_come_back(demo_company):
+    # S8.1 (electronics): the replacement shipped first, the defective units due back later
+    rma = ReturnAuthorization.objects.get(advance_replacement=True)
+    assert rma.status == RmaStatus.ISSUED and rma.defective_due_by > ANCHOR
+    assert Shipment.objects.filter(case=rma.case, rma=rma, tracking_number__gt="").exists()
+    assert rma.case.state == "replacement_shipped"
