@@ -36,9 +36,10 @@ record-backed fact (workflow.vocabulary.RECORD_FACTS) is never ticked with "fact
                                 quality found responsible; the cashier collects it
   ("compensate",)             — S9.6 late compensation: proposed, approved, paid
 Strings may hold "{n}", replaced by the story's number (tracking numbers, batches).
-`pays`: the story refunds or collects money, so it takes one of the orders made for that
-(WS-1009nn, HY-2009nn: card, bank transfer or cash with a coupon and points), which the
-manual gateway and the in-kind restore pay back without WeChat Pay/Alipay credentials.
+`pays`: the story refunds or collects money (in the load or next in the browser), so it takes
+one of the orders made for that (WS-1009nn, HY-2009nn: card, bank transfer or cash with a
+coupon and points), which the manual gateway and the in-kind restore pay back without WeChat
+Pay/Alipay credentials.
 """
 
 from __future__ import annotations
@@ -135,7 +136,8 @@ STORIES: list[Story] = [
     st(ONLINE, "refund_only", (0, "08:40"),
        "脐橙收到有好几个烂了，还有一股酸味，箱子也压扁了，要求退款。", symptom="到货腐烂",
        cats=("fresh_food",), channel="chat", reason="damaged_in_transit", window=(1, 10),
-       evidence=("photos",), steps=(("go", "verify"), ("confirm",), ("go", "confirm_problem"))),
+       evidence=("photos",), pays=MANUAL,
+       steps=(("go", "verify"), ("confirm",), ("go", "confirm_problem"))),
     st(ONLINE, "complaint", (0, "11:30"), "客服电话一直打不通，在线客服也不回，我要投诉！",
        symptom="联系不上客服", cats=("small_appliance",), channel="web_portal", verify=False,
        reason="other", assign=False),
@@ -151,7 +153,7 @@ STORIES: list[Story] = [
        symptom="摇头卡滞异响", cats=("electric_fan",), steps=ONLINE_OFFER),
     # negotiation above the agent's authority: the supervisor approves (S1.5)
     st(ONLINE, "return", (3, "10:30"), "电饭煲内胆涂层掉了一块，煮饭粘锅，我不想退了，给点补偿吧。",
-       symptom="内胆涂层脱落", cats=("small_appliance",), skus=("WS-SA-001",),
+       symptom="内胆涂层脱落", cats=("small_appliance",), skus=("WS-SA-001",), pays=MANUAL,
        steps=ONLINE_OFFER + (("cgo", "decline_options"),
                              ("adjust", "120.00", "客户保留商品，补偿120元"),
                              ("go", "request_adjustment_approval",

@@ -209,10 +209,10 @@ def _pay_refund(case, args, who, story):
     """Each line: money by the manual gateway with the bank's reference, coupons and points
     restored in kind."""
     refund = _refund_in(case, RefundStatus.APPROVED)
-    for line in refund.lines.filter(paid_at__isnull=True).order_by("pk"):
+    for i, line in enumerate(refund.lines.filter(paid_at__isnull=True).order_by("pk"), 1):
         fin.refund_pay(refund=refund, line=line, actor=who.finance,
                        idempotency_key=f"demo:{refund.number}:{line.method}",
-                       reference=f"ICBC{refund.number[-6:]}{line.pk % 100:02d}")
+                       reference=f"ICBC{refund.number[-6:]}{i:02d}")
 
 
 def _confirm_refund(case, args, who, story):  # the customer, on the portal

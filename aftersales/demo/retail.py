@@ -203,7 +203,7 @@ MONEY_STORY_PREFIXES = (REFUND_ORDER_PREFIX, EXCHANGE_ORDER_PREFIX)
 REFUND_ORDERS = [(7, "WS-AP-001", 2), (8, "WS-SH-001", 1), (10, "WS-CO-002", 2),
                  (13, "WS-SH-002", 1), (16, "WS-AP-003", 2), (20, "WS-AP-002", 1),
                  (26, "WS-SH-001", 1), (28, "WS-CO-001", 2), (50, "WS-SA-002", 1),
-                 (11, "WS-TE-001", 2)]
+                 (11, "WS-TE-001", 2), (4, "WS-FF-001", 2), (8, "WS-SA-001", 1)]
 
 
 def refund_orders(today: date, now: datetime, rnd: random.Random, customers: dict,
