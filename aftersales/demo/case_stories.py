@@ -192,6 +192,7 @@ STORIES: list[Story] = [
     st(ONLINE, "exchange", (30, "16:00"), "榨汁杯充不进电，指示灯不亮。",
        symptom="无法充电", cats=("small_appliance",), skus=("WS-SA-002",),
        steps=ONLINE_OFFER + (("accept", "exchange"), ("go", "reship"), ("wait", 70),
+                             ("replace", "顺丰速运", "SF7702{n}3318", "12.00"),
                              ("go", "ship_replacement"), ("wait", 50), ("close",),
                              ("rate", 2, "换货等了快一个星期，物流太慢了，希望改进。"))),
     st(ONLINE, "repair", (35, "09:30"), "风扇遥控器失灵，按了没反应。",
