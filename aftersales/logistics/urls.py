@@ -5,7 +5,9 @@ from aftersales.logistics import views
 app_name = "logistics"
 urlpatterns = [
     path("", views.rma_list, name="rma_list"),
+    path("export.xlsx", views.rma_list_export, name="rma_list_export"),
     path("receipts/", views.receipt_list, name="receipt_list"),
+    path("receipts/export.xlsx", views.receipt_list_export, name="receipt_list_export"),
     path("receive/", views.receive, name="receive"),
     path("ledger/", views.ledger, name="ledger"),
     path("rma/<str:number>/", views.rma_detail, name="rma_detail"),

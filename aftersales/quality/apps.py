@@ -10,9 +10,10 @@ class QualityConfig(AppConfig):
     def ready(self) -> None:
         # Setup, not domain logic: the policy's `quality` section (defect codes) is validated
         # here, and the quality panels fill the case page and the home page (core.panels).
-        from aftersales.core import panels
+        from aftersales.core import exports, panels
         from aftersales.policy import documents
         from aftersales.quality import panels as quality_panels
+        from aftersales.quality import views
         from aftersales.quality.section import validate_section
 
         documents.register_section_validator("quality", validate_section)
@@ -20,3 +21,8 @@ class QualityConfig(AppConfig):
                         context=quality_panels.case_panel_context)
         panels.register("home", key="quality", order=30, template="quality/_home_panel.html",
                         context=quality_panels.home_panel_context)
+        # A list too large for one download is written by the worker (core.exports).
+        exports.register("inspections", views.inspection_list_export_source)
+        exports.register("quality_reports", views.report_list_export_source)
+        exports.register("supplier_claims", views.supplier_claim_list_export_source)
+        exports.register("corrective_actions", views.action_list_export_source)
