@@ -28,9 +28,11 @@ from aftersales.cases.services.permissions import require_scope, require_works_o
 from aftersales.cases.services.transition import case_transition
 from aftersales.core.errors import Conflict, PermissionDenied, ValidationError
 from aftersales.core.money import amount_parse, fmt
-from aftersales.policy.engine.request import EVIDENCE
+from aftersales.policy.engine.request import CONDITION_KEYS, DAMAGE_CAUSES, EVIDENCE
+from aftersales.policy.models import EvaluationChannel
 from aftersales.policy.order_data import order_data_get
 from aftersales.policy.selectors import request_from_data
+from aftersales.policy.services.evaluation import policy_evaluate
 from aftersales.workflow.errors import WorkflowErrorCode
 from aftersales.workflow.vocabulary import CUSTOMER, RECORD_FACTS, Requirement
 
@@ -261,10 +263,6 @@ def case_reevaluate(*, case: Case | int, actor, conditions: dict[int, dict] | No
     decision's option of the same resolution (its refund may now differ). Returns the case and
     the decision it had before. The record's service (quality.Inspection) checks its actor's
     role; here only the case's scope."""
-    from aftersales.policy.engine.request import CONDITION_KEYS, DAMAGE_CAUSES
-    from aftersales.policy.models import EvaluationChannel
-    from aftersales.policy.services.evaluation import policy_evaluate
-
     case = lock_case(case)
     require_scope(case, actor)
     if case.is_closed:

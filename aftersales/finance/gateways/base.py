@@ -4,6 +4,7 @@ provider with asynchronous results, reads its signed notifications."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -56,7 +57,9 @@ class Notification:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-class PaymentGateway:
+class PaymentGateway(ABC):
+    """One way money (or points, a coupon) goes back; each gateway implements refund()."""
+
     key = ""
     # A remote gateway calls a provider: the payment is saved before the call and settled after.
     remote = False
@@ -64,8 +67,9 @@ class PaymentGateway:
     # The policy's refunds.gateways.<key> limits apply to it (PAY-7).
     limits_key = ""
 
+    @abstractmethod
     def refund(self, request: RefundRequest) -> GatewayResult:
-        raise NotImplementedError
+        """Pay one refund line through this route."""
 
     def parse_notification(self, *, headers: Mapping[str, str], body: bytes,
                            form: Mapping[str, str] | None = None) -> Notification:
