@@ -72,6 +72,14 @@ def staff_login():
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Every test hashes passwords with MD5: PBKDF2 takes a third of a second per user, and a
+    test that builds a team of eight would spend three seconds hashing. The production hasher
+    is tested where it matters (accounts/tests/test_login_throttle.py sets its own)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _setup_rows_after_flush(request):
     """Transactional tests start from a flushed database; give them what migrate leaves behind.
 

@@ -75,9 +75,3 @@ def agent(make_user):
 @pytest.fixture
 def supervisor(make_user):
     return make_user("cs_supervisor", email="sup@example.com")
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Users are created per test; the real PBKDF2 hashing would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

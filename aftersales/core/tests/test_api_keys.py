@@ -15,11 +15,6 @@ from aftersales.policy.tests.samples import SAMPLE_REQUEST
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def agent():
     return UserFactory(roles=["customer_service"])

@@ -16,12 +16,6 @@ from .samples import SAMPLE_REQUEST
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Users are logged in with force_login: no need for a slow password hash.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def sample_request():
     return copy.deepcopy(SAMPLE_REQUEST)

@@ -60,8 +60,3 @@ def make_user(db):
         return UserFactory(roles=list(roles), **kw)
 
     return make
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
