@@ -201,6 +201,11 @@ PROXY_COUNT = _env_int("AFTERSALES_PROXY_COUNT", 0)
 PORTAL_LOOKUP_FAILURES_PER_ADDRESS = _env_int("AFTERSALES_PORTAL_FAILURES_PER_ADDRESS", 20)
 PORTAL_LOOKUP_FAILURES_PER_ORDER = _env_int("AFTERSALES_PORTAL_FAILURES_PER_ORDER", 5)
 PORTAL_LOOKUP_WINDOW_SECONDS = _env_int("AFTERSALES_PORTAL_WINDOW_SECONDS", 15 * 60)
+# The one-time SMS code (portal/codes.py): asked for where customers get SMS, unless turned off.
+PORTAL_SMS_CODE = os.environ.get("AFTERSALES_PORTAL_SMS_CODE", "1") != "0"
+PORTAL_CODE_TTL_SECONDS = _env_int("AFTERSALES_PORTAL_CODE_TTL_SECONDS", 5 * 60)
+PORTAL_CODE_ATTEMPTS = _env_int("AFTERSALES_PORTAL_CODE_ATTEMPTS", 5)
+PORTAL_CODE_RESEND_SECONDS = _env_int("AFTERSALES_PORTAL_CODE_RESEND_SECONDS", 60)
 
 # The cache behind the abuse limits: a table in the database, shared by every gunicorn process
 # and host (created at migrate by the core app).

@@ -25,6 +25,9 @@ log = logging.getLogger("aftersales.notify")
 SMS_TEXTS: dict[str, tuple[tuple[str, ...], Any]] = {
     "default": (("number", "title", "link"),
                 _("Case %(number)s: %(title)s. Details: %(link)s")),
+    "portal_code": (("code", "minutes"),
+                    _("Your after-sales verification code is %(code)s, valid for %(minutes)s "
+                      "minutes. Do not tell anyone.")),
     "case_opened": (("number", "link"),
                     _("Your after-sales case %(number)s is open. Details: %(link)s")),
     "case_transitioned": (("number", "title", "link"),

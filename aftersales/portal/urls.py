@@ -5,6 +5,7 @@ from aftersales.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("code/", views.code, name="code"),
     path("new/items/", views.items, name="items"),
     path("new/problem/", views.problem, name="problem"),
     path("cases/<str:number>/", views.case_page, name="case"),

@@ -41,6 +41,7 @@ from aftersales.core import panels, ratelimit
 from aftersales.core.errors import ApplicationError, NotFound, ValidationError
 from aftersales.core.labels import pick_label
 from aftersales.logistics.services import rma_ship
+from aftersales.portal import codes
 from aftersales.workflow.engine import role_may
 from aftersales.workflow.vocabulary import CUSTOMER
 
@@ -100,11 +101,48 @@ def index(request: HttpRequest) -> TemplateResponse:
                 _lookup_failed(request, values["order_number"])
                 error = str(exc.message)
             else:
-                request.session[SESSION] = {**values, "order_id": order.pk,
-                                            "token": uuid.uuid4().hex}
-                return redirect("portal:items")
+                if not codes.codes_required():
+                    return _open_order(request, order_id=order.pk, **values)
+                try:
+                    codes.code_send(request.session, order=order, **values)
+                except ValidationError:
+                    pass  # a code sent a moment ago is still good: the code page says so
+                return redirect("portal:code")
     return TemplateResponse(request, "portal/index.html", {"error": error, "values": values},
                             status=status)
+
+
+def _open_order(request: HttpRequest, *, order_id: int, order_number: str,
+                phone: str) -> HttpResponse:
+    request.session[SESSION] = {"order_number": order_number, "phone": phone,
+                                "order_id": order_id, "token": uuid.uuid4().hex}
+    return redirect("portal:items")
+
+
+def code(request: HttpRequest) -> HttpResponse:
+    """The one-time SMS code step (where SMS is configured): type the code to open the order's
+    cases, or ask for a new one (not sooner than PORTAL_CODE_RESEND_SECONDS)."""
+    pending = codes.Pending.of(request.session)
+    if pending is None:
+        return redirect("portal:index")
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            if "resend" in request.POST:
+                order = order_find_for_portal(order_number=pending.order_number,
+                                              phone=pending.phone)
+                codes.code_send(request.session, order=order,
+                                order_number=pending.order_number, phone=pending.phone)
+                return redirect("portal:code")
+            found = codes.code_check(request.session, code=request.POST.get("code", ""))
+            return _open_order(request, order_id=found.order_id,
+                               order_number=found.order_number, phone=found.phone)
+        except ApplicationError as exc:
+            error, status = str(exc.message), exc.status
+    pending = codes.Pending.of(request.session)
+    return TemplateResponse(request, "portal/code.html", {
+        "error": error, "phone": codes.masked(pending.phone) if pending else "",
+        "minutes": settings.PORTAL_CODE_TTL_SECONDS // 60}, status=status)
 
 
 def items(request: HttpRequest) -> HttpResponse:
