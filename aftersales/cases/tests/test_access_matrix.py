@@ -484,18 +484,29 @@ API_ROWS = [r for r in TABLE if r.path.startswith("/api/")]
 PAGE_ROWS = [r for r in TABLE if not r.path.startswith("/api/")]
 
 
-def check_route(world, route, principal, monkeypatch) -> None:
+def check_route(world, route, monkeypatch) -> None:
+    """Every principal tries the route, each in its own savepoint rolled back after (a write
+    that succeeds leaves the next principal the same case); every wrong answer is listed.
+    One test per route, not per route × principal: the ~4 300 requests cost a third less
+    without a test's setup and teardown around each."""
     monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 11, 23, 10, 5,
                                                           tzinfo=ZoneInfo("Asia/Shanghai")))
-    response = _request(world, route, principal)
-    assert response.status_code == route.expect[principal], (
-        route.name, principal, response.content[:300])
+    wrong = []
+    for principal in PRINCIPALS:
+        savepoint = transaction.savepoint_create()
+        try:
+            response = _request(world, route, principal)
+        finally:
+            transaction.savepoint_rollback(savepoint)
+        if response.status_code != route.expect[principal]:
+            wrong.append(f"{principal}: {response.status_code}, expected "
+                         f"{route.expect[principal]}: {response.content[:200]!r}")
+    assert not wrong, f"{route.name} ({route.method} {route.path}):\n" + "\n".join(wrong)
 
 
-@pytest.mark.parametrize("principal", PRINCIPALS)
 @pytest.mark.parametrize("route", API_ROWS, ids=[r.name for r in API_ROWS])
-def test_access_matrix(world, db, route, principal, monkeypatch):
-    check_route(world, route, principal, monkeypatch)
+def test_access_matrix(world, db, route, monkeypatch):
+    check_route(world, route, monkeypatch)
 
 
 def test_the_table_covers_every_api_route_and_every_staff_page():
