@@ -257,7 +257,8 @@ def test_channel_for_an_unrouted_channel_says_it_is_not_configured(settings):
 def test_every_topic_has_a_short_text_in_both_languages():
     params = {"number": "AS-2026-000001", "title": "已受理", "link": LINK, "amount": "12.00",
               "due": "2026-11-30", "option": "退货退款", "rma": "RMA-2026-000001",
-              "address": "上海市浦东新区张江路 1 号", "courier": "顺丰", "tracking": "SF123"}
+              "address": "上海市浦东新区张江路 1 号", "courier": "顺丰", "tracking": "SF123",
+              "code": "204613", "minutes": "5"}
     for topic in SMS_TEXTS:
         with translation.override("zh-hans"):
             zh = sms_text(topic, params)
