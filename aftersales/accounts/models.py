@@ -117,4 +117,39 @@ class ApiToken(models.Model):
         return token, key
 
 
-__all__ = ["ApiToken", "Department", "DepartmentCode", "Role", "User", "hash_key", "new_key"]
+class SettingsAction(models.TextChoices):
+    """What an administrator did on the settings pages (docs/settings.md)."""
+
+    USER_CREATE = "user_create", _("User created")
+    USER_UPDATE = "user_update", _("User changed")
+    USER_DEACTIVATE = "user_deactivate", _("User deactivated")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    DEPARTMENT_CREATE = "department_create", _("Department created")
+    DEPARTMENT_UPDATE = "department_update", _("Department changed")
+    API_KEY_ISSUE = "api_key_issue", _("API key issued")
+    API_KEY_REVOKE = "api_key_revoke", _("API key revoked")
+    CHANNEL_TEST = "channel_test", _("Test message sent")
+
+
+class SettingsChange(models.Model):
+    """The audit trail of the settings pages: who changed what, when, from what to what.
+    Written in the same transaction as the change (accounts.services); never edited."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey("accounts.User", verbose_name=_("by"), null=True,
+                              on_delete=models.SET_NULL, related_name="settings_changes_made")
+    action = models.CharField(_("action"), max_length=20, choices=SettingsAction.choices)
+    target = models.CharField(_("what"), max_length=200)  # "user wangfang", "department qa"
+    changes = models.JSONField(_("changes"), default=dict, blank=True)  # field -> [old, new]
+
+    class Meta:
+        verbose_name = _("settings change")
+        verbose_name_plural = _("settings changes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target}"
+
+
+__all__ = ["ApiToken", "Department", "DepartmentCode", "Role", "SettingsAction",
+           "SettingsChange", "User", "hash_key", "new_key"]
