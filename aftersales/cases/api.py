@@ -20,6 +20,7 @@ from ninja.responses import Status
 
 from aftersales.cases import services as s
 from aftersales.cases.errors import CaseErrorCode
+from aftersales.cases.history import decided_facts, unit_history
 from aftersales.cases.models import Case, CaseChannel, CaseKind, CaseLine, Priority
 from aftersales.cases.selectors import case_get_for_user, case_timeline, cases_for_list, state_label
 from aftersales.cases.services.act import ActInput, case_act
@@ -29,7 +30,7 @@ from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import NotFound
 from aftersales.core.labels import pick_label as label
 from aftersales.core.pii import mask_phone
-from aftersales.policy.engine.request import REASONS
+from aftersales.policy.engine.request import CONDITION_KEYS, EVIDENCE, REASONS
 from aftersales.policy.order_data import OrderData, order_data_from, order_graph
 from aftersales.sales.models import Order
 from aftersales.sales.selectors import orders_visible_to
@@ -55,11 +56,26 @@ def _rule(default: Any = ..., *, enum: list[str | None] | None = None, model=Cas
     return Field(default, description=description, json_schema_extra=extra)
 
 
+CONDITION_DOC = ("the item's condition, each check yes or no: " + ", ".join(CONDITION_KEYS)
+                 + " (docs/case-facts.md)")
+
+
 class LineIn(Schema):
     line_no: int
     quantity: int = _rule(..., description="1 … bought minus what other open cases claim")
     serial: str = _rule("", model=CaseLine, name="serial")
-    condition: dict[str, Any] = {}
+    condition: dict[str, Any] = Field({}, description=CONDITION_DOC)
+
+
+class ExchangeIn(Schema):
+    """Goods wanted in exchange: a catalogue SKU; its price and points are the catalogue's."""
+
+    sku: str
+    quantity: int = 1
+
+
+EVIDENCE_FIELD = Field(None, description="evidence held, of: " + ", ".join(EVIDENCE),
+                       json_schema_extra={"items": {"enum": list(EVIDENCE)}})
 
 
 class CaseIn(Schema):
@@ -80,6 +96,31 @@ class CaseIn(Schema):
                                description="a mainland mobile or landline number")
     contact_email: str = _rule("", name="contact_email")
     evaluate: bool = False  # ask the policy engine for the options at once (verified orders)
+    evidence: list[str] | None = EVIDENCE_FIELD
+    exchange_for: list[ExchangeIn] = []  # an exchange only: the goods wanted instead (S4.2)
+
+
+class LineFactsIn(Schema):
+    line_no: int
+    condition: dict[str, Any] = Field(..., description=CONDITION_DOC)
+
+
+class FactsIn(Schema):
+    """What the policy decides from; a field left out is unchanged."""
+
+    lines: list[LineFactsIn] | None = None
+    evidence: list[str] | None = EVIDENCE_FIELD
+    exchange_for: list[ExchangeIn] | None = None
+    expected_version: int | None = None
+
+
+class OverrideIn(Schema):
+    """Change a fact the policy decision states, saying why (recorded on the timeline)."""
+
+    fact: Literal["in_warranty", "warranty_card"]
+    value: bool
+    reason: str = ""
+    expected_version: int | None = None
 
 
 class LineOut(Schema):
@@ -88,6 +129,16 @@ class LineOut(Schema):
     name: str
     quantity: int
     serial: str
+    condition: dict[str, bool]
+
+
+class DecidedFactOut(Schema):
+    value: bool
+    source: str  # "decision", or "override" with who, when and why
+    decided: bool | None = None
+    by: str = ""
+    at: str = ""
+    reason: str = ""
 
 
 class TransitionOut(Schema):
@@ -135,6 +186,11 @@ class CaseDetailOut(CaseOut):
     symptom: str
     description: str
     lines: list[LineOut]
+    evidence: list[str]
+    exchange_for: list[dict[str, Any]]
+    # in_warranty (S8.2), warranty_card (S10.4): from the decision, or a person's override
+    decided_facts: dict[str, DecidedFactOut]
+    history: dict[str, list[dict[str, Any]]]  # the unit's earlier repairs and exchanges
     decision: dict[str, Any] | None
     agreed_option: dict[str, Any] | None
     attachments: list[AttachmentOut]
@@ -229,12 +285,16 @@ def _case_out(case: Case) -> dict:
 
 
 def _detail_out(case: Case, user) -> dict:
+    lines = list(case.lines.all())
     return {
         **_case_out(case), "verified": case.verified_at is not None, "reason": case.reason,
         "symptom": case.symptom, "description": case.description,
         "lines": [{"line_no": cl.order_line.line_no, "sku": cl.order_line.sku,
-                   "name": cl.order_line.name, "quantity": cl.quantity, "serial": cl.serial}
-                  for cl in case.lines.all()],
+                   "name": cl.order_line.name, "quantity": cl.quantity, "serial": cl.serial,
+                   "condition": cl.condition or {}} for cl in lines],
+        "evidence": case.evidence or [], "exchange_for": case.exchange_for or [],
+        "decided_facts": decided_facts(case),
+        "history": unit_history(case=case, case_lines=lines),
         "decision": case.decision, "agreed_option": case.agreed_option,
         "attachments": [{"id": a.pk, "name": a.original_name, "kind": a.kind,
                          "content_type": a.content_type, "size": a.size,
@@ -297,7 +357,8 @@ def case_create(request: HttpRequest, payload: CaseIn,
         reason=payload.reason, symptom=payload.symptom, description=payload.description,
         priority=payload.priority, contact_name=payload.contact_name,
         contact_phone=payload.contact_phone, contact_email=payload.contact_email,
-        idempotency_key=key, evaluate=payload.evaluate)
+        idempotency_key=key, evaluate=payload.evaluate, evidence=payload.evidence,
+        exchange_for=[x.model_dump() for x in payload.exchange_for])
     created = getattr(case, "created", True)
     # Built from the case in hand: GET /cases/{number} has the lines, files and actions.
     return Status(201 if created else 200, {**_case_out(case), "verified": bool(case.verified_at),
@@ -407,3 +468,38 @@ def case_contact(request: HttpRequest, number: str):
     contact = case_contact_reveal(case=_get(request, number), actor=request.user)
     return {"name": contact.name, "phone": contact.phone, "email": contact.email,
             "address": contact.address}
+
+
+@router.post("/{number}/facts", response={200: CaseDetailOut, **ERRORS},
+             summary="Change the item condition, evidence or goods wanted in exchange")
+def case_facts(request: HttpRequest, number: str, payload: FactsIn):
+    """What the policy decides from (docs/case-facts.md): each line's condition (by
+    `line_no`; the line's whole condition), the evidence held, the catalogue goods wanted in
+    exchange (an exchange only). A verified case is evaluated again at once. 422 naming the
+    field for an unknown check (`unknown_condition`), evidence kind (`unknown_evidence`) or
+    SKU (`unknown_goods`), and nothing is stored; 403 unless your role works on the case."""
+    case = _get(request, number)
+    conditions = None
+    if payload.lines is not None:
+        by_no = {cl.order_line.line_no: cl.pk for cl in case.lines.all()}
+        conditions = {by_no.get(ln.line_no, f"line_no {ln.line_no}"): ln.condition
+                      for ln in payload.lines}
+    case_act(case=case, actor=request.user, action="facts",
+             data=ActInput(conditions=conditions, evidence=payload.evidence,
+                           exchange_for=None if payload.exchange_for is None else
+                           [x.model_dump() for x in payload.exchange_for]),
+             expected_version=payload.expected_version)
+    return _fresh(request, number)
+
+
+@router.post("/{number}/override", response={200: CaseDetailOut, **ERRORS},
+             summary="Override a fact the policy decided (in warranty, warranty card)")
+def case_override(request: HttpRequest, number: str, payload: OverrideIn):
+    """`in_warranty` (S8.2) and `warranty_card` (S10.4) are set from the policy decision when
+    the case is evaluated. A person whose role acts on the case may change one, with a
+    `reason`: recorded on the timeline with who and when. Without a reason: 422
+    `override_reason_required`, nothing changes."""
+    case_act(case=_get(request, number), actor=request.user, action="fact",
+             data=ActInput(fact=payload.fact, value=payload.value, note=payload.reason),
+             expected_version=payload.expected_version)
+    return _fresh(request, number)

@@ -32,3 +32,7 @@ class CaseErrorCode(ErrorCode):
     QUANTITY_NOT_CLAIMABLE = "quantity_not_claimable"  # more than bought minus open claims (422)
     SERIAL_CLAIMED = "serial_claimed"  # the serial is on another open case (422)
     RECORD_REQUIRED = "record_required"  # the fact is set by its record, not ticked (422)
+    UNKNOWN_CONDITION = "unknown_condition"  # a condition check that doesn't exist (422)
+    UNKNOWN_EVIDENCE = "unknown_evidence"  # an evidence kind not in the vocabulary (422)
+    UNKNOWN_GOODS = "unknown_goods"  # exchange goods not in the catalogue (422)
+    OVERRIDE_REASON_REQUIRED = "override_reason_required"  # changing a decided fact needs why

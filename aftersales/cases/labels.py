@@ -13,3 +13,27 @@ def resolution_label(code: str | None) -> str:
              "rejected": _("Rejected"), "withdrawn": _("Withdrawn"), "reship": _("Reship"),
              "advance_replacement": _("Advance replacement")}
     return str(names.get(code or "", code or ""))
+
+
+def condition_labels() -> dict[str, str]:
+    """The item condition checks of the policy request (POLICY-API ``condition``), named."""
+    return {"unused": _("Unused"), "packaging_intact": _("Packaging intact"),
+            "seal_intact": _("Seal intact"), "tags_attached": _("Tags attached"),
+            "activated": _("Activated"), "all_parts_present": _("All parts and gifts present"),
+            "data_traces": _("Personal data on the device")}
+
+
+def evidence_labels() -> dict[str, str]:
+    """The evidence kinds of the policy request (POLICY-API ``evidence``), named."""
+    return {"photos": _("Photos"), "inspection_report": _("Inspection report"),
+            "medical_certificate": _("Medical certificate"),
+            "complaint_record": _("Complaint record"), "invoice": _("Invoice"),
+            "warranty_card": _("Warranty card (三包凭证)"),
+            "proof_of_purchase": _("Proof of purchase"), "injury_report": _("Injury report"),
+            "video": _("Video")}
+
+
+def decision_fact_labels() -> dict[str, str]:
+    """The workflow facts a policy decision states (S8.2, S10.4)."""
+    return {"in_warranty": _("In warranty"),
+            "warranty_card": _("Warranty card returned in time")}

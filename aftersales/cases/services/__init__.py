@@ -18,6 +18,7 @@ from aftersales.cases.services.assignment import (
 )
 from aftersales.cases.services.attachments import attachment_add
 from aftersales.cases.services.contact import case_contact_reveal
+from aftersales.cases.services.facts import case_update_facts
 from aftersales.cases.services.intake import (
     case_confirm_problem,
     case_open,
@@ -41,6 +42,6 @@ __all__ = [
     "case_available_transitions", "case_close", "case_confirm_problem", "case_evaluate",
     "case_note_record", "case_open", "case_policy_request", "case_rate", "case_record_fact",
     "case_reevaluate", "case_reject",
-    "case_transition", "case_verify", "cases_assign_bulk", "fine_book_violation", "fine_waive",
-    "sla_sweep",
+    "case_transition", "case_update_facts", "case_verify", "cases_assign_bulk",
+    "fine_book_violation", "fine_waive", "sla_sweep",
 ]

@@ -5,7 +5,9 @@ actor and writes the same event and customer messages wherever the action was st
 Actions: ``transition`` (with the transition's code; the named steps among them have their
 own service: reject, appeal, rate, accept_option with an option, and every transition into
 a closed state is a closing), ``verify``, ``confirm``, ``evaluate``, ``accept``, ``adjust``,
-``approve``, ``assign``, ``attach``, ``fact``, ``waive``.
+``approve``, ``assign``, ``attach``, ``fact`` (a decided fact — in warranty, warranty card —
+only with a reason), ``facts`` (condition, evidence, goods in exchange: evaluated again),
+``waive``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from aftersales.cases.services.agreement import (
 from aftersales.cases.services.assignment import case_assign, case_assign_round_robin
 from aftersales.cases.services.attachments import attachment_add
 from aftersales.cases.services.common import case_workflow
+from aftersales.cases.services.facts import case_update_facts
 from aftersales.cases.services.intake import case_confirm_problem, case_verify
 from aftersales.cases.services.sla import fine_waive
 from aftersales.cases.services.transition import (
@@ -37,7 +40,7 @@ from aftersales.cases.services.transition import (
 from aftersales.core.errors import NotFound, ValidationError
 
 ACTIONS = ("transition", "verify", "confirm", "evaluate", "accept", "adjust", "approve",
-           "assign", "attach", "fact", "waive")
+           "assign", "attach", "fact", "facts", "waive")
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,10 @@ class ActInput:
     round_robin: bool = False
     fact: str = ""  # fact
     fact_data: dict[str, Any] | None = field(default=None)
+    value: bool = True  # fact: the answer (a decided fact may be overridden either way)
+    conditions: dict[Any, Any] | None = None  # facts: CaseLine pk → the line's condition
+    evidence: list[str] | None = None  # facts: the evidence kinds held
+    exchange_for: list[dict] | None = None  # facts: [{"sku", "quantity"}] of the catalogue
     fine: Any = None  # waive: the fine's id
 
 
@@ -131,8 +138,11 @@ _HANDLERS = {
     "assign": _assign,
     "attach": _attach,
     "fact": lambda case, actor, d, v: case_record_fact(
-        case=case, actor=actor, fact=d.fact, note=d.note, data=d.fact_data,
+        case=case, actor=actor, fact=d.fact, value=d.value, note=d.note, data=d.fact_data,
         expected_version=v),
+    "facts": lambda case, actor, d, v: case_update_facts(
+        case=case, actor=actor, conditions=d.conditions, evidence=d.evidence,
+        exchange_for=d.exchange_for, expected_version=v),
     "waive": _waive,
 }
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.roles import SUPERVISOR_ROLES
 from aftersales.cases import events
 from aftersales.cases.errors import CaseErrorCode
+from aftersales.cases.history import unit_history
 from aftersales.cases.labels import resolution_label
 from aftersales.cases.models import AdjustmentStatus, Case, CaseKind
 from aftersales.cases.services.common import (
@@ -28,6 +29,7 @@ from aftersales.cases.services.permissions import require_scope, require_works_o
 from aftersales.cases.services.transition import case_transition
 from aftersales.core.errors import Conflict, PermissionDenied, ValidationError
 from aftersales.core.money import amount_parse, fmt
+from aftersales.policy.engine.evaluate import DECISION_FACTS
 from aftersales.policy.engine.request import CONDITION_KEYS, DAMAGE_CAUSES, EVIDENCE
 from aftersales.policy.models import EvaluationChannel
 from aftersales.policy.order_data import order_data_get
@@ -44,24 +46,48 @@ def case_policy_request(case: Case) -> dict:
     the policy version the case was opened with (the one in force when the customer bought,
     S9.7)."""
     version = case.policy_version
+    case_lines = list(case.lines.all())
     return policy_request_for(case, order=order_data_get(pk=case.order_id),
-                              case_lines=list(case.lines.all()),
+                              case_lines=case_lines,
                               policy=version.policy.name if version else None,
-                              policy_version=version.number if version else None)
+                              policy_version=version.number if version else None,
+                              history=unit_history(case=case, case_lines=case_lines))
 
 
 def policy_request_for(case: Case, *, order, case_lines, policy: str | None,
-                       policy_version: int | None) -> dict:
+                       policy_version: int | None, history: dict | None = None) -> dict:
     """The request from parts in hand: the order as plain data (policy.order_data), the case
-    lines — saved or not — so intake evaluates before anything is re-read."""
+    lines — saved or not — so intake evaluates before anything is re-read, and the unit's
+    repairs and exchanges before this case (cases.history.unit_history)."""
     index_of = {ln.pk: i for i, ln in enumerate(order.lines)}
     items = [{"line": index_of[cl.order_line_id], "quantity": cl.quantity,
               "condition": cl.condition or {}} for cl in case_lines]
     return request_from_data(
         order, kind=case.kind, reason=case.reason or "other", items=items or None,
         policy=policy, policy_version=policy_version, asked_at=case.created_at,
-        evidence=[e for e in case.evidence or [] if e in EVIDENCE],
+        history=history, evidence=[e for e in case.evidence or [] if e in EVIDENCE],
         damage_cause=case.damage_cause or None, exchange_for=case.exchange_for or None)
+
+
+def decision_facts_apply(case: Case, decision: dict, *, at=None) -> bool:
+    """Set the workflow facts the decision states (S8.2 ``in_warranty``, S10.4
+    ``warranty_card``) on the case, unless a person overrode the fact with a reason
+    (case_override_fact). Returns whether case.facts changed (the caller saves it)."""
+    found = decision.get("facts") or {}
+    facts = dict(case.facts or {})
+    for name in DECISION_FACTS:
+        if name not in found:
+            continue
+        current = facts.get(name)
+        if isinstance(current, dict) and current.get("override"):
+            facts[name] = {**current, "decided": bool(found[name])}
+            continue
+        facts[name] = {"value": bool(found[name]), "source": "decision",
+                       "by": None, "by_label": _("policy decision"),
+                       "at": (at or now()).isoformat()}
+    changed = facts != (case.facts or {})
+    case.facts = facts
+    return changed
 
 
 def decision_event_data(decision: dict) -> dict:
@@ -75,9 +101,6 @@ def case_evaluate(*, case: Case, actor, expected_version: int | None = None) -> 
 
     Needs a verified order (S1.2); an enquiry or complaint has no options to evaluate.
     """
-    from aftersales.policy.models import EvaluationChannel
-    from aftersales.policy.services.evaluation import policy_evaluate
-
     case = lock_case(case, expected_version=expected_version)
     require_works_on(case, actor, customer=True)  # the customer: at intake on the portal
     if case.kind not in EVALUABLE:
@@ -90,7 +113,10 @@ def case_evaluate(*, case: Case, actor, expected_version: int | None = None) -> 
     decision = policy_evaluate(data=case_policy_request(case), actor=staff(actor),
                                channel=EvaluationChannel.CASE)
     case.decision, case.decided_at = decision, now()
-    save_case(case, ["decision", "decided_at"], actor)
+    fields = ["decision", "decided_at"]
+    if decision_facts_apply(case, decision):
+        fields.append("facts")
+    save_case(case, fields, actor)
     events.event_evaluated(case=case, actor=staff(actor), data=decision_event_data(decision))
     return case
 
@@ -233,6 +259,13 @@ def case_record_fact(*, case: Case, actor, fact: str, value: bool = True, note: 
               "receipt, the inspection, the refund…), not ticked.")
             % {"fact": Requirement(fact).label},
             code=CaseErrorCode.RECORD_REQUIRED, fields={"fact": _("needs its record")})
+    override = fact in DECISION_FACTS
+    if override and not (note or "").strip():
+        # S8.2, S10.4: the policy decision sets these; a person changes them only saying why.
+        raise ValidationError(
+            _("“%(fact)s” follows from the policy decision; give the reason for changing it.")
+            % {"fact": Requirement(fact).label},
+            code=CaseErrorCode.OVERRIDE_REASON_REQUIRED, fields={"note": _("required")})
     workflow = case_workflow(case)
     state = workflow.state(case.state)
     roles = actor_roles(actor)
@@ -242,13 +275,20 @@ def case_record_fact(*, case: Case, actor, fact: str, value: bool = True, note: 
     if not (roles & set(state.roles)) and not customer_fact:
         raise PermissionDenied(_("Your role does not act on this case now."),
                                code=WorkflowErrorCode.ROLE_NOT_ALLOWED)
+    extra = dict(data or {})
+    if override:  # what the decision said stays beside the person's answer
+        before = (case.facts or {}).get(fact)
+        before = before if isinstance(before, dict) else {}
+        decided = (before.get("value") if before.get("source") == "decision"
+                   else before.get("decided"))
+        extra.update(override=True, decided=decided)
+        note = note.strip()
     case.facts = {**(case.facts or {}), fact: {
         "value": bool(value), "by": getattr(staff(actor), "pk", None),
-        "by_label": actor_label(actor), "at": now().isoformat(), "note": note,
-        **(data or {})}}
+        "by_label": actor_label(actor), "at": now().isoformat(), "note": note, **extra}}
     save_case(case, ["facts"], actor)
     events.event_fact_recorded(case=case, actor=staff(actor), data={
-        "fact": fact, "value": bool(value), "note": note, **(data or {})})
+        "fact": fact, "value": bool(value), "note": note, **extra})
     return case
 
 
@@ -282,7 +322,7 @@ def case_reevaluate(*, case: Case | int, actor, conditions: dict[int, dict] | No
         line.condition = {**(line.condition or {}),
                           **{k: bool(v) for k, v in found.items() if k in CONDITION_KEYS}}
         line.save(update_fields=["condition"])
-    fields = ["decision", "decided_at"]
+    fields = []
     if damage_cause is not None:
         case.damage_cause = damage_cause
         fields.append("damage_cause")
@@ -290,9 +330,21 @@ def case_reevaluate(*, case: Case | int, actor, conditions: dict[int, dict] | No
     if new_evidence:
         case.evidence = [*(case.evidence or []), *new_evidence]
         fields.append("evidence")
+    decide_again(case, actor=actor, fields=fields, data={"record": record})
+    return case, before
+
+
+def decide_again(case: Case, *, actor, fields: list[str], data: dict) -> dict:
+    """Inside a service that holds the case's lock and changed what the policy decides from:
+    evaluate again, store the decision and the facts it states (decision_facts_apply), let an
+    agreed option follow the new decision's option of the same resolution, save ``fields``
+    with those, and write one "evaluated" event carrying ``data``. Returns the decision."""
     decision = policy_evaluate(data=case_policy_request(case), actor=staff(actor),
                                channel=EvaluationChannel.CASE)
     case.decision, case.decided_at = decision, now()
+    fields = [*fields, *(f for f in ("decision", "decided_at") if f not in fields)]
+    if decision_facts_apply(case, decision) and "facts" not in fields:
+        fields.append("facts")
     agreed = case.agreed_option
     if agreed:
         same = [(i, o) for i, o in enumerate(decision.get("options") or [])
@@ -302,5 +354,5 @@ def case_reevaluate(*, case: Case | int, actor, conditions: dict[int, dict] | No
             fields.append("agreed_option")
     save_case(case, fields, actor)
     events.event_evaluated(case=case, actor=staff(actor), data={
-        **decision_event_data(decision), "record": record, "reevaluated": True})
-    return case, before
+        **decision_event_data(decision), **data, "reevaluated": True})
+    return decision

@@ -34,6 +34,7 @@ from aftersales.calendars.calendar import SHANGHAI
 from aftersales.cases import events
 from aftersales.cases.access import new_portal_salt
 from aftersales.cases.errors import CaseErrorCode
+from aftersales.cases.history import unit_history
 from aftersales.cases.models import (
     Case,
     CaseEvent,
@@ -45,6 +46,7 @@ from aftersales.cases.models import (
 from aftersales.cases.services.agreement import (
     EVALUABLE,
     decision_event_data,
+    decision_facts_apply,
     policy_request_for,
 )
 from aftersales.cases.services.common import (
@@ -59,6 +61,11 @@ from aftersales.cases.services.common import (
     resolve_policy,
     save_case,
     staff,
+)
+from aftersales.cases.services.facts_input import (
+    clean_condition,
+    clean_evidence,
+    clean_exchange_for,
 )
 from aftersales.cases.services.intake_input import (
     IntakeLine,
@@ -192,11 +199,22 @@ class _Valid:
     claims: list[tuple[OrderLineData, IntakeLine]]  # each order line and what is claimed of it
     version: PolicyVersion  # the version the case is opened under, and its merged document
     document: dict
+    conditions: tuple[dict, ...] = ()  # each claimed line's condition, checked
+    evidence: tuple[str, ...] = ()  # checked against the vocabulary
+    exchange_for: tuple[dict, ...] = ()  # catalogue goods with the catalogue's price and points
 
 
 def _validate(request: IntakeRequest) -> _Valid:
     """Every rule of intake that needs no write; raises ValidationError naming the fields."""
     check_fields(request)
+    problems = Problems()  # the facts the policy decides from (services/facts_input.py)
+    conditions = tuple(clean_condition(problems, f"lines[{i}].condition", line.condition)
+                       for i, line in enumerate(request.lines))
+    evidence = tuple(clean_evidence(problems, list(request.evidence)))
+    if request.exchange_for and request.kind != CaseKind.EXCHANGE:
+        problems.add("exchange_for", _("Goods in exchange are asked for in an exchange only."))
+    exchange_for = tuple(clean_exchange_for(problems, list(request.exchange_for)))
+    problems.raise_any()
     order, customer = request.order, request.customer
     if order is None and request.kind != CaseKind.CONSULT:
         raise ValidationError(
@@ -228,7 +246,8 @@ def _validate(request: IntakeRequest) -> _Valid:
     version, document = resolve_policy(business_line=business_line,
                                        at_date=order_placed_date(order))
     return _Valid(business_line=business_line, customer=customer, order_data=data, claims=claims,
-                  version=version, document=document)
+                  version=version, document=document, conditions=conditions, evidence=evidence,
+                  exchange_for=exchange_for)
 
 
 # ----------------------------------------------------------------------------- 2. build
@@ -238,8 +257,8 @@ def _build(request: IntakeRequest, valid: _Valid, *, actor) -> tuple[Case, list[
     at = now()
     workflow = workflow_for(valid.document, business_line=valid.business_line, case_kind=kind)
     case_lines = [CaseLine(order_line_id=ol.pk, quantity=line.quantity, serial=line.serial,
-                           condition=line.condition, reason=line.reason)
-                  for ol, line in valid.claims]
+                           condition=condition, reason=line.reason)
+                  for (ol, line), condition in zip(valid.claims, valid.conditions, strict=True)]
     who = staff(actor)
     case = Case(
         number="", kind=kind, channel=request.channel, business_line=valid.business_line,
@@ -256,7 +275,7 @@ def _build(request: IntakeRequest, valid: _Valid, *, actor) -> tuple[Case, list[
         quantity_affected=request.quantity_affected, priority=request.priority,
         key_account=(customer.key_account if request.key_account is None and customer
                      else bool(request.key_account)),
-        evidence=list(request.evidence), exchange_for=list(request.exchange_for),
+        evidence=list(valid.evidence), exchange_for=list(valid.exchange_for),
         workflow_key=workflow.key, policy_version=valid.version, state="", state_entered_at=at,
         portal_salt=new_portal_salt(), idempotency_key=request.idempotency_key,
         idempotency_hash=request.body_hash if request.idempotency_key else "",
@@ -282,9 +301,11 @@ def _evaluate_new(case: Case, *, order: OrderData, case_lines: list[CaseLine], v
     case.created_at = at  # asked_at; the insert stamps its own creation time
     request = policy_request_for(case, order=order, case_lines=case_lines,
                                  policy=policy_name_for(case.business_line),
-                                 policy_version=version.number)
+                                 policy_version=version.number,
+                                 history=unit_history(case=case, case_lines=case_lines))
     applied, decision = decide(request, version_override=(version, doc))
     case.decision, case.decided_at = documents.jsonable(decision), at
+    decision_facts_apply(case, case.decision, at=at)  # S8.2, S10.4 from the decision
     return applied, request
 
 
@@ -435,6 +456,9 @@ def case_confirm_problem(*, case: Case, actor, symptom: str, description: str = 
         given = intake_lines(lines)
         check_fields(IntakeRequest(kind=case.kind, channel=case.channel, lines=given,
                                     priority=case.priority))
+        for i, line in enumerate(given):
+            clean_condition(problems, f"lines[{i}].condition", line.condition)
+        problems.raise_any()
         claims = claims_for(order_data_get(pk=case.order_id) if case.order_id else None, given)
         if claims:  # this case's own lines are replaced, so they don't count against it
             check_claimable(claims, exclude_case=case)

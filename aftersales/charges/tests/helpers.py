@@ -40,7 +40,7 @@ def pdf_text(pdf: bytes) -> str:
 def member_product(sku: str, price: str, points: int) -> Product:
     cat, _ = Category.objects.get_or_create(code="health_food", defaults={"name": "保健食品"})
     return Product.objects.create(sku=sku, name=f"商品{sku}", category=cat,
-                                  list_price=Decimal(price))
+                                  list_price=Decimal(price), points=points)
 
 
 def member_exchange(*, agent, warehouse, old_price: str, old_points: int, new_price: str,
@@ -51,6 +51,10 @@ def member_exchange(*, agent, warehouse, old_price: str, old_points: int, new_pr
     line = order.lines.get()
     line.points = old_points
     line.save(update_fields=["points"])
+    # The goods wanted must be in the catalogue: its price and points are the ones used.
+    Product.objects.filter(sku="CZT-NEW").delete()
+    Product.objects.create(sku="CZT-NEW", name="灵芝孢子粉胶囊", category=prod.category,
+                           list_price=Decimal(new_price), points=new_points)
     # The member's points balance (finance's ledger): enough for a points difference.
     points_record(customer=order.customer, delta=1000, kind="earn", reason="购物积分")
     case = cs.case_open(

@@ -19,6 +19,9 @@ from .document import (
 )
 from .request import Request, parse_request
 
+# Facts a decision states (set by the ladder and warranty_card kinds).
+DECISION_FACTS = ("in_warranty", "warranty_card")
+
 
 def evaluate(request: Request | dict[str, Any], document: dict[str, Any] | CompiledPolicy, *,
              calendar: Any, version_label: str | None = None) -> dict[str, Any]:
@@ -62,12 +65,18 @@ def evaluate(request: Request | dict[str, Any], document: dict[str, Any] | Compi
         ctx.reasons.append({"rule": "policy", "passed": False, "source": policy.name,
                             "message": {"zh": "本政策没有可提供的处理方案",
                                         "en": "this policy offers no resolution for the request"}})
-    return {
+    decision: dict[str, Any] = {
         "allowed": bool(options),
         "policy": {"name": policy.name, "version": version_label or policy.version},
         "options": options,
         "reasons": ctx.reasons,
     }
+    # What the rules found about the unit, for the case's workflow facts of the same name
+    # (S8.2 in warranty, S10.4 warranty card in time); only those a rule determined.
+    facts = {k: ctx.facts[k] for k in DECISION_FACTS if k in ctx.facts}
+    if facts:
+        decision["facts"] = facts
+    return decision
 
 
 # ---------------------------------------------------------------------------- files

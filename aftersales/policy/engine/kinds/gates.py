@@ -356,6 +356,7 @@ def warranty_card(ctx: Context, rule: CompiledRule) -> None:
         ctx.say(rule, False, {}, unknown=True, message={
             "zh": "不知道售出日期，无法核对三包回执卡", "en": "sale date not known; card can't "
             "be checked"})
+        ctx.facts["warranty_card"] = False
         ctx.block(p.blocks)
         ctx.offer(p.offer, sticky=True)
         return
@@ -363,6 +364,8 @@ def warranty_card(ctx: Context, rule: CompiledRule) -> None:
     returned = ctx.req.warranty_card_returned_at
     facts = {"days": p.days, "last": last.isoformat(),
              "returned": returned.isoformat() if returned else "-"}
+    ctx.facts["warranty_card"] = (returned is not None and returned <= last) or (
+        returned is None and ctx.req.asked_on <= last)
     if returned is not None and returned <= last:
         ctx.say(rule, True, facts)
     elif returned is None and ctx.req.asked_on <= last:
