@@ -146,6 +146,13 @@ TABLE = [
           api(WORKS | SUPERVISORS | {"superuser"}, 201, hidden=CASE_HIDDEN)),
     Route("api evaluate", "JSON", "/api/v1/cases/{case}/evaluate",
           api(WORKS | {"superuser"}, hidden=CASE_HIDDEN), body={}),
+    # what the policy decides from: changed (and evaluated again) by those who work on it
+    Route("api case facts", "JSON", "/api/v1/cases/{case}/facts",
+          api(WORKS | {"superuser"}, hidden=CASE_HIDDEN), body={"evidence": ["photos"]}),
+    # a fact the decision states, changed with a reason by a role acting on the state
+    Route("api override in_warranty", "JSON", "/api/v1/cases/{case}/override",
+          api(WORKS, hidden=CASE_HIDDEN),
+          body={"fact": "in_warranty", "value": True, "reason": "厂家确认在保"}),
     # the case is not closed: those who may record a phone rating hear so (409)
     Route("api rate by phone", "JSON", "/api/v1/cases/{case}/rate",
           api(WORKS, 409, hidden=CASE_HIDDEN), body={"score": 5, "channel": "phone"}),
@@ -264,6 +271,8 @@ TABLE = [
           page(WORKS, hidden=CASE_HIDDEN), body={"transition": "finish_rework"}),
     Route("page evaluate", "HTMX", "/cases/{case}/act/evaluate/",
           page(WORKS | {"superuser"}, hidden=CASE_HIDDEN), body={}),
+    Route("page case facts", "HTMX", "/cases/{case}/act/facts/",
+          page(WORKS | {"superuser"}, hidden=CASE_HIDDEN), body={"evidence": "photos"}),
     Route("page attach", "HTMX", "/cases/{case}/act/attach/",
           page(WORKS | SUPERVISORS | {"superuser"}, hidden=CASE_HIDDEN), body={"file": PNG}),
     Route("page unassign", "HTMX", "/cases/{case}/act/assign/",

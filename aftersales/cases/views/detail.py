@@ -201,7 +201,38 @@ def _assign_input(request: HttpRequest) -> ActInput:
 def _fact_input(request: HttpRequest) -> ActInput:
     data = {k: _text(request, k) for k in FACT_DATA if _text(request, k)} or None
     return ActInput(fact=request.POST.get("fact", ""), note=request.POST.get("note", ""),
-                    fact_data=data)
+                    fact_data=data, value=_fact_value(request))
+
+
+def _yes_no(value: str):
+    """A condition check from a form: yes, no, or not known (left out)."""
+    return {"1": True, "0": False, "": None}.get(value.strip(), value)
+
+
+def facts_input(post) -> ActInput:
+    """The facts form (templates/cases/_facts.html, the portal's too): only the parts the form
+    showed are changed. Conditions: ``condition_line`` names each line, ``cond_<line>_<check>``
+    is 1/0/empty; evidence: the ``evidence`` boxes ticked; goods wanted: ``exchange_sku`` and
+    ``exchange_qty`` rows."""
+    conditions = None
+    if "condition_line" in post:
+        conditions = {}
+        for line in post.getlist("condition_line"):
+            prefix = f"cond_{line}_"
+            conditions[line] = {k[len(prefix):]: _yes_no(v) for k, v in post.items()
+                                if k.startswith(prefix)}
+    evidence = post.getlist("evidence") if ("evidence" in post
+                                            or "evidence_shown" in post) else None
+    goods = None
+    if "exchange_sku" in post:
+        quantities = post.getlist("exchange_qty")
+        goods = [{"sku": sku.strip(), "quantity": quantities[i] if i < len(quantities) else 1}
+                 for i, sku in enumerate(post.getlist("exchange_sku")) if sku.strip()]
+    return ActInput(conditions=conditions, evidence=evidence, exchange_for=goods)
+
+
+def _fact_value(request: HttpRequest) -> bool:
+    return request.POST.get("value", "1") != "0"
 
 
 INPUTS = {
@@ -215,6 +246,7 @@ INPUTS = {
     "assign": _assign_input,
     "attach": lambda r: ActInput(upload=r.FILES.get("file")),
     "fact": _fact_input,
+    "facts": lambda r: facts_input(r.POST),
     "waive": lambda r: ActInput(fine=_int(r.POST.get("fine"), "fine"),
                                 reason=r.POST.get("reason", "")),
 }
