@@ -48,7 +48,8 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin for superusers only (aftersales/administration/site.py; docs/settings.md)
+    "aftersales.administration.site.SuperuserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     # without models, and the role groups are synced when the last app's post_migrate arrives.
     "aftersales.demo",
     # faces
+    "aftersales.administration",
     "aftersales.portal",
     "aftersales.workbench",
     "aftersales.reports",

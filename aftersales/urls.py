@@ -19,6 +19,7 @@ urlpatterns = [
     path("charges/", include("aftersales.charges.urls")),
     path("portal/", include("aftersales.portal.urls")),
     path("reports/", include("aftersales.reports.urls")),
+    path("settings/", include("aftersales.administration.urls")),
     path("exports/", include("aftersales.core.urls")),
     path("", include("aftersales.workbench.urls")),
 ]

@@ -111,9 +111,9 @@ def _password(password: str, user) -> None:
     try:
         validate_password(password or "", user=user)
     except DjangoValidationError as exc:
-        text = " ".join(str(m) for m in exc.messages)
-        raise ValidationError(_("The password is too weak: %(why)s") % {"why": text},
-                              fields={"password": text}) from exc
+        message = _("The password is too weak: %(why)s") % {
+            "why": " ".join(str(m) for m in exc.messages)}
+        raise ValidationError(message, fields={"password": message}) from exc
     if not password:
         raise ValidationError(_("This field is required."), fields={"password": _("required")})
 

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.roles import SUPERVISOR_ROLES, Role
-from aftersales.cases.models import Case, StateCategory
+from aftersales.cases.models import Case, FineStatus, StateCategory
+from aftersales.cases.selectors import fines_ledger
 from aftersales.core.choices import BusinessLine
 from aftersales.reports.filters import today
 from aftersales.reports.models import CaseDaySummary, DefectFact
@@ -75,7 +76,7 @@ def _mine(user, start: dt.date, end: dt.date) -> dict:
 def _team(user, start: dt.date, end: dt.date) -> dict | None:
     """The supervisor's department (management: every department): open and overdue cases
     per person, the month's on-time rate and CSAT."""
-    everyone = user.has_role(Role.MANAGEMENT) or user.is_superuser
+    everyone = user.has_role(Role.MANAGEMENT, Role.ADMIN)  # a superuser counts as admin
     department_id = None if everyone else user.department_id
     if department_id is None and not everyone:
         return None
@@ -101,12 +102,23 @@ def _team(user, start: dt.date, end: dt.date) -> dict | None:
     return {"bars": bars, "chart_json": json.dumps(chart, ensure_ascii=False),
             "open": sum(b["open"] for b in bars), "overdue": sum(b["overdue"] for b in bars),
             "closed": month["closed"], **_rates(month),
+            "everyone": department_id is None,
+            "fines": _fines(start, end, department_id),
+            "fines_url": _report_url("fines", date_from=start.isoformat(),
+                                     date_to=end.isoformat(), group_by="person", **scope),
             "overdue_url": _cases_url(overdue="1", **scope),
             "on_time_url": _report_url("on_time", date_from=start.isoformat(),
                                        date_to=end.isoformat(), group_by="person",
                                        **scope),
             "csat_url": _report_url("satisfaction", date_from=start.isoformat(),
                                     date_to=end.isoformat(), group_by="person", **scope)}
+
+
+def _fines(start: dt.date, end: dt.date, department_id) -> object:
+    """Fines booked (not waived) this month in the department, or everywhere (S3.4)."""
+    ledger = fines_ledger(department=department_id, status=FineStatus.BOOKED)
+    return (ledger.filter(booked_at__date__gte=start, booked_at__date__lte=end)
+            .aggregate(total=Sum("amount"))["total"] or 0)
 
 
 def _defects(start: dt.date, end: dt.date) -> list[dict]:
@@ -144,7 +156,7 @@ def home_dashboard(*, request, user, role) -> dict | None:
     start, end = _month(today())
     roles = set(user.role_codes)
     context: dict = {"month_start": start, "month_end": end, "mine": _mine(user, start, end)}
-    if roles & SUPERVISOR_ROLES or user.is_superuser:
+    if roles & SUPERVISOR_ROLES or Role.ADMIN in roles or user.is_superuser:
         context["team"] = _team(user, start, end)
     if roles & QUALITY_ROLES:
         context["defects"] = _defects(start, end)

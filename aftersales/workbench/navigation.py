@@ -22,11 +22,11 @@ class Entry:
     url_name: str
     roles: frozenset[str] = frozenset()  # empty: every signed-in user
     perm: str = ""  # a Django permission the user must have
-    staff: bool = False  # Django admin pages need is_staff
+    staff: bool = False  # Django admin pages: superusers only (administration/site.py)
 
     def url_for(self, user) -> str | None:
         """The entry's URL if this user may see it and the URL exists, else None."""
-        if self.staff and not user.is_staff:
+        if self.staff and not (user.is_staff and user.is_superuser):
             return None
         if self.perm and not user.has_perm(self.perm):
             return None
@@ -98,6 +98,7 @@ MENU: tuple[Group, ...] = (
         Entry(_("Reports"), "reports:index", roles=STAFF_ROLES),
     )),
     Group(_("Settings"), "settings", (  # 设置
+        Entry(_("System settings"), "administration:index", roles=frozenset({Role.ADMIN})),
         Entry(_("Policies"), "policy:list", roles=STAFF_ROLES),
         Entry(_("Working-day calendar"), "calendars:list", roles=STAFF_ROLES),
         Entry(_("Administration"), "admin:index", staff=True),
@@ -169,9 +170,15 @@ ROLE_SHORTCUTS: dict[str, tuple[Entry, ...]] = {
     Role.MANAGEMENT: (Entry(_("Reports"), "reports:index"), Entry(_("Policies"), "policy:list")),
     Role.DEALER: (Entry(_("New case"), "cases:create"), Entry(_("All cases"), "cases:list")),
     Role.FACTORY: (Entry(_("All cases"), "cases:list"),),
-    Role.ADMIN: (Entry(_("Administration"), "admin:index", staff=True),
+    Role.ADMIN: (Entry(_("System settings"), "administration:index"),
+                 Entry(_("Users"), "administration:user_list"),
+                 Entry(_("Departments"), "administration:department_list"),
                  Entry(_("Policies"), "policy:list"),
-                 Entry(_("Working-day calendar"), "calendars:list")),
+                 Entry(_("API keys"), "administration:apikey_list"),
+                 Entry(_("Notification channels"), "administration:channels"),
+                 Entry(_("Working-day calendar"), "calendars:list"),
+                 Entry(_("Reports"), "reports:index"),
+                 Entry(_("Administration"), "admin:index", staff=True)),
 }
 
 

@@ -69,3 +69,25 @@ def test_a_dealer_gets_no_company_figures(db, make_user):
     dealer = Dealer.objects.create(code="D9", name="经销商九", region="south")
     user = make_user("dealer", username="dealer9", dealer=dealer)
     assert home_dashboard(request=None, user=user, role="dealer") is None
+
+
+@pytest.mark.parametrize("role", ["management", "admin"])
+def test_management_and_the_administrator_see_the_whole_company_with_fines(team, make_user,
+                                                                          client, role):
+    from decimal import Decimal
+
+    from aftersales.cases.models import Fine, FineStatus
+
+    case = Case.objects.filter(assignee=team["a"]).first()
+    for i, (amount, status) in enumerate(((Decimal("50.00"), FineStatus.BOOKED),
+                                          (Decimal("30.00"), FineStatus.WAIVED))):
+        Fine.objects.create(case=case, person=team["a"], department=team["cs"], rule="S3.4",
+                            kind="late", state="x", state_seq=1, day=i + 1, amount=amount,
+                            status=status, booked_at=timezone.now())
+    client.force_login(make_user(role, username=f"steer_{role}"))
+    page = client.get(reverse("home")).content.decode()
+    # open cases, overdue, on-time rate, satisfaction and the month's fines (waived not counted)
+    assert "全公司" in page
+    for words in ("已超时", "按时率", "满意度", "本月罚款", "¥50.00"):
+        assert words in page, words
+    assert "/reports/fines/" in page
