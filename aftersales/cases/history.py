@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from aftersales.cases.models import Case, CaseLine, StateCategory
+from aftersales.policy.engine.request import EVIDENCE
 
 REPAIRS = frozenset({"repair", "paid_repair"})
 DONE = frozenset({StateCategory.RESOLVED, StateCategory.CLOSED})
@@ -143,3 +144,20 @@ def decided_facts(case: Case) -> dict[str, dict[str, Any]]:
                      "at": str(fact.get("at") or ""),
                      "reason": str(fact.get("note") or "") if override else ""}
     return out
+
+
+def evidence_asked(*, document: dict, kind: str) -> list[str]:
+    """The evidence kinds the policy's rules for this kind of case read (evidence rules'
+    ``require``, grant rules' ``when_evidence_any``: S4.5, S4.6, S7.3), in the vocabulary's
+    order: what intake and the case page ask for."""
+    used: set[str] = set()
+    for rule in document.get("rules") or []:
+        kinds = ((rule.get("applies_to") or {}).get("kinds")) or None
+        if kinds is not None and kind not in kinds:
+            continue
+        params = rule.get("params") or {}
+        if rule.get("kind") == "evidence":
+            used.update(params.get("require") or ())
+        elif rule.get("kind") == "grant":
+            used.update(params.get("when_evidence_any") or ())
+    return [e for e in EVIDENCE if e in used]

@@ -33,6 +33,7 @@ from aftersales.cases.services.agreement import EVALUABLE
 from aftersales.cases.services.common import actor_roles, agreed_resolution, case_facts
 from aftersales.cases.services.contact import case_contact_masked, case_contact_reveal
 from aftersales.cases.services.transition import case_available_transitions
+from aftersales.cases.views.facts import facts_context
 from aftersales.core import panels
 from aftersales.core.errors import ApplicationError, NotFound, ValidationError
 from aftersales.core.labels import pick_label as label
@@ -87,6 +88,7 @@ def workplace_context(request: HttpRequest, case, *, error: str = "", fields=Non
     transitions, recordable = _transitions(case, user)
     decision = case.decision or {}
     supervisor = is_supervisor(user)
+    lines = list(case.lines.select_related("order_line"))
     return {
         "case": case, "workflow": workflow_of(case), "works": works,
         "is_supervisor": supervisor,
@@ -109,7 +111,8 @@ def workplace_context(request: HttpRequest, case, *, error: str = "", fields=Non
         "can_reveal": may_see_contact(case, user) and contact is None,
         "fines": list(case.fines.select_related("person", "waived_by")),
         "attachments": list(case.attachments.all()),
-        "lines": list(case.lines.all()),
+        "lines": lines,
+        **facts_context(case, lines),
         "error": error, "error_fields": fields or {}, "action": action,
         # The records of the apps above cases: return authorization, receipt, inspection,
         # refund, charges (aftersales.core.panels, slot "case").
