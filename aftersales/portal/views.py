@@ -21,6 +21,12 @@ from django.views.decorators.http import require_POST
 
 from aftersales.cases import services as s
 from aftersales.cases.access import portal_token
+from aftersales.cases.facts_form import (
+    facts_form,
+    facts_input,
+    intake_facts_context,
+    intake_facts_post,
+)
 from aftersales.cases.models import INTAKE_REASONS, CaseKind, StateCategory
 from aftersales.cases.selectors import (
     case_get_for_portal,
@@ -200,20 +206,25 @@ def problem(request: HttpRequest) -> HttpResponse:
     if order is None or not draft.get("quantities"):
         return redirect("portal:index" if order is None else "portal:items")
     error, values = "", {"reason": "quality", "description": ""}
+    kind = draft["kind"]
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip() for k in values}
         files = request.FILES.getlist("photos")
+        # What the policy decides from, as the kind needs it (docs/case-facts.md).
+        facts = facts_input(intake_facts_post(request.POST, order, kind))
+        conditions = facts.conditions or {}
         try:
             _check_files(files, limits=attachment_limits_for_business_line(order.business_line))
             if not values["description"]:
                 raise ValidationError(_("Tell us in a sentence what is wrong."),
                                       fields={"description": _("required")})
             case = s.case_open(
-                kind=draft["kind"], channel="web_portal", actor=None, order=order,
+                kind=kind, channel="web_portal", actor=None, order=order,
                 verify_phone=draft["phone"], reason=values["reason"],
                 description=values["description"],
-                lines=[{"line_no": int(n), "quantity": q}
+                lines=[{"line_no": int(n), "quantity": q, "condition": conditions.get(str(n))}
                        for n, q in sorted(draft["quantities"].items())],
+                evidence=facts.evidence, exchange_for=facts.exchange_for,
                 idempotency_key=f"portal:{draft['token']}")
             if getattr(case, "created", False):
                 for f in files:
@@ -224,8 +235,14 @@ def problem(request: HttpRequest) -> HttpResponse:
         else:
             request.session[SESSION] = {**draft, "case": case.number}
             return redirect(_case_url(case, "portal:options"))
+    chosen = {int(n) for n in draft["quantities"]}
     return TemplateResponse(request, "portal/problem.html", {
-        "order": order, "reasons": _reasons(), "values": values, "error": error, "step": 2})
+        "order": order, "reasons": _reasons(), "values": values, "error": error, "step": 2,
+        "chosen_lines": [ln for ln in sorted(order.lines.all(), key=lambda ln: ln.line_no)
+                         if ln.line_no in chosen],
+        "posted": request.POST if request.method == "POST" else {},
+        **intake_facts_context(order, request.POST if request.method == "POST" else None,
+                               kind=kind)})
 
 
 def _case_url(case, name: str = "portal:case") -> str:
@@ -243,8 +260,18 @@ def _case(request: HttpRequest, number: str):
 def options(request: HttpRequest, number: str) -> HttpResponse:
     """Step 3: the options the policy offers, with amounts and who pays shipping; accept one."""
     case = _case(request, number)
-    error = ""
-    if request.method == "POST":
+    error, status = "", 200
+    if request.method == "POST" and request.POST.get("facts"):
+        # The customer adds what the policy asks for (a doctor's certificate, the item's
+        # condition, other goods): the case is evaluated again and the options follow.
+        try:
+            s.case_act(case=case, actor=None, action="facts",
+                       data=facts_input(request.POST), expected_version=None)
+        except ApplicationError as exc:
+            error, status = str(exc.message), 422  # nothing stored
+        else:
+            return redirect(_case_url(case, "portal:options"))
+    elif request.method == "POST":
         try:
             raw = request.POST.get("option", "")
             s.case_accept_option(case=case, actor=None, option=int(raw) if raw.isdigit() else -1)
@@ -252,10 +279,12 @@ def options(request: HttpRequest, number: str) -> HttpResponse:
             error = str(exc.message)
         else:
             return redirect(_case_url(case) + "&next=1")
+    case.refresh_from_db()
+    lines = list(case.lines.select_related("order_line"))
     return TemplateResponse(request, "portal/options.html", {
         "case": case, "t": portal_token(case), "options": (case.decision or {}).get("options")
         or [], "reasons": (case.decision or {}).get("reasons") or [], "error": error,
-        "step": 3})
+        "step": 3, "facts_form": facts_form(case, lines)}, status=status)
 
 
 def _customer_can(case, code: str) -> bool:

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aftersales.cases.facts_form import facts_context, facts_input
 from aftersales.cases.models import AdjustmentStatus
 from aftersales.cases.selectors import (
     assignable_users,
@@ -33,7 +34,6 @@ from aftersales.cases.services.agreement import EVALUABLE
 from aftersales.cases.services.common import actor_roles, agreed_resolution, case_facts
 from aftersales.cases.services.contact import case_contact_masked, case_contact_reveal
 from aftersales.cases.services.transition import case_available_transitions
-from aftersales.cases.views.facts import facts_context
 from aftersales.core import panels
 from aftersales.core.errors import ApplicationError, NotFound, ValidationError
 from aftersales.core.labels import pick_label as label
@@ -205,33 +205,6 @@ def _fact_input(request: HttpRequest) -> ActInput:
     data = {k: _text(request, k) for k in FACT_DATA if _text(request, k)} or None
     return ActInput(fact=request.POST.get("fact", ""), note=request.POST.get("note", ""),
                     fact_data=data, value=_fact_value(request))
-
-
-def _yes_no(value: str):
-    """A condition check from a form: yes, no, or not known (left out)."""
-    return {"1": True, "0": False, "": None}.get(value.strip(), value)
-
-
-def facts_input(post) -> ActInput:
-    """The facts form (templates/cases/_facts.html, the portal's too): only the parts the form
-    showed are changed. Conditions: ``condition_line`` names each line, ``cond_<line>_<check>``
-    is 1/0/empty; evidence: the ``evidence`` boxes ticked; goods wanted: ``exchange_sku`` and
-    ``exchange_qty`` rows."""
-    conditions = None
-    if "condition_line" in post:
-        conditions = {}
-        for line in post.getlist("condition_line"):
-            prefix = f"cond_{line}_"
-            conditions[line] = {k[len(prefix):]: _yes_no(v) for k, v in post.items()
-                                if k.startswith(prefix)}
-    evidence = post.getlist("evidence") if ("evidence" in post
-                                            or "evidence_shown" in post) else None
-    goods = None
-    if "exchange_sku" in post:
-        quantities = post.getlist("exchange_qty")
-        goods = [{"sku": sku.strip(), "quantity": quantities[i] if i < len(quantities) else 1}
-                 for i, sku in enumerate(post.getlist("exchange_sku")) if sku.strip()]
-    return ActInput(conditions=conditions, evidence=evidence, exchange_for=goods)
 
 
 def _fact_value(request: HttpRequest) -> bool:

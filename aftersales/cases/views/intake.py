@@ -22,16 +22,11 @@ from django.utils.translation import gettext_lazy
 from aftersales.accounts.display import department_label
 from aftersales.accounts.roles import SUPERVISOR_ROLES, Role
 from aftersales.cases.errors import CaseErrorCode
-from aftersales.cases.history import evidence_asked
-from aftersales.cases.labels import condition_labels, evidence_labels
+from aftersales.cases.facts_form import facts_input, intake_facts_context, intake_facts_post
 from aftersales.cases.models import INTAKE_REASONS, CaseChannel, CaseKind, FineStatus, Priority
-from aftersales.cases.selectors import fines_ledger, resolve_policy
+from aftersales.cases.selectors import fines_ledger
 from aftersales.cases.services import case_open
-from aftersales.cases.services.common import order_placed_date
 from aftersales.cases.templatetags.cases_ux import fine_what
-from aftersales.cases.views.detail import facts_input
-from aftersales.cases.views.facts import CONDITION_KINDS, GOODS_SHOWN
-from aftersales.catalog.selectors import exchange_goods
 from aftersales.core import export
 from aftersales.core.choices import BusinessLine
 from aftersales.core.errors import ApplicationError, NotFound, ValidationError
@@ -110,7 +105,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
     if data is not None and form.is_valid() and "find" not in request.POST:
         d = form.cleaned_data
         lines = []
-        facts = facts_input(_intake_facts(request.POST, order, d["kind"]))
+        facts = facts_input(intake_facts_post(request.POST, order, d["kind"]))
         if order is not None:
             for ol in order.lines.all():
                 raw = request.POST.get(f"qty_{ol.line_no}", "").strip()
@@ -145,42 +140,6 @@ def case_create(request: HttpRequest) -> HttpResponse:
         "posted": request.POST if data is not None else {},
         **(intake_facts_context(order, request.POST if data is not None else None)
            if order is not None else {})}, status=status)
-
-
-def _intake_facts(post, order, kind: str):
-    """The posted facts the chosen kind needs (docs/case-facts.md): each line's condition for
-    a return or an exchange, the evidence, the goods wanted for an exchange alone. Lines are
-    named by line number on this page (``cond_<line_no>_<check>``)."""
-    post = post.copy()
-    if kind not in CONDITION_KINDS:
-        for key in [k for k in post if k.startswith("cond_")]:
-            del post[key]
-    elif order is not None:
-        post.setlist("condition_line", [str(ol.line_no) for ol in order.lines.all()])
-    if kind != CaseKind.EXCHANGE and "exchange_sku" in post:
-        del post["exchange_sku"]
-    return post
-
-
-def intake_facts_context(order, post) -> dict:
-    """What the intake page asks about the order's items, per kind of case: condition checks
-    (returns, exchanges), the evidence each kind's rules read (by the order's policy), the
-    exchangeable catalogue goods with price and points."""
-    _version, document = resolve_policy(business_line=order.business_line,
-                                        at_date=order_placed_date(order))
-    names = evidence_labels()
-    kinds_of: dict[str, list[str]] = {}
-    for kind in (CaseKind.RETURN, CaseKind.EXCHANGE, CaseKind.REPAIR, CaseKind.REFUND_ONLY):
-        for code in evidence_asked(document=document, kind=kind):
-            kinds_of.setdefault(code, []).append(kind)
-    ticked = set(post.getlist("evidence")) if post is not None else set()
-    return {
-        "condition_checks": list(condition_labels().items()),
-        "intake_evidence": [{"code": c, "label": names[c], "kinds": " ".join(k),
-                             "held": c in ticked} for c, k in kinds_of.items()],
-        "goods": list(exchange_goods()[:GOODS_SHOWN]),
-        "wanted_sku": post.get("exchange_sku", "") if post is not None else "",
-    }
 
 
 def _fines_export(qs) -> HttpResponse:
