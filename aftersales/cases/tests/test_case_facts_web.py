@@ -102,7 +102,7 @@ def test_the_page_shows_the_units_history_and_a_decided_fact_changes_with_a_reas
     assert 'data-fact="in_warranty"' in page
     r = client.post(f"/cases/{case.number}/act/fact/", {
         "version": case.version, "fact": "in_warranty", "value": "0", "note": ""}, **HTMX)
-    assert r["X-Action-Status"] == "422" and "理由" in r.content.decode()
+    assert r["X-Action-Status"] == "422" and "修改时请说明理由" in r.content.decode()
     r = client.post(f"/cases/{case.number}/act/fact/", {
         "version": case.version, "fact": "in_warranty", "value": "0",
         "note": "私拆过，厂家不保"}, **HTMX)
