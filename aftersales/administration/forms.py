@@ -100,8 +100,8 @@ class ChannelTestForm(forms.Form):
 class PolicyNumbersForm(forms.Form):
     """One text field per number (numbers.Number), the effective date and a comment."""
 
-    effective_from = forms.DateField(label=_("Effective from"),
-                                     widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(label=_("Effective from"), widget=forms.DateInput(
+        attrs={"type": "date"}, format="%Y-%m-%d"))  # what a date input reads
     comment = forms.CharField(label=_("Comment"), required=False, max_length=500)
     based_on = forms.IntegerField(widget=forms.HiddenInput)
 

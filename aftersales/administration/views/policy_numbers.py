@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from aftersales.administration.forms import PolicyNumbersForm
 from aftersales.core.errors import ApplicationError, Conflict
 from aftersales.policy import selectors, services
-from aftersales.policy.numbers import numbers_of
+from aftersales.policy.numbers import numbers_apply, numbers_of
 
 
 def _diff_rows(diff: str) -> list[tuple[str, str]]:
@@ -81,6 +81,9 @@ def policy_numbers(request, name: str):
             _place_errors(form, exc, found)
             status = 422
     else:
+        # the date or the comment is wrong: say what is wrong with the numbers too
+        for key, message in numbers_apply(latest.source_text, found, form.values())[2].items():
+            form.add_error(key, message)
         status = 422
     return render(request, "administration/policy_numbers.html", {**context, "form": form},
                   status=status)
