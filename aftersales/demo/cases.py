@@ -36,6 +36,7 @@ from aftersales.demo.company import TZ
 from aftersales.demo.records import RECORD_STEPS, play_record
 from aftersales.demo.retail import MONEY_STORY_PREFIXES
 from aftersales.demo.users import DEMO_USERS
+from aftersales.policy.engine.evaluate import DECISION_FACTS
 from aftersales.sales.models import Order, OrderSource
 
 log = logging.getLogger(__name__)
@@ -295,6 +296,12 @@ def _step(case: Case, step: tuple, story: Story, cast: _Cast, n: int) -> Case:
         index = index or 0
         return s.case_accept_option(case=case, actor=None, option=index)
     if what == "fact":  # recorded by the role at work
+        if args[0] in DECISION_FACTS:  # S8.2, S10.4: the policy decision states these
+            if ((case.facts or {}).get(args[0]) or {}).get("value"):
+                return case
+            return s.case_record_fact(case=case, actor=state_user, fact=args[0],
+                                      data=args[1] if len(args) > 1 else None,
+                                      note="核对销售记录和三包凭证后人工确认")
         return s.case_record_fact(case=case, actor=state_user, fact=args[0],
                                   data=args[1] if len(args) > 1 else None)
     if what == "cfact":  # recorded by the customer (S5.4 tracking number)
