@@ -175,3 +175,35 @@ def test_in_warranty_follows_the_decision_and_an_override_needs_a_reason(
     case = s.case_evaluate(case=case, actor=agent)
     assert case.facts["in_warranty"]["value"] is False  # the person's answer stands
     assert case.facts["in_warranty"]["decided"] is True
+
+
+def test_an_online_quality_refund_asks_for_the_inspection_report(policies, clock, agent):
+    """S7.3: a refund for a quality problem needs an inspection report or proof; until the
+    case holds one the options say which evidence is still wanted."""
+    order = f.order(lines=[(f.product(category="apparel"), 1, "300.00")])
+    case = s.case_open(kind="return", channel="phone", actor=agent, order=order,
+                       verify_phone=order.customer.phone, reason="quality", evaluate=True,
+                       lines=[{"line_no": 1, "quantity": 1}])
+    option = next(o for o in case.decision["options"] if o["resolution"] == "return")
+    assert option.get("evidence_required") == ["inspection_report"]
+    case = s.case_update_facts(case=case, actor=agent, evidence=["inspection_report"])
+    option = next(o for o in case.decision["options"] if o["resolution"] == "return")
+    assert "evidence_required" not in option
+
+
+def test_online_shop_two_repairs_of_the_same_fault_give_a_full_refund(policies, clock, agent):
+    """S6.1: after two repairs of the same quality problem the online shop refunds in full;
+    the repairs are the earlier cases of the same order line (no serial)."""
+    order = f.order(lines=[(f.product(category="small_appliance"), 1, "300.00")],
+                    placed_at=datetime(2026, 5, 1, 10, tzinfo=SHANGHAI))
+    opened = {"kind": "repair", "channel": "phone", "actor": agent, "order": order,
+              "verify_phone": order.customer.phone, "reason": "quality", "evaluate": True,
+              "defect_category": "不加热", "lines": [{"line_no": 1, "quantity": 1}]}
+    for month in (7, 9):
+        clock.set(2026, month, 1, 10, 0)
+        earlier = s.case_open(**opened)
+        assert "return" not in resolutions(earlier)
+        _repaired(earlier, at=datetime(2026, month, 8, 10, tzinfo=SHANGHAI))
+    clock.set(2026, 11, 23, 10, 0)
+    case = s.case_open(**opened)
+    assert "return" in resolutions(case), case.decision["reasons"]
