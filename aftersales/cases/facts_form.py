@@ -31,7 +31,10 @@ def facts_form(case: Case, lines: list) -> dict:
             conditions.append({"line": line, "checks": [
                 {"key": k, "label": labels[k], "value": current.get(k)}
                 for k in CONDITION_KEYS]})
-    asked = evidence_asked(document=case_document(case), kind=case.kind)
+    categories = {ln.order_line.product.category.code for ln in lines
+                  if ln.order_line.product_id and ln.order_line.product.category_id}
+    asked = evidence_asked(document=case_document(case), kind=case.kind,
+                           categories=categories if lines else None)
     held = list(case.evidence or [])
     names = evidence_labels()
     evidence = [{"code": e, "label": names[e], "held": e in held}
@@ -100,11 +103,13 @@ def intake_facts_context(order, post, *, kind: str | None = None) -> dict:
     _version, document = resolve_policy(business_line=order.business_line,
                                         at_date=order_placed_date(order))
     names = evidence_labels()
+    categories = {ol.product.category.code for ol in order.lines.all()
+                  if ol.product_id and ol.product.category_id}
     kinds_of: dict[str, list[str]] = {}
     kinds = (kind,) if kind else (CaseKind.RETURN, CaseKind.EXCHANGE, CaseKind.REPAIR,
                                   CaseKind.REFUND_ONLY)
     for each in kinds:
-        for code in evidence_asked(document=document, kind=each):
+        for code in evidence_asked(document=document, kind=each, categories=categories):
             kinds_of.setdefault(code, []).append(each)
     ticked = set(post.getlist("evidence")) if post is not None else set()
     return {

@@ -146,14 +146,19 @@ def decided_facts(case: Case) -> dict[str, dict[str, Any]]:
     return out
 
 
-def evidence_asked(*, document: dict, kind: str) -> list[str]:
+def evidence_asked(*, document: dict, kind: str, categories=None) -> list[str]:
     """The evidence kinds the policy's rules for this kind of case read (evidence rules'
     ``require``, grant rules' ``when_evidence_any``: S4.5, S4.6, S7.3), in the vocabulary's
-    order: what intake and the case page ask for."""
+    order: what intake and the case page ask for. With ``categories`` (the items'), a rule
+    for other categories only is left out."""
     used: set[str] = set()
     for rule in document.get("rules") or []:
-        kinds = ((rule.get("applies_to") or {}).get("kinds")) or None
+        applies = rule.get("applies_to") or {}
+        kinds = applies.get("kinds") or None
         if kinds is not None and kind not in kinds:
+            continue
+        if categories is not None and applies.get("categories") \
+                and not set(applies["categories"]) & set(categories):
             continue
         params = rule.get("params") or {}
         if rule.get("kind") == "evidence":

@@ -280,7 +280,7 @@ def options(request: HttpRequest, number: str) -> HttpResponse:
         else:
             return redirect(_case_url(case) + "&next=1")
     case.refresh_from_db()
-    lines = list(case.lines.select_related("order_line"))
+    lines = list(case.lines.select_related("order_line__product__category"))
     return TemplateResponse(request, "portal/options.html", {
         "case": case, "t": portal_token(case), "options": (case.decision or {}).get("options")
         or [], "reasons": (case.decision or {}).get("reasons") or [], "error": error,

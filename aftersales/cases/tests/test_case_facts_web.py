@@ -57,6 +57,8 @@ def test_the_page_asks_for_the_goods_wanted_and_shows_the_difference(
     page = client.get(f"/cases/{case.number}/").content.decode()
     assert 'data-action="facts"' in page and "灵芝孢子粉胶囊 (CZT-LZ) ¥158.00 · 158" in page
     assert "医院证明" not in page  # no rule of this exchange reads a medical certificate
+    # S4.6's incidents (complaint, injury) are for water machines, purifiers and pots only
+    assert 'value="complaint_record"' not in page
     line = case.lines.get()
     r = client.post(f"/cases/{case.number}/act/facts/", {
         "version": case.version, "exchange_sku": ["CZT-LZ", ""], "exchange_qty": ["1", "1"],

@@ -62,9 +62,10 @@ def orders(policies, clock):
 def test_api_intake_with_warm_caches_takes_at_most_12_statements(client, agent, orders):
     """Auth and the actor's roles (the order scope reads them); the order in the user's scope
     with its customer and, in the same statement, the order as plain data (policy.order_data);
-    the cache stamp; the unit's earlier cases (the request's history, cases.history); then in the write transaction the number, what other open cases claim
-    (read once, under the number's lock), the case, its lines, the events, the evaluation log
-    and the outbox row. A new idempotency key is not looked up (it is unique)."""
+    the cache stamp; the unit's earlier cases (the request's history, cases.history); then in
+    the write transaction the number, what other open cases claim (read once, under the
+    number's lock), the case, its lines, the events, the evaluation log and the outbox row. A
+    new idempotency key is not looked up (it is unique)."""
     _token, key = ApiToken.issue(user=agent, name="test")
 
     def intake(order, idem):

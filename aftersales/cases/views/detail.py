@@ -88,7 +88,7 @@ def workplace_context(request: HttpRequest, case, *, error: str = "", fields=Non
     transitions, recordable = _transitions(case, user)
     decision = case.decision or {}
     supervisor = is_supervisor(user)
-    lines = list(case.lines.select_related("order_line"))
+    lines = list(case.lines.select_related("order_line__product__category"))
     return {
         "case": case, "workflow": workflow_of(case), "works": works,
         "is_supervisor": supervisor,
