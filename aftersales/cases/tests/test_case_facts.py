@@ -207,3 +207,24 @@ def test_online_shop_two_repairs_of_the_same_fault_give_a_full_refund(policies, 
     clock.set(2026, 11, 23, 10, 0)
     case = s.case_open(**opened)
     assert "return" in resolutions(case), case.decision["reasons"]
+
+
+@pytest.mark.parametrize("returned, in_time", [(datetime(2026, 6, 15).date(), True),
+                                               (None, False)])
+def test_the_warranty_card_fact_follows_the_dealers_card(policies, clock, agent, returned,
+                                                         in_time):
+    """S10.4: the warranty card back within 20 days of the sale (the order's card record)
+    gives the case its warranty_card fact; without it the company gives no 三包."""
+    from aftersales.sales.models import WarrantyCard
+
+    tractor = f.product(category="tractor", list_price=Decimal("58000.00"))
+    order = f.order(business_line="machinery", channel="dealer",
+                    placed_at=datetime(2026, 6, 1, 10, tzinfo=SHANGHAI),
+                    lines=[(tractor, 1, "58000.00")])
+    WarrantyCard.objects.create(number=f"WC-{order.pk}", order=order,
+                                sold_on=datetime(2026, 6, 1).date(), returned_on=returned)
+    case = s.case_open(kind="repair", channel="phone", actor=agent, order=order,
+                       verify_phone=order.customer.phone, reason="quality", evaluate=True,
+                       lines=[{"line_no": 1, "quantity": 1}])
+    assert case.facts["warranty_card"]["value"] is in_time
+    assert ("paid_repair" in resolutions(case)) is not in_time
