@@ -123,7 +123,7 @@ class OverrideIn(Schema):
     expected_version: int | None = None
 
 
-class LineOut(Schema):
+class CaseLineOut(Schema):
     line_no: int
     sku: str
     name: str
@@ -185,7 +185,7 @@ class CaseDetailOut(CaseOut):
     reason: str
     symptom: str
     description: str
-    lines: list[LineOut]
+    lines: list[CaseLineOut]
     evidence: list[str]
     exchange_for: list[dict[str, Any]]
     # in_warranty (S8.2), warranty_card (S10.4): from the decision, or a person's override
