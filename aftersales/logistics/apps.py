@@ -14,7 +14,7 @@ class LogisticsConfig(AppConfig):
         from aftersales.core import exports
         from aftersales.logistics import panels, returns_policy
         from aftersales.logistics.services import rmas_not_shipped_sweep
-        from aftersales.logistics.views import (
+        from aftersales.logistics.views_lists import (
             receipt_list_export_source,
             rma_list_export_source,
         )

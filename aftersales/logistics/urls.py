@@ -1,13 +1,13 @@
 from django.urls import path
 
-from aftersales.logistics import views
+from aftersales.logistics import views, views_lists
 
 app_name = "logistics"
 urlpatterns = [
-    path("", views.rma_list, name="rma_list"),
-    path("export.xlsx", views.rma_list_export, name="rma_list_export"),
-    path("receipts/", views.receipt_list, name="receipt_list"),
-    path("receipts/export.xlsx", views.receipt_list_export, name="receipt_list_export"),
+    path("", views_lists.rma_list, name="rma_list"),
+    path("export.xlsx", views_lists.rma_list_export, name="rma_list_export"),
+    path("receipts/", views_lists.receipt_list, name="receipt_list"),
+    path("receipts/export.xlsx", views_lists.receipt_list_export, name="receipt_list_export"),
     path("receive/", views.receive, name="receive"),
     path("ledger/", views.ledger, name="ledger"),
     path("rma/<str:number>/", views.rma_detail, name="rma_detail"),

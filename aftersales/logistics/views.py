@@ -1,27 +1,21 @@
 """Staff pages of the logistics app (/returns/) and the portal's return label and parcel form.
-Thin: every change goes through aftersales.logistics.services. The RMA and receipt lists
-download as Excel with the page's search, filters and order (issue 12 item 3)."""
+Thin: every change goes through aftersales.logistics.services. The RMA and receipt lists and
+their Excel exports are in views_lists."""
 
 from __future__ import annotations
-
-import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aftersales.cases.access import portal_token
 from aftersales.cases.selectors import case_get_for_portal, case_get_for_user, cases_visible_to
-from aftersales.core import export, exports
 from aftersales.core.errors import ApplicationError, NotFound
 from aftersales.core.export import Sheet, TextColumn, xlsx_response
 from aftersales.documents.printing import pdf_response
@@ -33,7 +27,6 @@ from aftersales.logistics.models import (
     Disposition,
     ReceiptLine,
     ReturnForm,
-    RmaStatus,
 )
 from aftersales.logistics.printing import return_form_pdf, rma_label_pdf
 from aftersales.logistics.services.common import may_receive, place_label
@@ -41,8 +34,6 @@ from aftersales.logistics.services.receipt import received_so_far
 from aftersales.logistics.services.stock import disposed_quantity
 
 PAGE_SIZE = 25
-# Who downloaded which list: user, filters and row count (as the case list's export).
-audit = logging.getLogger("aftersales.audit")
 
 
 def _case_url(case) -> str:
@@ -67,153 +58,7 @@ def _failed(request: HttpRequest, exc: ApplicationError) -> None:
     messages.error(request, str(exc.message))
 
 
-# ----------------------------------------------------------------------------- lists
-def _rma_filters(params) -> dict:
-    return {"q": str(params.get("q", "")), "status": str(params.get("status", ""))}
-
-
-def _receipt_filters(params) -> dict:
-    return {"q": str(params.get("q", ""))}
-
-
-@login_required
-def rma_list(request: HttpRequest) -> TemplateResponse:
-    filters = _rma_filters(request.GET)
-    page = Paginator(sel.rma_search(user=request.user, **filters),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
-    return TemplateResponse(request, "logistics/rma_list.html", {
-        "page_obj": page, **filters, "statuses": RmaStatus.choices})
-
-
-@login_required
-def receipt_list(request: HttpRequest) -> TemplateResponse:
-    filters = _receipt_filters(request.GET)
-    page = Paginator(sel.receipt_search(user=request.user, **filters),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
-    return TemplateResponse(request, "logistics/receipt_list.html", {"page_obj": page,
-                                                                     **filters})
-
-
-# ----------------------------------------------------------------------------- Excel exports
-def _stamp() -> str:
-    return timezone.localtime().strftime("%Y%m%d-%H%M")
-
-
-def _yes(value: bool) -> str:
-    return _("yes") if value else ""
-
-
-def _rma_columns() -> list[TextColumn]:
-    return [TextColumn("number", _("RMA")), TextColumn("case", _("Case")),
-            TextColumn("trip", _("Return trip"), "int"), TextColumn("status", _("Status")),
-            TextColumn("destination", _("Destination")), TextColumn("receiver", _("Receiver")),
-            TextColumn("paid_by", _("Freight paid by")),
-            TextColumn("freight_cost", _("Freight cost"), "money"),
-            TextColumn("courier", _("Courier")), TextColumn("tracking", _("Tracking number")),
-            TextColumn("quantity", _("Quantity authorized"), "int"),
-            TextColumn("issued_at", _("Issued at"), "datetime"),
-            TextColumn("ship_back_by", _("Ship back by"), "datetime"),
-            TextColumn("shipped_at", _("Shipped at"), "datetime"),
-            TextColumn("received_at", _("Received at"), "datetime"),
-            TextColumn("advance", _("Advance replacement"))]
-
-
-def _rma_rows(qs):
-    qs = qs.annotate(authorized=Sum("lines__quantity"))
-    for r in qs.iterator(chunk_size=1000):
-        yield {"number": r.number, "case": r.case.number, "trip": r.trip,
-               "status": r.get_status_display(), "destination": r.get_destination_display(),
-               "receiver": r.address_name, "paid_by": r.get_shipping_paid_by_display(),
-               "freight_cost": r.freight_cost, "courier": r.courier,
-               "tracking": r.tracking_number, "quantity": r.authorized,
-               "issued_at": r.created_at, "ship_back_by": r.ship_back_by,
-               "shipped_at": r.shipped_at, "received_at": r.received_at,
-               "advance": _yes(r.advance_replacement)}
-
-
-def rma_list_export_source(user, params: dict) -> exports.ExportSource:
-    """The RMA list with these query parameters (its search, status and order; every RMA the
-    user may see) as an export: for the download and the background export."""
-    qs = sel.rma_search(user=user, **_rma_filters(params))
-    name = _("Return authorizations")
-    return exports.ExportSource(filename=f"{name}-{_stamp()}.xlsx",
-                                sheets=[Sheet(name, _rma_columns(), _rma_rows(qs))])
-
-
-def _receipt_columns() -> list[TextColumn]:
-    return [TextColumn("number", _("Receipt")), TextColumn("rma", _("RMA")),
-            TextColumn("case", _("Case")), TextColumn("place", _("Received at (place)")),
-            TextColumn("received_at", _("Received at"), "datetime"),
-            TextColumn("received_by", _("Received by")),
-            TextColumn("quantity", _("Quantity received"), "int"),
-            TextColumn("complete", _("Complete")), TextColumn("note", _("Note"))]
-
-
-def _receipt_rows(qs):
-    qs = qs.annotate(received=Sum("lines__quantity"))
-    for r in qs.iterator(chunk_size=1000):
-        yield {"number": r.number, "rma": r.rma.number, "case": r.case.number,
-               "place": r.get_location_display(), "received_at": r.received_at,
-               "received_by": r.received_by_label, "quantity": r.received,
-               "complete": _("yes") if r.complete else _("partly"), "note": r.note}
-
-
-def receipt_list_export_source(user, params: dict) -> exports.ExportSource:
-    """The receipt list with these query parameters as an export (see above)."""
-    qs = sel.receipt_search(user=user, **_receipt_filters(params))
-    name = _("Receipts")
-    return exports.ExportSource(filename=f"{name}-{_stamp()}.xlsx",
-                                sheets=[Sheet(name, _receipt_columns(), _receipt_rows(qs))])
-
-
-def _export(request: HttpRequest, *, kind: str, qs, source, page) -> HttpResponse:
-    """The list as .xlsx: up to export.MAX_ROWS rows at once; a larger list is queued for the
-    worker (core.exports) and the user taken to its progress page; beyond the background
-    limit the list page says so (422)."""
-    params = request.GET.dict()
-    params.pop("page", None)
-    try:
-        if qs.order_by()[:export.MAX_ROWS + 1].count() > export.MAX_ROWS:
-            job = exports.export_request(user=request.user, kind=kind, params=params,
-                                         total=qs.count(), language=get_language() or "zh-hans")
-            audit.info("%s export queued: user=%s filters=%s rows=%d job=%s", kind,
-                       request.user.pk, params, job.total, job.pk)
-            return redirect("core:export", pk=job.pk)
-        src = source(request.user, params)
-        written = 0
-
-        def counted(rows):
-            nonlocal written
-            for row in rows:
-                written += 1
-                yield row
-
-        response = xlsx_response(filename=src.filename, max_rows=export.MAX_ROWS, sheets=[
-            Sheet(s.title, s.columns, counted(s.rows)) for s in src.sheets])
-    except ApplicationError as exc:
-        audit.info("%s export refused: user=%s filters=%s", kind, request.user.pk, params)
-        _failed(request, exc)
-        response = page(request)
-        response.status_code = 422
-        return response
-    audit.info("%s exported: user=%s filters=%s rows=%d", kind, request.user.pk, params,
-               written)
-    return response
-
-
-@login_required
-def rma_list_export(request: HttpRequest) -> HttpResponse:
-    qs = sel.rma_search(user=request.user, **_rma_filters(request.GET))
-    return _export(request, kind="rmas", qs=qs, source=rma_list_export_source, page=rma_list)
-
-
-@login_required
-def receipt_list_export(request: HttpRequest) -> HttpResponse:
-    qs = sel.receipt_search(user=request.user, **_receipt_filters(request.GET))
-    return _export(request, kind="receipts", qs=qs, source=receipt_list_export_source,
-                   page=receipt_list)
-
-
+# ----------------------------------------------------------------------------- ledger
 def _ledger_rows(qs):
     for m in qs.iterator(chunk_size=1000):
         yield {"at": m.at, "kind": m.get_kind_display(), "case": m.case.number,
