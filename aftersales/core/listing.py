@@ -272,7 +272,7 @@ class Listing:
 
 def listing_context(listing: Listing, page: Page, columns: Iterable[tuple]) -> dict:
     """What the shared templates read: the listing, its page, its header cells."""
-    return {"listing": listing, "page_obj": page, "columns": listing.headers(columns),
+    return {"listing": listing, "page_obj": page, "list_columns": listing.headers(columns),
             "list_query": listing.query}
 
 

@@ -13,7 +13,7 @@ class QualityConfig(AppConfig):
         from aftersales.core import exports, panels
         from aftersales.policy import documents
         from aftersales.quality import panels as quality_panels
-        from aftersales.quality import views
+        from aftersales.quality import views_lists
         from aftersales.quality.section import validate_section
 
         documents.register_section_validator("quality", validate_section)
@@ -22,7 +22,7 @@ class QualityConfig(AppConfig):
         panels.register("home", key="quality", order=30, template="quality/_home_panel.html",
                         context=quality_panels.home_panel_context)
         # A list too large for one download is written by the worker (core.exports).
-        exports.register("inspections", views.inspection_list_export_source)
-        exports.register("quality_reports", views.report_list_export_source)
-        exports.register("supplier_claims", views.supplier_claim_list_export_source)
-        exports.register("corrective_actions", views.action_list_export_source)
+        exports.register("inspections", views_lists.inspection_list_export_source)
+        exports.register("quality_reports", views_lists.report_list_export_source)
+        exports.register("supplier_claims", views_lists.supplier_claim_list_export_source)
+        exports.register("corrective_actions", views_lists.action_list_export_source)

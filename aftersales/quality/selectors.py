@@ -8,7 +8,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case as Choose
+from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -165,6 +166,16 @@ def actions_open_overdue_first(user) -> list[CorrectiveAction]:
                  .order_by("due_on", "id"))
     return sorted(items, key=lambda a: (not (a.status == ActionStatus.OPEN
                                              and a.due_on < today), a.due_on, a.pk))
+
+
+def actions_to_follow(user) -> QuerySet[CorrectiveAction]:
+    """The corrective action list's rows: open and done-unverified actions, each with
+    ``overdue_rank`` 0 when open past its due date and 1 otherwise, so that the list can put
+    the overdue ones first (S3.6) in the database, a page at a time."""
+    return (actions_visible_to(user).exclude(status=ActionStatus.VERIFIED)
+            .annotate(overdue_rank=Choose(
+                When(status=ActionStatus.OPEN, due_on__lt=timezone.localdate(),
+                     then=Value(0)), default=Value(1), output_field=IntegerField())))
 
 
 def actions_overdue(user) -> QuerySet[CorrectiveAction]:
