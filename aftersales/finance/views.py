@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
 from django.shortcuts import redirect
@@ -27,6 +26,7 @@ from aftersales.core import export
 from aftersales.core.choices import PaymentMethod
 from aftersales.core.errors import ApplicationError, NotFound, PermissionDenied
 from aftersales.core.labels import pick_label
+from aftersales.core.listing import Listing, ListSpec, choice_order, listing_context
 from aftersales.core.money import fmt
 from aftersales.documents.printing import pdf_response, qr_data_uri, render_pdf
 from aftersales.finance import services
@@ -42,8 +42,6 @@ from aftersales.finance.selectors import (
 )
 from aftersales.finance.services.payments import PAYER_ROLES
 from aftersales.finance.services.refunds import REQUESTER_ROLES, case_entitlement, refundable
-
-PER_PAGE = 25
 
 
 def _forbid_unless_reader(request: HttpRequest) -> None:
@@ -87,13 +85,29 @@ def _lines_text(refund: Refund) -> str:
 
 
 # ---------------------------------------------------------------------------- the list
-def _filters(request: HttpRequest) -> dict:
-    status = request.GET.get("status", "")
-    method = request.GET.get("method", "")
+def _filters(params) -> dict:
+    status = params.get("status", "")
+    method = params.get("method", "")
     return {"status": status if status in RefundStatus.values else "",
             "method": method if method in PaymentMethod.values else "",
-            "breach": request.GET.get("breach") == "1",
-            "q": request.GET.get("q", "").strip()[:60]}
+            "breach": params.get("breach") == "1",
+            "q": str(params.get("q", "")).strip()[:60]}
+
+
+def refund_spec() -> ListSpec:
+    """The refund list's headers, page size and date range (core.listing): newest request
+    first; the range is on the request date."""
+    return ListSpec(
+        sorts={"number": ("number", "pk"), "amount": ("amount", "pk"),
+               "status": (choice_order("status", RefundStatus.choices), "pk"),
+               "due": ("due_at", "pk"), "requested": ("requested_at", "pk")},
+        default="-requested", date_field="requested_at", date_label=_("Requested on"),
+        keep=("q", "status", "method", "breach"), desc_first={"amount", "requested"})
+
+
+def _refunds(request: HttpRequest):
+    return Listing(refund_spec(), request.GET).apply(
+        refund_list(user=request.user, **_filters(request.GET)))
 
 
 @login_required
@@ -102,15 +116,17 @@ def refund_list_view(request: HttpRequest) -> HttpResponse:
         _forbid_unless_reader(request)
     except ApplicationError as exc:
         return _error_page(request, exc)
-    filters = _filters(request)
-    qs = refund_list(user=request.user, **filters)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    filters = _filters(request.GET)
+    listing = Listing(refund_spec(), request.GET)
+    page = listing.paginate(refund_list(user=request.user, **filters), request.GET.get("page"))
     rows = [{"refund": r, "methods": _lines_text(r), "breach": _is_breach(r),
              "countdown": _countdown(r)} for r in page.object_list]
-    query = urlencode({k: ("1" if v is True else v) for k, v in filters.items() if v})
+    columns = [("number", _("Refund")), (None, _("Case")), ("amount", _("Amount"), "num"),
+               (None, _("Methods")), ("status", _("Status")), ("due", _("Due")),
+               ("requested", _("Requested"))]
     return TemplateResponse(request, "finance/refund_list.html", {
-        "page": page, "rows": rows, "filters": filters, "query": query,
-        "statuses": RefundStatus.choices, "methods": PaymentMethod.choices})
+        **listing_context(listing, page, columns), "page": page, "rows": rows,
+        "filters": filters, "statuses": RefundStatus.choices, "methods": PaymentMethod.choices})
 
 
 def _export_columns() -> list[export.TextColumn]:
@@ -131,7 +147,8 @@ def refund_export_view(request: HttpRequest) -> HttpResponse:
         _forbid_unless_reader(request)
     except ApplicationError as exc:
         return _error_page(request, exc)
-    qs = refund_list(user=request.user, **_filters(request))
+    # The page's search, filters, order and date range (core.listing).
+    qs = _refunds(request)
 
     def rows():
         for r in qs.iterator(chunk_size=500):
