@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -23,9 +22,8 @@ from aftersales.charges.models import AcceptChannel, ChargeStatus, Party, QuoteS
 from aftersales.core import export
 from aftersales.core.errors import ApplicationError, NotFound, ValidationError
 from aftersales.core.labels import pick_label
+from aftersales.core.listing import Listing, ListSpec, listing_context
 from aftersales.documents.printing import pdf_response, qr_data_uri, render_pdf
-
-PER_PAGE = 50
 
 
 def _found(fn, **kw):
@@ -221,25 +219,49 @@ def _filters(request: HttpRequest) -> dict[str, str]:
             "status": status if status in ChargeStatus.values or status == "" else "open"}
 
 
+def collection_spec() -> ListSpec:
+    """The list's headers, page size and date range (core.listing): oldest first, as the
+    cashier works; the status filter's "all" is empty and its default is "open", so it is
+    kept in the links even when empty."""
+    return ListSpec(
+        sorts={"number": ("number",), "amount": ("amount", "number"),
+               "since": ("since", "number"), "status": ("status", "since", "number")},
+        default="since", date_field="since", date_label=_("Owed since"),
+        keep=("q", "kind", "party", "status"), keep_blank=("status",),
+        desc_first={"amount"})
+
+
+def _collections(request: HttpRequest) -> list:
+    """The rows of the list (a plain list: differences and charges together), narrowed to the
+    date range and sorted as asked."""
+    rows = sel.collection_rows(user=request.user, **_filters(request))
+    return Listing(collection_spec(), request.GET).apply(rows)
+
+
 @login_required
 def collection_list(request: HttpRequest) -> TemplateResponse:
     """Payments due from customers and others: exchange differences and open charges."""
     if not sel.may(request.user, sel.MONEY_VIEW_ROLES - {"dealer"}):
         raise DjangoPermissionDenied
     f = _filters(request)
-    rows = sel.collection_rows(user=request.user, **f)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    listing = Listing(collection_spec(), request.GET)
+    page = listing.paginate(sel.collection_rows(user=request.user, **f),
+                            request.GET.get("page"))
+    columns = [("number", _("Number")), (None, _("Case")), (None, _("For")),
+               (None, _("Party")), ("amount", _("Amount"), "num"), (None, _("Points"), "num"),
+               ("since", _("Since")), ("status", _("Status"))]
     return TemplateResponse(request, "charges/collection_list.html", {
-        "page_obj": page, "rows": page.object_list, "f": f, "parties": Party.choices,
-        "statuses": ChargeStatus.choices,
+        **listing_context(listing, page, columns), "rows": page.object_list, "f": f,
+        "parties": Party.choices, "statuses": ChargeStatus.choices,
         "can_collect": sel.may(request.user, sel.CASHIER_ROLES)})
 
 
 @login_required
 def collection_export(request: HttpRequest) -> HttpResponse:
+    """The list as .xlsx with the page's filters, order and date range."""
     if not sel.may(request.user, sel.MONEY_VIEW_ROLES - {"dealer"}):
         raise DjangoPermissionDenied
-    rows = sel.collection_rows(user=request.user, **_filters(request))
+    rows = _collections(request)
     cols = [export.TextColumn("number", _("Number")), export.TextColumn("case", _("Case")),
             export.TextColumn("what", _("For")), export.TextColumn("party", _("Party")),
             export.TextColumn("amount", _("Amount"), "money"),
