@@ -44,7 +44,7 @@ from aftersales.charges.models import (
     ReceiptPurpose,
 )
 from aftersales.core.errors import Conflict, PermissionDenied, ValidationError
-from aftersales.core.money import ZERO, AmountError, amount_parse, fmt, round_fen
+from aftersales.core.money import ZERO, AmountError, amount_parse, fmt, round_fen, yuan
 from aftersales.documents.numbers import next_number
 from aftersales.finance.models import PointsKind
 from aftersales.finance.services.points import points_record
@@ -156,15 +156,16 @@ def quote_issue(*, case: Case, lines: list[dict], labour_hours: Any = "0", note:
                   unit_price=p.price, quantity=q, amount=a) for p, q, a in priced])
     _note(case, actor, zh="报价单已发出", en="Repair quote issued", record=quote.number,
           total=quote.total)
+    until = timezone.localtime(quote.valid_until).strftime("%Y-%m-%d")
     notify_customer(case, topic="quote_issued",
                     subject=_("Your repair quote %(number)s") % {"number": quote.number},
-                    body=_("The repair costs %(total)s yuan (parts %(parts)s, labour %(labour)s)."
-                           " Please accept or refuse it by %(until)s; we start the repair once "
+                    body=_("The repair costs %(total)s (parts %(parts)s, labour %(labour)s). "
+                           "Please accept or refuse it by %(until)s; we start the repair once "
                            "you accept.") % {
-                        "total": fmt(quote.total), "parts": fmt(parts_total),
-                        "labour": fmt(labour_total),
-                        "until": timezone.localtime(quote.valid_until).strftime("%Y-%m-%d")},
-                    dedupe_key=f"quote_issued:{quote.number}")
+                        "total": yuan(quote.total), "parts": yuan(parts_total),
+                        "labour": yuan(labour_total), "until": until},
+                    dedupe_key=f"quote_issued:{quote.number}",
+                    params={"amount": quote.total, "due": until})
     return quote
 
 
@@ -477,10 +478,11 @@ def advance_replacement_charges_raise(*, now=None) -> int:
                             subject=_("The defective unit has not come back"),
                             body=_("We sent you a replacement in advance (%(rma)s) and the "
                                    "defective unit has not reached us by its due date. We "
-                                   "charge %(amount)s yuan for the replacement; if you have "
-                                   "shipped the unit, please tell us its tracking number.") % {
-                                "rma": rma.number, "amount": fmt(amount)},
-                            dedupe_key=f"advance_charge:{rma.number}")
+                                   "charge %(amount)s for the replacement; if you have shipped "
+                                   "the unit, please tell us its tracking number.") % {
+                                "rma": rma.number, "amount": yuan(amount)},
+                            dedupe_key=f"advance_charge:{rma.number}",
+                            params={"amount": amount, "rma": rma.number})
         count += 1
     return count
 
@@ -558,10 +560,11 @@ def compensation_decide(*, compensation: Compensation | int, actor, approve: boo
     if approve:
         notify_customer(comp.case, topic="compensation_approved",
                         subject=_("Compensation for our delay"),
-                        body=_("We are sorry we were late. We will pay you %(amount)s yuan as "
-                               "compensation (%(n)s).") % {"amount": fmt(comp.amount),
+                        body=_("We are sorry we were late. We will pay you %(amount)s as "
+                               "compensation (%(n)s).") % {"amount": yuan(comp.amount),
                                                          "n": comp.number},
-                        dedupe_key=f"compensation:{comp.number}")
+                        dedupe_key=f"compensation:{comp.number}",
+                        params={"amount": comp.amount})
     return comp
 
 

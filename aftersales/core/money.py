@@ -75,6 +75,12 @@ def fmt(amount: Decimal) -> str:
     return str(round_fen(amount))
 
 
+def yuan(amount: object) -> str:
+    """An amount as a person reads it in a message: ``¥1,234.50`` (``-¥12.00``)."""
+    value = to_money(amount)
+    return f"{'-' if value < 0 else ''}¥{abs(value):,.2f}"
+
+
 def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     """Split total over weights to the fen; the parts sum exactly to total (largest remainder)."""
     total = round_fen(total)

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from aftersales.core.money import yuan
 from aftersales.notify.channels import channel_for, route, wecom_configured
 from aftersales.notify.models import Channel, Message, MessageStatus
 from aftersales.notify.texts import email_text, sms_text
@@ -75,12 +76,13 @@ def messages_queue_bulk(messages: list[Message]) -> None:
 
 
 def _plain(params: dict[str, Any]) -> dict[str, str]:
-    """Template parameters as text (amounts as 0.00, dates as given), for JSON and the SMS."""
+    """Template parameters as text (amounts as ¥1,234.50, dates as given), for JSON and the
+    SMS."""
     out = {}
     for key, value in params.items():
         if value is None or value == "":
             continue
-        out[str(key)] = f"{value:.2f}" if isinstance(value, Decimal) else str(value)
+        out[str(key)] = yuan(value) if isinstance(value, Decimal) else str(value)
     return out
 
 

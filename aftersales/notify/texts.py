@@ -43,12 +43,12 @@ SMS_TEXTS: dict[str, tuple[tuple[str, ...], Any]] = {
                         "%(due)s.")),
     "case_closed": (("number", "link"),
                     _("Case %(number)s is closed. Please rate our service: %(link)s")),
-    "refund_paid": (("number", "amount", "link"),
-                    _("Case %(number)s: your refund of %(amount)s yuan is paid. Please confirm "
-                      "when you receive it: %(link)s")),
+    "refund_paid": (("number", "amount", "method", "link"),
+                    _("Case %(number)s: your refund of %(amount)s is paid (%(method)s). Please "
+                      "confirm when you receive it: %(link)s")),
     "quote_issued": (("number", "amount", "due", "link"),
-                     _("Case %(number)s: the repair costs %(amount)s yuan. Please accept or "
-                       "refuse by %(due)s: %(link)s")),
+                     _("Case %(number)s: the repair costs %(amount)s. Please accept or refuse "
+                       "by %(due)s: %(link)s")),
     "rma_issued": (("rma", "address", "due", "link"),
                    _("Return %(rma)s: please send the goods to %(address)s by %(due)s. "
                      "Details: %(link)s")),
@@ -65,10 +65,10 @@ SMS_TEXTS: dict[str, tuple[tuple[str, ...], Any]] = {
                               "tracking number %(tracking)s.")),
     "advance_replacement_charge": (("number", "amount", "link"),
                                    _("Case %(number)s: the defective unit has not come back; we "
-                                     "charge %(amount)s yuan. Details: %(link)s")),
+                                     "charge %(amount)s. Details: %(link)s")),
     "compensation_approved": (("number", "amount"),
-                              _("Case %(number)s: we will pay you %(amount)s yuan as "
-                                "compensation for our delay.")),
+                              _("Case %(number)s: we will pay you %(amount)s as compensation "
+                                "for our delay.")),
 }
 
 

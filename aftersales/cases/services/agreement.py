@@ -28,7 +28,7 @@ from aftersales.cases.services.common import (
 from aftersales.cases.services.permissions import require_scope, require_works_on
 from aftersales.cases.services.transition import case_transition
 from aftersales.core.errors import Conflict, PermissionDenied, ValidationError
-from aftersales.core.money import amount_parse, fmt
+from aftersales.core.money import amount_parse, fmt, to_money, yuan
 from aftersales.policy.engine.evaluate import DECISION_FACTS
 from aftersales.policy.engine.request import CONDITION_KEYS, DAMAGE_CAUSES, EVIDENCE
 from aftersales.policy.models import EvaluationChannel
@@ -164,10 +164,24 @@ def case_accept_option(*, case: Case, actor, option: int,
     events.event_option_accepted(case=case, actor=staff(actor), actor_label=actor_label(actor),
                                  data={"option": case.agreed_option, "from_state": from_state,
                                        "to_state": case.state})
+    option_text = agreed_option_text(case.agreed_option)
     notify_customer(case, topic="option_accepted", subject=_("Your choice is recorded"),
-                    body=_("You chose: %(resolution)s.")
-                    % {"resolution": resolution_label(case.resolution)})
+                    body=_("You chose: %(resolution)s.") % {"resolution": option_text},
+                    params={"option": option_text})
     return case
+
+
+def agreed_option_text(option: dict) -> str:
+    """The accepted option as the customer reads it: "退货退款，退款 ¥600.00" (what is
+    refunded, what they pay), for the message and its SMS template."""
+    text = resolution_label(option.get("resolution"))
+    refund = to_money((option.get("refund") or {}).get("total") or 0)
+    pays = to_money(option.get("customer_pays") or 0)
+    if refund > 0:
+        text = _("%(option)s, refund %(amount)s") % {"option": text, "amount": yuan(refund)}
+    if pays > 0:
+        text = _("%(option)s, you pay %(amount)s") % {"option": text, "amount": yuan(pays)}
+    return text
 
 
 @transaction.atomic

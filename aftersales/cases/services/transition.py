@@ -4,8 +4,10 @@ named steps built on it (reject, appeal, close, rate). Each is one transaction, 
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.calendars.calendar import SHANGHAI
 from aftersales.cases import events
 from aftersales.cases.errors import CaseErrorCode
 from aftersales.cases.models import Case, StateCategory
@@ -188,7 +190,8 @@ def case_appeal(*, case: Case, actor, statement: str, uploads: list | None = Non
                                               for a in stored]})
     notify_customer(case, topic="case_appealed", subject=_("We have received your appeal"),
                     body=_("A supervisor will review your case by %(due)s.")
-                    % {"due": case.due_at.strftime("%Y-%m-%d") if case.due_at else "-"})
+                    % {"due": timezone.localtime(case.due_at, SHANGHAI).strftime("%Y-%m-%d")
+                       if case.due_at else "-"})
     return case
 
 

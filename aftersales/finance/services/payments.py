@@ -23,7 +23,7 @@ from aftersales.cases.services import case_note_record
 from aftersales.cases.services.common import notify_customer
 from aftersales.core.choices import PaymentMethod
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from aftersales.core.money import ZERO, fmt
+from aftersales.core.money import ZERO, fmt, yuan
 from aftersales.documents.numbers import next_number
 from aftersales.finance import gateways
 from aftersales.finance.errors import FinanceErrorCode
@@ -241,23 +241,30 @@ def _route_text(lines: list[RefundLine]) -> str:
         elif ln.method == PaymentMethod.COUPON:
             parts.append(_("coupon %(code)s restored") % {"code": ln.coupon_code})
         elif ln.route == RefundRoute.OTHER:
-            parts.append(_("%(amount)s yuan to %(where)s (as you agreed)")
-                         % {"amount": fmt(ln.amount), "where": ln.route_detail})
+            parts.append(_("%(amount)s to %(where)s (as you agreed)")
+                         % {"amount": yuan(ln.amount), "where": ln.route_detail})
         else:
-            parts.append(_("%(amount)s yuan back to your %(method)s")
-                         % {"amount": fmt(ln.amount), "method": PaymentMethod(ln.method).label})
-    return "; ".join(parts)
+            parts.append(_("%(amount)s back to your %(method)s")
+                         % {"amount": yuan(ln.amount), "method": PaymentMethod(ln.method).label})
+    return _("; ").join(parts)
 
 
 def _tell_customer(refund: Refund, lines: list[RefundLine]) -> None:
-    """The customer hears the amount and the route, and is asked to confirm (S7.2)."""
-    body = _("Your refund %(number)s of %(amount)s yuan is paid: %(route)s. Money back to a "
-             "card or a wallet can take a few days to show. Please confirm on your case page "
-             "when you have received it.") % {"number": refund.number,
-                                               "amount": fmt(refund.amount),
-                                               "route": _route_text(lines)}
+    """The customer hears the amount and the route, and is asked to confirm (S7.2); the SMS
+    template gets the amount (``¥1,234.50``, or the points when no money goes back) and the
+    methods it went back by."""
+    amount = yuan(refund.amount) if refund.amount > 0 or not refund.points else \
+        _("%(n)d points") % {"n": refund.points}
+    methods = _(", ").join(dict.fromkeys(
+        ln.route_detail if ln.route == RefundRoute.OTHER and ln.route_detail
+        else str(PaymentMethod(ln.method).label) for ln in lines))
+    body = _("Your refund %(number)s of %(amount)s is paid: %(route)s. Money back to a card or "
+             "a wallet can take a few days to show. Please confirm on your case page when you "
+             "have received it.") % {"number": refund.number, "amount": amount,
+                                     "route": _route_text(lines)}
     notify_customer(refund.case, topic="refund_paid", subject=_("Your refund is paid"),
-                    body=body, dedupe_key=f"refund_paid:{refund.number}")
+                    body=body, dedupe_key=f"refund_paid:{refund.number}",
+                    params={"amount": amount, "method": methods})
 
 
 def refund_notification(*, gateway_code: str, headers, body: bytes, form=None) -> RefundPayment:

@@ -211,7 +211,7 @@ def _receipt_record(*, rma, actor, lines: list[dict], note: str) -> Receipt:
                        "at": timezone.localtime(at).strftime("%Y-%m-%d")}
                     + ("\n" + _("Some items do not match what was agreed; our specialist will "
                                 "contact you.") if discrepancy is not None else ""),
-                    dedupe_key=f"goods_received:{receipt.number}")
+                    dedupe_key=f"goods_received:{receipt.number}", params={"rma": rma.number})
     return receipt
 
 
@@ -268,6 +268,6 @@ def discrepancy_settle(*, discrepancy: Discrepancy | int, actor, outcome: str,
                     subject=_("Your return %(rma)s") % {"rma": rma.number},
                     body=_("What we agreed about the goods received: %(outcome)s. %(note)s")
                     % {"outcome": DiscrepancyOutcome(outcome).label, "note": note},
-                    dedupe_key=f"discrepancy_settled:{d.pk}")
+                    dedupe_key=f"discrepancy_settled:{d.pk}", params={"rma": rma.number})
     return d
 

@@ -245,7 +245,14 @@ def _tell_issued(case: Case, rma: ReturnAuthorization, due: str) -> None:
         parts.append(rma.instructions)
     notify_customer(case, topic="rma_issued", subject=_("Return instructions %(rma)s")
                     % {"rma": rma.number}, body="\n".join(p.strip() for p in parts),
-                    dedupe_key=f"rma_issued:{rma.number}")
+                    dedupe_key=f"rma_issued:{rma.number}",
+                    params={"rma": rma.number, "address": return_address_text(rma), "due": due})
+
+
+def return_address_text(rma: ReturnAuthorization) -> str:
+    """Where the goods go, on one line: "华禾退货仓 广东省惠州市… 张三 0752-1234567"."""
+    return " ".join(p.strip() for p in (rma.address_name, rma.address, rma.address_contact,
+                                        rma.address_phone) if p and p.strip())
 
 
 def _clean(value: str, field: str, label: str) -> str:
@@ -341,7 +348,9 @@ def rma_expire(*, rma: ReturnAuthorization | int, at: datetime | None = None) ->
                                "%(address)s and enter the tracking number, or tell us if you "
                                "no longer want to return them.")
                         % {"due": due, "address": rma.address},
-                        dedupe_key=f"rma_reminder:{rma.number}")
+                        dedupe_key=f"rma_reminder:{rma.number}",
+                        params={"rma": rma.number, "due": due,
+                                "address": return_address_text(rma)})
         return "reminded"
     reason = _("Return %(rma)s was not sent by %(due)s.") % {"rma": rma.number, "due": due}
     rma.status, rma.closed_at = RmaStatus.CLOSED, at
@@ -351,7 +360,8 @@ def rma_expire(*, rma: ReturnAuthorization | int, at: datetime | None = None) ->
                     body=_("We did not receive the tracking number of your return by %(due)s, "
                            "so the return is closed. Contact us if you still want to return "
                            "the goods.") % {"due": due},
-                    dedupe_key=f"rma_not_shipped:{rma.number}")
+                    dedupe_key=f"rma_not_shipped:{rma.number}",
+                    params={"rma": rma.number, "due": due})
     case_close(case=case, actor=None, transition=code, reason=str(reason))
     return "closed"
 

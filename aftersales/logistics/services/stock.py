@@ -157,5 +157,6 @@ def shipment_create(*, case: Case | int, actor, courier: str, tracking_number: s
                     subject=_("Your replacement is on its way"),
                     body=_("We sent your replacement by %(courier)s, tracking number "
                            "%(tracking)s.") % {"courier": courier, "tracking": tracking_number},
-                    dedupe_key=f"replacement_shipped:{shipment.number}")
+                    dedupe_key=f"replacement_shipped:{shipment.number}",
+                    params={"courier": courier, "tracking": tracking_number})
     return shipment

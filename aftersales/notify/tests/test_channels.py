@@ -61,7 +61,7 @@ def _refund_sms(**params) -> Message:
         (m,) = customer_messages_build(
             email="", phone="+86 138-0013-8000", number="AS-2026-000001", topic="refund_paid",
             subject="您的退款已支付", body="退款已支付", link=LINK,
-            params={"amount": Decimal("500"), **params})
+            params={"amount": Decimal("1234.5"), "method": "微信支付", **params})
     m.save(force_insert=True)
     return m
 
@@ -74,7 +74,8 @@ def _due(m: Message, at: datetime = NOW) -> None:
 @pytest.mark.parametrize("provider", ["aliyun"], indirect=True)
 def test_aliyun_sends_the_topics_template_with_its_parameters(db, provider):
     m = _refund_sms()
-    assert m.body == f"售后单 AS-2026-000001：您的 500.00 元退款已支付，收到后请确认：{LINK}"
+    assert m.body == (f"售后单 AS-2026-000001：您的退款 ¥1,234.50 已支付（微信支付），"
+                      f"收到后请确认：{LINK}")
     assert message_deliver_due()["sent"] == 1
     (call,) = provider.seen
     assert call.query["Action"] == "SendSms" if "Action" in call.query else True
@@ -82,7 +83,8 @@ def test_aliyun_sends_the_topics_template_with_its_parameters(db, provider):
     assert sent["PhoneNumbers"] == "13800138000" and sent["SignName"] == "售后服务"
     assert sent["TemplateCode"] == "SMS_101"
     assert json.loads(sent["TemplateParam"]) == {"number": "AS-2026-000001",
-                                                 "amount": "500.00", "link": LINK}
+                                                 "amount": "¥1,234.50", "method": "微信支付",
+                                                 "link": LINK}
     assert "authorization" in call.headers  # the SDK signs the call with the access key
     m.refresh_from_db()
     assert (m.status, m.attempts, m.provider, m.provider_ref) == (
@@ -127,7 +129,8 @@ def test_tencent_sends_the_template_with_positional_parameters(db, provider):
     assert call.json() == {
         "PhoneNumberSet": ["+8613800138000"], "SmsSdkAppId": "1400000001",
         "SignName": "售后服务", "TemplateId": "SMS_101",
-        "TemplateParamSet": ["AS-2026-000001", "500.00", LINK], "SessionContext": str(m.pk)}
+        "TemplateParamSet": ["AS-2026-000001", "¥1,234.50", "微信支付", LINK],
+        "SessionContext": str(m.pk)}
     m.refresh_from_db()
     assert (m.status, m.provider, m.provider_ref) == (
         MessageStatus.SENT, "sms_tencent", "5000:1045710669157053657849499619")
@@ -209,7 +212,7 @@ def test_the_console_channel_prints_for_development(db, settings, capsys):
     m = _refund_sms()
     assert message_deliver_due()["sent"] == 1
     out = capsys.readouterr().out
-    assert "+86 138-0013-8000" in out and "500.00" in out
+    assert "+86 138-0013-8000" in out and "¥1,234.50" in out
     m.refresh_from_db()
     assert m.provider == "console" and m.status == MessageStatus.SENT
 
@@ -258,7 +261,7 @@ def test_every_topic_has_a_short_text_in_both_languages():
     params = {"number": "AS-2026-000001", "title": "已受理", "link": LINK, "amount": "12.00",
               "due": "2026-11-30", "option": "退货退款", "rma": "RMA-2026-000001",
               "address": "上海市浦东新区张江路 1 号", "courier": "顺丰", "tracking": "SF123",
-              "code": "204613", "minutes": "5"}
+              "code": "204613", "minutes": "5", "method": "微信支付"}
     for topic in SMS_TEXTS:
         with translation.override("zh-hans"):
             zh = sms_text(topic, params)
@@ -337,18 +340,19 @@ def test_the_deploy_check_names_what_a_deployment_forgot(settings):
 
 
 def test_without_a_link_the_sms_ends_cleanly():
-    params = {"number": "AS-1", "amount": "500.00", "title": "已检验"}
+    params = {"number": "AS-1", "amount": "¥500.00", "method": "支付宝", "title": "已检验"}
     with translation.override("zh-hans"):
         assert sms_text("case_opened", params) == "您的售后单 AS-1 已受理。"
         assert sms_text("refund_paid", params) == (
-            "售后单 AS-1：您的 500.00 元退款已支付，收到后请确认。")
+            "售后单 AS-1：您的退款 ¥500.00 已支付（支付宝），收到后请确认。")
         assert sms_text("case_transitioned", params) == "售后单 AS-1 当前进度：已检验。"
     with translation.override("en"):
         assert sms_text("case_opened", params) == "Your after-sales case AS-1 is open."
         assert sms_text("case_rejected", params) == (
             "Case AS-1 was not accepted; you may appeal with more evidence.")
         assert sms_text("refund_paid", params) == (
-            "Case AS-1: your refund of 500.00 yuan is paid. Please confirm when you receive it.")
+            "Case AS-1: your refund of ¥500.00 is paid (支付宝). Please confirm when you "
+            "receive it.")
     for topic in SMS_TEXTS:
         with translation.override("zh-hans"):
             text = sms_text(topic, {**params, "due": "2026-12-01", "option": "退货退款",
