@@ -1,0 +1,116 @@
+"""Every demo role's home, and a dealer working a case on a phone (issue 10 item 12), in
+Debian's Chromium on the demo company (``aftersales demo load``; the logins are
+``aftersales demo logins``). Each role signs in once; its home is shot at 1366×768 and at
+390×844 (kept in /tmp/aftersales-e2e as ``home-<role>-<width>.png``), and on the phone it is
+no wider than the screen and shows no raw code (``customer_service``) nor an ISO timestamp."""
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+SHOTS = "/tmp/aftersales-e2e"
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+# A code as the program spells it (role, state, kind: ``customer_service``, ``refund_payment``)
+# and an ISO timestamp (``2026-06-15T10:00``): neither is for people to read.
+RAW_CODE = re.compile(r"(?<![\w./:@-])[a-z]+(?:_[a-z]+)+(?![\w./@-])")
+ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+@pytest.fixture
+def demo(transactional_db):
+    from datetime import date
+
+    from aftersales.demo.services import demo_load
+
+    os.makedirs(SHOTS, exist_ok=True)
+    demo_load(today=date(2026, 6, 15))
+
+
+def _login(page, base: str, username: str, password: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def _width(page) -> int:
+    return page.evaluate("document.scrollingElement.scrollWidth")
+
+
+def _visible_text(page) -> str:
+    return page.evaluate("document.body.innerText")
+
+
+def _one_per_role(logins: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for row in logins:
+        if row["role"] not in seen:
+            seen.add(row["role"])
+            out.append(row)
+    return out
+
+
+@pytest.mark.e2e
+def test_every_role_home_at_both_sizes_and_a_dealer_case_on_a_phone(
+        demo, live_server, browser, browser_context_args):
+    from django.contrib.auth import get_user_model
+
+    from aftersales.cases.selectors import cases_visible_to
+    from aftersales.demo.services import demo_logins
+    from aftersales.demo.users import DEMO_USERS
+
+    context = browser.new_context(**{**browser_context_args, "viewport": DESKTOP})
+    page = context.new_page()
+    problems = []
+    try:
+        for row in _one_per_role(demo_logins()):
+            role, username = row["role"], row["username"]
+            _login(page, live_server.url, username, row["password"])
+            page.set_viewport_size(DESKTOP)
+            page.goto(f"{live_server.url}{row['home']}")
+            assert "/accounts/login" not in page.url, username
+            page.screenshot(path=f"{SHOTS}/home-{role}-1366.png")
+            page.set_viewport_size(PHONE)
+            page.reload()
+            page.screenshot(path=f"{SHOTS}/home-{role}-390.png", full_page=True)
+            if _width(page) > PHONE["width"]:
+                problems.append(f"{username}: {_width(page)} px wide at 390")
+            text = _visible_text(page).replace(username, "")
+            problems += [f"{username}: raw code {c!r}" for c in RAW_CODE.findall(text)]
+            problems += [f"{username}: ISO time {t!r}" for t in ISO_TIME.findall(text)]
+        assert not problems, "\n".join(problems)
+
+        # a dealer on a phone opens one of their dealer's cases from the list
+        dealer_name = DEMO_USERS["dealer"][0][0]
+        dealer = get_user_model().objects.get(username=dealer_name)
+        case = cases_visible_to(dealer).order_by("-created_at").first()
+        assert case is not None
+        _login(page, live_server.url, dealer_name, demo_logins()[0]["password"])
+        page.goto(f"{live_server.url}/cases/")
+        expect(page.locator("table.cases")).to_be_visible()
+        assert _width(page) <= PHONE["width"]
+        page.goto(f"{live_server.url}/cases/{case.number}/")
+        expect(page.locator("#case-title")).to_have_text(case.number)
+        assert _width(page) <= PHONE["width"]
+        # the menu folds behind its button and opens without widening the page
+        expect(page.locator("#sidenav")).to_be_hidden()
+        page.locator(".nav-toggle-button").click()
+        expect(page.locator("#sidenav")).to_be_visible()
+        assert _width(page) <= PHONE["width"]
+        page.locator("#sidenav a[href]").first.click()
+        page.wait_for_load_state()
+        assert _width(page) <= PHONE["width"]
+        page.goto(f"{live_server.url}/cases/{case.number}/")
+        page.screenshot(path=f"{SHOTS}/dealer-case-390.png", full_page=True)
+        # and works it: the first step their role may take is there and fits the screen
+        step = page.locator("#actions details.action").first
+        if step.count():
+            step.locator("summary").click()
+            assert _width(page) <= PHONE["width"]
+    finally:
+        context.close()
