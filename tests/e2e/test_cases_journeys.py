@@ -118,15 +118,15 @@ def test_portal_return_processed_to_closure_and_rated(reference, live_server, pa
     # when they find the order with a wrong phone, they are told, nothing more
     p.locator("#order_number").fill(order.number)
     p.locator("#phone").fill("13999999999")
-    p.locator("#main button[type=submit]").click()
+    p.locator("#main button[type=submit]").first.click()
     expect(p.locator("#find-error")).to_be_visible()
     # and with the right phone they pick one shirt to return (step 1)
     p.locator("#phone").fill(order.customer.phone)
-    p.locator("#main button[type=submit]").click()
+    p.locator("#main button[type=submit]").first.click()
     p.locator("#qty_1").fill("1")
     p.locator('input[name=kind][value="return"]').check()
     p.screenshot(path=f"{SHOTS}/portal-step1.png", full_page=True)
-    p.locator("#main button[type=submit]").click()
+    p.locator("#main button[type=submit]").first.click()
     # step 2: reason, a sentence, a photo
     p.locator("#reason").select_option("no_reason")
     p.locator("#description").fill("尺码偏小，吊牌还在")
@@ -134,12 +134,12 @@ def test_portal_return_processed_to_closure_and_rated(reference, live_server, pa
         "name": "shirt.png", "mimeType": "image/png",
         "buffer": _png()}])
     p.screenshot(path=f"{SHOTS}/portal-step2.png", full_page=True)
-    p.locator("#main button[type=submit]").click()
+    p.locator("#main button[type=submit]").first.click()
     # step 3: the options with amounts; accept the first
     expect(p.locator(".option").first).to_be_visible()
     expect(p.locator(".option").first).to_contain_text("¥")
     p.screenshot(path=f"{SHOTS}/portal-step3-options.png", full_page=True)
-    p.locator("#main button[type=submit]").click()
+    p.locator("#main button[type=submit]").first.click()
     # then "what happens next" with the due date
     expect(p.locator("#next-title")).to_be_visible()
     expect(p.locator(".agreed")).to_be_visible()
