@@ -13,6 +13,7 @@ from aftersales.cases import services as s
 from aftersales.cases.models import Case, CaseEvent, StateCategory
 from aftersales.cases.tests import factories as f
 from aftersales.core.errors import ValidationError
+from aftersales.sales.models import WarrantyCard
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 INTACT = {"unused": True, "packaging_intact": True, "seal_intact": True,
@@ -215,8 +216,6 @@ def test_the_warranty_card_fact_follows_the_dealers_card(policies, clock, agent,
                                                          in_time):
     """S10.4: the warranty card back within 20 days of the sale (the order's card record)
     gives the case its warranty_card fact; without it the company gives no 三包."""
-    from aftersales.sales.models import WarrantyCard
-
     tractor = f.product(category="tractor", list_price=Decimal("58000.00"))
     order = f.order(business_line="machinery", channel="dealer",
                     placed_at=datetime(2026, 6, 1, 10, tzinfo=SHANGHAI),
