@@ -215,8 +215,12 @@ def _pay_refund(case, args, who, story):
                        reference=f"ICBC{refund.number[-6:]}{i:02d}")
 
 
-def _confirm_refund(case, args, who, story):  # the customer, on the portal
-    fin.refund_confirm_received(refund=_refund_in(case, RefundStatus.PAID))
+def _confirm_refund(case, args, who, story):
+    """The customer said on the phone that the money arrived: the refund records it and the
+    case stays "processed, awaiting confirmation" for the agent to close (on the portal the
+    customer's own confirmation would close it)."""
+    fin.refund_confirm_received(refund=_refund_in(case, RefundStatus.PAID), via="phone",
+                                actor=who.customer_service)
 
 
 # ------------------------------------------------------------------------------ charges

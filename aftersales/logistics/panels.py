@@ -6,6 +6,7 @@ the specialist's open discrepancies)."""
 from __future__ import annotations
 
 from aftersales.accounts.roles import Role
+from aftersales.cases.selectors import case_workflow
 from aftersales.core import panels
 from aftersales.logistics import selectors
 from aftersales.logistics.models import Destination, DiscrepancyOutcome, RmaStatus, SignatureRole
@@ -18,6 +19,7 @@ from aftersales.logistics.services.common import (
     may_receive,
 )
 from aftersales.logistics.services.rma import needs_goods_back
+from aftersales.workflow.vocabulary import Requirement
 
 
 def case_panel_context(*, request=None, case, user, **_kw) -> dict | None:
@@ -43,6 +45,9 @@ def case_panel_context(*, request=None, case, user, **_kw) -> dict | None:
     return {
         "case": case, **data, "open_rma": open_rma,
         "may_issue": may_issue, "may_form": may_form,
+        # the expected next step when the case's current step waits for the RMA (S5.2): the
+        # page's one primary button (issue 10)
+        "issue_is_next": may_issue and _waits_for_rma(case),
         "may_receive": bool(open_rma and may_receive(open_rma, user)),
         "may_ship_back": bool(open_rma and open_rma.status in (RmaStatus.ISSUED,
                                                                RmaStatus.SHIPPED)
@@ -51,6 +56,12 @@ def case_panel_context(*, request=None, case, user, **_kw) -> dict | None:
         "may_ship": user.has_role(*SHIP_ROLES) and not case.is_closed,
         "outcomes": DiscrepancyOutcome.choices, "destinations": Destination.choices,
     }
+
+
+def _waits_for_rma(case) -> bool:
+    workflow = case_workflow(case)
+    return workflow is not None and any(
+        Requirement.RMA_ISSUED in t.requires for t in workflow.transitions_from(case.state))
 
 
 def portal_panel_context(*, request=None, case, token: str = "", **_kw) -> dict | None:

@@ -43,6 +43,7 @@ from aftersales.cases.services.attachments import (
     attachments_check_count,
 )
 from aftersales.cases.services.common import case_document, case_facts
+from aftersales.cases.services.transition import closes
 from aftersales.core import panels, ratelimit
 from aftersales.core.errors import ApplicationError, NotFound, ValidationError
 from aftersales.core.labels import pick_label
@@ -335,9 +336,12 @@ def _customer_actions(case) -> list[dict]:
         return []
     facts = case_facts(case)
     out = []
+    wf = workflow_of(case)
     for t, ok, _why in s.case_available_transitions(case=case, actor=None):
         if t.code in OWN_FORMS:
             continue
+        if "refund_paid" in facts and closes(wf, t.code):
+            continue  # the refund's own "I have received it" confirms and closes (S7.2)
         missing = set(t.requires) - facts
         if ok or (missing and missing <= CUSTOMER_FACTS):
             out.append({"code": t.code, "label": pick_label(t.label, t.code),

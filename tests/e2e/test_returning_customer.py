@@ -67,11 +67,10 @@ def _staff_processes_to_awaiting_return(case, agent):
     from aftersales.logistics.services import rma_issue
 
     case = s.case_transition(case=case, actor=agent, transition="verify")
-    case = s.case_confirm_problem(case=case, actor=agent, symptom="尺码偏小")
-    for code in ("confirm_problem", "offer_options", "accept_option"):
-        ok = {t.code for t, ok, _w in s.case_available_transitions(case=case, actor=agent) if ok}
-        if code in ok:
-            case = s.case_transition(case=case, actor=agent, transition=code)
+    # confirming the problem agrees the case: the customer chose on the portal
+    case = s.case_act(case=case, actor=agent, action="confirm",
+                      data=s.ActInput(symptom="尺码偏小"))
+    assert case.state == "agreed"
     return rma_issue(case=case, actor=agent)
 
 
@@ -96,7 +95,6 @@ def _staff_receive_refund_and_pay(case, warehouse, agent, finance):
 @pytest.mark.e2e
 def test_a_returning_customer_finds_their_case_ships_back_confirms_and_rates(
         reference, live_server, browser, browser_context_args, staff_login):
-    from aftersales.cases import services as s
     from aftersales.cases.models import Case
 
     order = _order()
@@ -170,9 +168,8 @@ def test_a_returning_customer_finds_their_case_ships_back_confirms_and_rates(
     p.screenshot(path=f"{SHOTS}/back-confirmed.png", full_page=True)
     expect(p.locator("#case-error")).to_have_count(0)
     expect(p.locator("#main")).to_contain_text("您已确认收款")
-    # and once customer service closed the case on that confirmation (S7.2), they rate it
-    s.case_close(case=Case.objects.get(pk=case.pk), actor=agent)
-    p.reload()
+    # and their confirmation closed the case (S7.2), so they rate it
+    assert Case.objects.get(pk=case.pk).state == "closed"
     p.locator("#comment").fill("退款到账了")
     p.locator('button.star[value="5"]').click()
     expect(p.locator(".stars-shown")).to_have_text("★★★★★")
@@ -185,13 +182,12 @@ def test_a_returning_customer_finds_their_case_ships_back_confirms_and_rates(
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason=(
-    "defect: the online-shop workflow still asks the agent to offer the options and take the "
-    "accepted one (offer_options, accept_option) after the customer accepted on the portal, "
-    "and confirming the problem is two steps (record it, then press 确认问题)"))
 def test_the_agent_walks_a_portal_return_one_action_per_step(
         reference, live_server, browser, browser_context_args, staff_login):
+    """Issue 10: each stage is one primary button (no "record X" and then "X"), and the option
+    the customer accepted on the portal is not offered or accepted again."""
     from aftersales.cases import services as s
+    from aftersales.cases.models import Case
 
     order = _order()
     agent = UserFactory(username="agent3", roles=[Role.CUSTOMER_SERVICE])
@@ -205,16 +201,22 @@ def test_the_agent_walks_a_portal_return_one_action_per_step(
     try:
         staff_login(page, live_server, agent)
         page.goto(f"{live_server.url}/cases/{case.number}/")
-        for _stage in range(3):  # verify, confirm the problem, send the return instructions
+        walked = []
+        # verify, confirm the problem (which agrees the case), issue the return authorization
+        # (which sends the return instructions)
+        for _stage in range(3):
             # each stage has one primary button, and the accepted option is not offered again
-            primary = page.locator("#actions summary[data-primary]")
+            primary = page.locator("[data-primary]")
             expect(primary).to_have_count(1)
-            for code in ("offer_options", "accept_option"):
+            for code in ("offer_options", "accept_option", "confirm_problem"):
                 expect(page.locator(f'[data-action="{code}"]')).to_have_count(0)
-            version = int(page.locator("#workplace").get_attribute("data-version"))
+            expect(page.locator("#actions .action-waiting", has_text="核实订单")).to_have_count(0)
+            version = page.locator("#workplace").get_attribute("data-version")
             primary.click()
             primary.locator("xpath=..").locator("button[type=submit]").first.click()
-            expect(page.locator(f'#workplace[data-version="{version + 1}"]')).to_be_attached()
+            expect(page.locator("#workplace")).not_to_have_attribute("data-version", version)
             expect(page.locator("#action-error")).to_have_count(0)
+            walked.append(Case.objects.get(pk=case.pk).state)
+        assert walked == ["verified", "agreed", "awaiting_return"]
     finally:
         context.close()

@@ -4,7 +4,8 @@ actor and writes the same event and customer messages wherever the action was st
 
 Actions: ``transition`` (with the transition's code; the named steps among them have their
 own service: reject, appeal, rate, accept_option with an option, and every transition into
-a closed state is a closing), ``verify``, ``confirm``, ``evaluate``, ``accept``, ``adjust``,
+a closed state is a closing), ``verify`` and ``confirm`` (each also makes the step that
+waited for it), ``evaluate``, ``accept``, ``adjust``,
 ``approve``, ``assign``, ``attach``, ``fact`` (a decided fact — in warranty, warranty card —
 only with a reason), ``facts`` (condition, evidence, goods in exchange: evaluated again),
 ``waive``.
@@ -15,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aftersales.cases.models import Case, Fine
@@ -30,6 +32,7 @@ from aftersales.cases.services.attachments import attachment_add
 from aftersales.cases.services.common import case_workflow
 from aftersales.cases.services.facts import case_update_facts
 from aftersales.cases.services.intake import case_confirm_problem, case_verify
+from aftersales.cases.services.records import case_advance
 from aftersales.cases.services.sla import fine_waive
 from aftersales.cases.services.transition import (
     case_appeal,
@@ -38,6 +41,7 @@ from aftersales.cases.services.transition import (
     closes,
 )
 from aftersales.core.errors import NotFound, ValidationError
+from aftersales.workflow.vocabulary import Requirement
 
 ACTIONS = ("transition", "verify", "confirm", "evaluate", "accept", "adjust", "approve",
            "assign", "attach", "fact", "facts", "waive")
@@ -118,14 +122,30 @@ def _waive(case: Case, actor, data: ActInput, version: int | None):
     return fine_waive(fine=fine, actor=actor, reason=data.reason)
 
 
+@transaction.atomic
+def _verify(case: Case, actor, data: ActInput, version: int | None):
+    """Verify the order and caller, and make the step that waited for it (one action: issue
+    10, the agent doesn't press "verify" twice)."""
+    case = case_verify(case=case, actor=actor, order=data.order, phone=data.phone,
+                       expected_version=version)
+    return case_advance(case=case, actor=actor, fact=Requirement.VERIFIED_ORDER)
+
+
+@transaction.atomic
+def _confirm(case: Case, actor, data: ActInput, version: int | None):
+    """Record the problem (S1.3) and make the step that waited for it: "problem confirmed",
+    or "agreed" straight away when the customer already accepted an option on the portal."""
+    case = case_confirm_problem(
+        case=case, actor=actor, symptom=data.symptom, description=data.description,
+        defect_category=data.defect_category, quantity_affected=data.quantity_affected,
+        expected_version=version)
+    return case_advance(case=case, actor=actor, fact=Requirement.PROBLEM_CONFIRMED)
+
+
 _HANDLERS = {
     "transition": _transition,
-    "verify": lambda case, actor, d, v: case_verify(
-        case=case, actor=actor, order=d.order, phone=d.phone, expected_version=v),
-    "confirm": lambda case, actor, d, v: case_confirm_problem(
-        case=case, actor=actor, symptom=d.symptom, description=d.description,
-        defect_category=d.defect_category, quantity_affected=d.quantity_affected,
-        expected_version=v),
+    "verify": _verify,
+    "confirm": _confirm,
     "evaluate": lambda case, actor, d, v: case_evaluate(case=case, actor=actor,
                                                         expected_version=v),
     "accept": lambda case, actor, d, v: case_accept_option(

@@ -58,10 +58,18 @@ def case_note_record(*, case: Case | int, actor, fact: str, record: str, value: 
     events.event_fact_recorded(case=case, actor=staff(actor), data={
         "fact": fact, "value": bool(value), "record": record, **(data or {})})
     if advance and value and not case.is_closed:
-        code = advance_transition(case, actor, fact)
-        if code:
-            case = case_transition(case=case, actor=actor, transition=code,
-                                   note=_("recorded: %(record)s") % {"record": record})
+        case = case_advance(case=case, actor=actor, fact=fact,
+                            note=_("recorded: %(record)s") % {"record": record})
+    return case
+
+
+def case_advance(*, case: Case, actor, fact: str, note: str = "") -> Case:
+    """Make the step that was waiting for ``fact``, now that it holds, when there is exactly
+    one the actor may make (advance_transition); otherwise leave the case where it is. Called
+    inside the transaction that set the fact, so recording and moving on are one action."""
+    code = advance_transition(case, actor, fact)
+    if code:
+        case = case_transition(case=case, actor=actor, transition=code, note=note)
     return case
 
 

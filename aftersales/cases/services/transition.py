@@ -223,6 +223,24 @@ def _close(case: Case, *, workflow: Workflow, actor, code: str, reason: str | No
 
 
 @transaction.atomic
+def case_customer_confirms(*, case: Case, note: str = "") -> Case:
+    """The customer confirms the outcome reached them (S7.2 "confirms receipt": the refund
+    arrived). The case closes through the workflow's step that the customer may make from
+    here into a closed state, if it has one (online shop: "processed, awaiting confirmation" →
+    closed); otherwise it stays for customer service to close."""
+    case = lock_case(case)
+    if case.is_closed:
+        return case
+    workflow = case_workflow(case)
+    step = next((t for t in workflow.transitions_from(case.state)
+                 if t.customer and not t.reason_required and not t.requires
+                 and closes(workflow, t.code)), None)
+    if step is None:
+        return case
+    return _close(case, workflow=workflow, actor=None, code=step.code, reason=None, note=note)
+
+
+@transaction.atomic
 def case_rate(*, case: Case, actor, score: int, comment: str = "", channel: str | None = None,
               expected_version: int | None = None) -> Case:
     """The customer's rating (S1.7): 1–5 with a comment, only once, only after closing.

@@ -321,9 +321,11 @@ def test_the_expected_next_step_stands_out_and_a_waiting_one_says_why(policies, 
                        reason="quality", lines=[{"line_no": 1, "quantity": 1}],
                        contact_phone=order.customer.phone)
     page = agent_client.get(reverse("cases:detail", args=[case.number])).content.decode()
-    # then the step that waits for something says in words what is missing
-    why = page.split('id="why-verify" class="why">')[1].split("</span>")[0]
-    assert why.strip() and "verified_order" not in why
+    # then verifying the caller is the one primary action, with no disabled "verify" beside it
+    # (issue 10: one action per step; the verification makes the step)
+    primary = page.split('data-primary="1">')
+    assert len(primary) == 2 and primary[1].startswith("核实订单和来电人")
+    assert 'id="why-verify"' not in page
     # given the caller verified, the problem confirmed and the policy evaluated
     case = s.case_verify(case=case, actor=agent, order=order, phone=order.customer.phone)
     case = s.case_transition(case=case, actor=agent, transition="verify")
@@ -335,6 +337,16 @@ def test_the_expected_next_step_stands_out_and_a_waiting_one_says_why(policies, 
     primary = page.split('data-primary="1">')
     assert len(primary) == 2 and primary[1].startswith("提供解决方案")
     assert 'btn-danger">' in page
+    # given the customer accepted the return by phone
+    case = s.case_transition(case=case, actor=agent, transition="offer_options")
+    case = s.case_accept_option(case=case, actor=agent, option=0)
+    page = agent_client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    # then the step that waits for a record says in words what is missing
+    why = page.split('id="why-send_return_instructions" class="why">')[1].split("</span>")[0]
+    assert "退货授权" in why and "rma_issued" not in why
+    # and issuing that record is the page's one primary action
+    primary = page.split('data-primary="1">')
+    assert len(primary) == 2 and primary[1].startswith("开具退货授权")
 
 
 def test_steps_for_another_solution_are_neither_shown_nor_allowed(policies, clock, agent,

@@ -31,7 +31,12 @@ from aftersales.cases.selectors import (
 from aftersales.cases.services import act as actions
 from aftersales.cases.services.act import ACTIONS, ActInput, transition_kind
 from aftersales.cases.services.agreement import EVALUABLE
-from aftersales.cases.services.common import actor_roles, agreed_resolution, case_facts
+from aftersales.cases.services.common import (
+    actor_roles,
+    agreed_resolution,
+    case_facts,
+    case_values,
+)
 from aftersales.cases.services.contact import case_contact_masked, case_contact_reveal
 from aftersales.cases.services.transition import case_available_transitions
 from aftersales.core import panels
@@ -51,16 +56,29 @@ AUTOMATIC_FACTS = {"verified_order", "purchase_proof", "problem_confirmed", "pol
 FACT_DATA = ("tracking_no",)
 
 
-def _transitions(case, user) -> tuple[list[dict], dict[str, str]]:
-    """The transitions to show (with the form each needs) and the facts the user may record
-    for them."""
+def _transitions(case, user, tools: dict[str, str]
+                 ) -> tuple[list[dict], dict[str, str], str]:
+    """The transitions to show (with the form each needs), the facts the user may record for
+    them, and the tool (``verify``, ``confirm``) that is the expected next step, if any.
+
+    ``tools`` maps a fact to the tool action on the page that records it and makes the step
+    waiting for it (services.act): that step is not shown beside the tool as a disabled twin.
+    A step the case's facts rule out (``forbids``: routing) is not shown at all."""
     facts, roles = case_facts(case), actor_roles(user)
+    workflow = workflow_of(case)
+    have = facts | (workflow.derive_facts(case_values(case)) if workflow else set())
     resolution = agreed_resolution(case)
-    transitions, recordable = [], {}
+    transitions, recordable, next_tool = [], {}, ""
     for t, ok, why in case_available_transitions(case=case, actor=user):
         if t.follows:  # made by its decision's own button (approve/refuse the adjustment)
             continue
         if not t.fits(resolution):  # serves another solution than the agreed one
+            continue
+        if any(f in have for f in t.forbids):  # not this case's path
+            continue
+        missing = set(t.requires) - have
+        if not ok and missing and role_may(t, roles) and all(m in tools for m in missing):
+            next_tool = next_tool or tools[sorted(missing)[0]]
             continue
         kind = transition_kind(case, t.code, option=0 if t.code == "accept_option" else None)
         transitions.append({"code": t.code, "label": label(t.label, t.code), "ok": ok,
@@ -78,14 +96,18 @@ def _transitions(case, user) -> tuple[list[dict], dict[str, str]]:
     forward = next((t for t in transitions if t["ok"] and not t["exit"]), None)
     if forward is not None:
         forward["primary"] = True
-    return transitions, recordable
+    return transitions, recordable, "" if forward is not None else next_tool
 
 
 def workplace_context(request: HttpRequest, case, *, error: str = "", fields=None,
                       action: str = "", contact=None) -> dict:
     user = request.user
     works = may_work(case, user)
-    transitions, recordable = _transitions(case, user)
+    can_verify = works and case.verified_at is None
+    can_confirm = bool(works and case.problem_confirmed_at is None and case.verified_at)
+    tools = {**({Requirement.VERIFIED_ORDER: "verify"} if can_verify else {}),
+             **({Requirement.PROBLEM_CONFIRMED: "confirm"} if can_confirm else {})}
+    transitions, recordable, next_tool = _transitions(case, user, tools)
     decision = case.decision or {}
     supervisor = is_supervisor(user)
     lines = list(case.lines.select_related("order_line__product__category"))
@@ -96,8 +118,7 @@ def workplace_context(request: HttpRequest, case, *, error: str = "", fields=Non
         "transitions": transitions, "recordable": sorted(recordable.items()),
         "decision": decision, "options": decision.get("options") or [],
         "reasons": decision.get("reasons") or [],
-        "can_verify": works and case.verified_at is None,
-        "can_confirm": works and case.problem_confirmed_at is None and case.verified_at,
+        "can_verify": can_verify, "can_confirm": can_confirm, "next_tool": next_tool,
         "can_evaluate": works and case.kind in EVALUABLE and case.verified_at is not None
         and case.order_id is not None,
         "can_accept": works and bool(decision.get("options")) and not case.agreed_option,

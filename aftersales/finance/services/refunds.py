@@ -18,7 +18,7 @@ from aftersales.accounts.roles import Role
 from aftersales.cases import events
 from aftersales.cases.models import AdjustmentStatus, Case
 from aftersales.cases.selectors import case_document, case_workflow, resolve_policy
-from aftersales.cases.services import case_note_record, case_transition
+from aftersales.cases.services import case_customer_confirms, case_note_record, case_transition
 from aftersales.cases.services.common import lock_case
 from aftersales.core.choices import MONEY_METHODS, PaymentMethod
 from aftersales.core.errors import ApplicationError, Conflict, PermissionDenied, ValidationError
@@ -424,6 +424,12 @@ def refund_confirm_received(*, refund: Refund, via: str = "portal", actor=None) 
             actor, "is_authenticated", False) else None, data={
             "fact": "refund_paid", "value": True, "record": refund.number,
             "confirmed_by_customer": refund.confirmed_at.isoformat(), "via": via})
+        # the customer's own confirmation closes the case (S7.2), once no other refund of
+        # the case is still to come (a partial refund's rest)
+        if via == "portal" and not Refund.objects.filter(refunds_open_q(),
+                                                         case_id=refund.case_id).exists():
+            case_customer_confirms(case=refund.case, note=_("refund %(number)s received")
+                                   % {"number": refund.number})
     return refund
 
 

@@ -26,6 +26,7 @@ from aftersales.notify.services import message_deliver_due
 from aftersales.notify.tests import stubs
 from aftersales.notify.texts import SMS_TEXTS, sms_text
 
+
 @pytest.fixture
 def aliyun(db, settings):
     """SMS on (Alibaba Cloud, a local stub of its API), one template code per step."""

@@ -98,9 +98,10 @@ def test_seed_numbers_are_in_the_data(shipped):
 # facts the case would have by then (facts accumulate; `sets.facts` are added as in the cases app).
 WALKS = {
     ("online-shop", "consumer"): (
-        ["verify", "confirm_problem", "offer_options", "accept_option",
-         "send_return_instructions", "ship_back", "receive", "inspect", "submit_refund",
-         "approve_refund", "pay_refund", "close", "rate"],
+        # the customer accepted an option on the portal (S5.1): confirming the problem agrees
+        ["verify", "confirm_problem_agreed", "send_return_instructions", "ship_back",
+         "receive", "inspect", "submit_refund", "approve_refund", "pay_refund", "close",
+         "rate"],
         {"verified_order", "problem_confirmed", "policy_decision", "option_accepted",
          "rma_issued", "tracking_number", "goods_received", "inspection_passed",
          "refund_reviewed", "finance_approval", "refund_paid", "rating"},
