@@ -85,11 +85,14 @@ def test_every_role_home_at_both_sizes_and_a_dealer_case_on_a_phone(
             problems += [f"{username}: ISO time {t!r}" for t in ISO_TIME.findall(text)]
         assert not problems, "\n".join(problems)
 
-        # a dealer on a phone opens one of their dealer's cases from the list
-        dealer_name = DEMO_USERS["dealer"][0][0]
-        dealer = get_user_model().objects.get(username=dealer_name)
-        case = cases_visible_to(dealer).order_by("-created_at").first()
-        assert case is not None
+        # a dealer on a phone opens the case waiting for their repair (S10.1) from the list
+        dealers = get_user_model().objects.filter(
+            username__in=[u for u, _n, _x in DEMO_USERS["dealer"]])
+        found = [(d, c) for d in dealers
+                 for c in cases_visible_to(d).filter(state="dealer_repair")[:1]]
+        assert found, "the demo has no case waiting for a demo dealer's repair"
+        dealer, case = found[0]
+        dealer_name = dealer.username
         _login(page, live_server.url, dealer_name, demo_logins()[0]["password"])
         page.goto(f"{live_server.url}/cases/")
         expect(page.locator("table.cases")).to_be_visible()
@@ -107,10 +110,17 @@ def test_every_role_home_at_both_sizes_and_a_dealer_case_on_a_phone(
         assert _width(page) <= PHONE["width"]
         page.goto(f"{live_server.url}/cases/{case.number}/")
         page.screenshot(path=f"{SHOTS}/dealer-case-390.png", full_page=True)
-        # and works it: the first step their role may take is there and fits the screen
-        step = page.locator("#actions details.action").first
-        if step.count():
-            step.locator("summary").click()
-            assert _width(page) <= PHONE["width"]
+        # and works it: reports the repair done with one action that fits the screen
+        step = page.locator('#actions details.action[data-action="dealer_repaired"]')
+        expect(step.locator("summary[data-primary]")).to_be_visible()
+        step.locator("summary").click()
+        step.locator("input[name=note]").fill("更换液压泵密封圈，试机正常")
+        assert _width(page) <= PHONE["width"]
+        step.locator("button[type=submit]").click()
+        expect(page.locator("#case-state")).to_have_text("待清回三包旧件")
+        expect(page.locator("#action-error")).to_have_count(0)
+        page.screenshot(path=f"{SHOTS}/dealer-repaired-390.png", full_page=True)
+        case.refresh_from_db()
+        assert case.state == "parts_recovery"
     finally:
         context.close()
