@@ -79,3 +79,43 @@ def test_confirming_before_verifying_does_not_skip_verification(portal_case, age
     case = s.case_transition(case=case, actor=agent, transition="verify")
     case = s.case_transition(case=case, actor=agent, transition="confirm_problem_agreed")
     assert case.state == "agreed"
+
+
+def _completed(case, **facts):
+    """The case as the last processing step leaves it: done, awaiting the customer's word."""
+    from aftersales.cases.models import Case
+
+    Case.objects.filter(pk=case.pk).update(
+        state="completed", state_category="resolved", resolution="repair",
+        facts={**(case.facts or {}), **facts})
+    return Case.objects.get(pk=case.pk)
+
+
+def test_the_customer_confirms_a_completed_repair_on_the_portal(portal_case, client):
+    from django.urls import reverse
+
+    from aftersales.cases.access import portal_token
+    from aftersales.notify.models import Message
+
+    case = _completed(portal_case)
+    t = portal_token(case)
+    page = client.get(reverse("portal:case", args=[case.number]), {"t": t}).content.decode()
+    assert 'value="close"' in page
+    r = client.post(reverse("portal:act", args=[case.number]), {"t": t, "transition": "close"})
+    case.refresh_from_db()
+    assert r.status_code == 302 and case.state == "closed"
+    assert Message.objects.filter(case=case, topic="case_closed").exists()
+
+
+def test_a_paid_refund_is_confirmed_by_its_own_button_not_a_second_close(portal_case, client):
+    from django.urls import reverse
+
+    from aftersales.cases.access import portal_token
+
+    case = _completed(portal_case, refund_paid={"value": True, "record": "RF-1"})
+    t = portal_token(case)
+    page = client.get(reverse("portal:case", args=[case.number]), {"t": t}).content.decode()
+    assert 'value="close"' not in page
+    r = client.post(reverse("portal:act", args=[case.number]), {"t": t, "transition": "close"})
+    case.refresh_from_db()
+    assert case.state == "completed" and r.status_code == 422
