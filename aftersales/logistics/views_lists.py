@@ -7,27 +7,19 @@ follows the page's search, status, order and range (issue 12 item 3)."""
 
 from __future__ import annotations
 
-import logging
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from aftersales.core import export, exports
-from aftersales.core.errors import ApplicationError
-from aftersales.core.export import Sheet, TextColumn, xlsx_response
+from aftersales.core import exports
+from aftersales.core.export import Sheet, TextColumn
+from aftersales.core.list_export import list_export
 from aftersales.core.listing import Listing, ListSpec, choice_order, listing_context
 from aftersales.logistics import selectors as sel
 from aftersales.logistics.models import RmaStatus
-
-# Who downloaded which list: user, filters and row count (as the case list's export).
-audit = logging.getLogger("aftersales.audit")
 
 
 def rma_spec() -> ListSpec:
@@ -162,48 +154,13 @@ def receipt_list_export_source(user, params: dict) -> exports.ExportSource:
                                               _receipt_rows(_receipts(user, params)))])
 
 
-def _export(request: HttpRequest, *, kind: str, qs, source, page) -> HttpResponse:
-    """The list as .xlsx: up to export.MAX_ROWS rows at once; a larger list is queued for the
-    worker (core.exports) and the user taken to its progress page; beyond the background
-    limit the list page says so (422)."""
-    params = request.GET.dict()
-    params.pop("page", None)
-    try:
-        if qs.order_by()[:export.MAX_ROWS + 1].count() > export.MAX_ROWS:
-            job = exports.export_request(user=request.user, kind=kind, params=params,
-                                         total=qs.count(), language=get_language() or "zh-hans")
-            audit.info("%s export queued: user=%s filters=%s rows=%d job=%s", kind,
-                       request.user.pk, params, job.total, job.pk)
-            return redirect("core:export", pk=job.pk)
-        src = source(request.user, params)
-        written = 0
-
-        def counted(rows):
-            nonlocal written
-            for row in rows:
-                written += 1
-                yield row
-
-        response = xlsx_response(filename=src.filename, max_rows=export.MAX_ROWS, sheets=[
-            Sheet(s.title, s.columns, counted(s.rows)) for s in src.sheets])
-    except ApplicationError as exc:
-        audit.info("%s export refused: user=%s filters=%s", kind, request.user.pk, params)
-        messages.error(request, str(exc.message))
-        response = page(request)
-        response.status_code = 422
-        return response
-    audit.info("%s exported: user=%s filters=%s rows=%d", kind, request.user.pk, params,
-               written)
-    return response
-
-
 @login_required
 def rma_list_export(request: HttpRequest) -> HttpResponse:
-    return _export(request, kind="rmas", qs=_rmas(request.user, request.GET),
+    return list_export(request, kind="rmas", qs=_rmas(request.user, request.GET),
                    source=rma_list_export_source, page=rma_list)
 
 
 @login_required
 def receipt_list_export(request: HttpRequest) -> HttpResponse:
-    return _export(request, kind="receipts", qs=_receipts(request.user, request.GET),
+    return list_export(request, kind="receipts", qs=_receipts(request.user, request.GET),
                    source=receipt_list_export_source, page=receipt_list)

@@ -8,28 +8,20 @@ follows the page's search, filters, order and range (issue 12 item 3)."""
 
 from __future__ import annotations
 
-import logging
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from aftersales.core import export, exports
-from aftersales.core.errors import ApplicationError
+from aftersales.core import exports
 from aftersales.core.export import Sheet, TextColumn
+from aftersales.core.list_export import list_export
 from aftersales.core.listing import Listing, ListSpec, choice_order, listing_context
 from aftersales.quality import selectors as sel
 from aftersales.quality.models import ActionStatus, ClaimStatus, InspectionResult, ReportStatus
 from aftersales.quality.services.common import ACTION_VERIFIERS, roles_of
-
-# Who downloaded which list: user, filters and row count (as the case list's export).
-audit = logging.getLogger("aftersales.audit")
 
 
 def _require_reader(request) -> None:
@@ -292,64 +284,28 @@ def action_list_export_source(user, params: dict) -> exports.ExportSource:
     return _source(_("Corrective actions"), columns, rows())
 
 
-def _export(request: HttpRequest, *, kind: str, qs, source, page) -> HttpResponse:
-    """The list as .xlsx: up to export.MAX_ROWS rows at once; a larger list is queued for the
-    worker (core.exports) and the user taken to its progress page; beyond the background
-    limit the list page says so (422)."""
-    params = request.GET.dict()
-    params.pop("page", None)
-    try:
-        if qs.order_by()[:export.MAX_ROWS + 1].count() > export.MAX_ROWS:
-            job = exports.export_request(user=request.user, kind=kind, params=params,
-                                         total=qs.count(), language=get_language() or "zh-hans")
-            audit.info("%s export queued: user=%s filters=%s rows=%d job=%s", kind,
-                       request.user.pk, params, job.total, job.pk)
-            return redirect("core:export", pk=job.pk)
-        src = source(request.user, params)
-        written = 0
-
-        def counted(rows):
-            nonlocal written
-            for row in rows:
-                written += 1
-                yield row
-
-        response = export.xlsx_response(filename=src.filename, max_rows=export.MAX_ROWS,
-                                         sheets=[Sheet(s.title, s.columns, counted(s.rows))
-                                                 for s in src.sheets])
-    except ApplicationError as exc:
-        audit.info("%s export refused: user=%s filters=%s", kind, request.user.pk, params)
-        messages.error(request, str(exc.message))
-        response = page(request)
-        response.status_code = 422
-        return response
-    audit.info("%s exported: user=%s filters=%s rows=%d", kind, request.user.pk, params,
-               written)
-    return response
-
-
 @login_required
 def inspection_list_export(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
-    return _export(request, kind="inspections", qs=_inspections(request.user, request.GET),
+    return list_export(request, kind="inspections", qs=_inspections(request.user, request.GET),
                    source=inspection_list_export_source, page=inspection_list)
 
 
 @login_required
 def report_list_export(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
-    return _export(request, kind="quality_reports", qs=_reports(request.user, request.GET),
+    return list_export(request, kind="quality_reports", qs=_reports(request.user, request.GET),
                    source=report_list_export_source, page=report_list)
 
 
 @login_required
 def supplier_claim_list_export(request: HttpRequest) -> HttpResponse:
     _require_claims(request)
-    return _export(request, kind="supplier_claims", qs=_claims(request.user, request.GET),
+    return list_export(request, kind="supplier_claims", qs=_claims(request.user, request.GET),
                    source=supplier_claim_list_export_source, page=supplier_claim_list)
 
 
 @login_required
 def action_list_export(request: HttpRequest) -> HttpResponse:
-    return _export(request, kind="corrective_actions", qs=_actions(request.user, request.GET),
+    return list_export(request, kind="corrective_actions", qs=_actions(request.user, request.GET),
                    source=action_list_export_source, page=action_list)

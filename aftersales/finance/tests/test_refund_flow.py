@@ -82,6 +82,10 @@ def test_consumer_return_refunded_over_wechat_coupon_and_points(
     # when the customer confirms receipt on the portal
     refund = fs.refund_confirm_received(refund=refund, via="portal")
     assert refund.confirmed_at is not None and refund.confirmed_via == "portal"
+    # then that confirmation closes the case (S7.2), and the customer is asked to rate it
+    case = Case.objects.get(pk=case.pk)
+    assert case.state == "closed"
+    assert Message.objects.filter(case=case, topic="case_closed").exists()
 
 
 def test_a_partial_refund_needs_a_reason_and_the_rest_follows(
