@@ -129,6 +129,11 @@ class SettingsAction(models.TextChoices):
     API_KEY_ISSUE = "api_key_issue", _("API key issued")
     API_KEY_REVOKE = "api_key_revoke", _("API key revoked")
     CHANNEL_TEST = "channel_test", _("Test message sent")
+    # Reference data (/settings/data/, docs/reference-data.md).
+    DATA_CREATE = "data_create", _("Reference data created")
+    DATA_UPDATE = "data_update", _("Reference data changed")
+    DATA_DEACTIVATE = "data_deactivate", _("Reference data deactivated")
+    CONTACT_REVEAL = "contact_reveal", _("Customer contact shown")
 
 
 class SettingsChange(models.Model):

@@ -129,9 +129,38 @@ def _department(department) -> Department | None:
     return found
 
 
+def _company(value, field: str):
+    """The dealer or outsourced factory a user belongs to (a record or its pk), or None."""
+    if value is None or value == "":
+        return None
+    model = User._meta.get_field(field).related_model
+    if isinstance(value, model):
+        return value
+    found = model.objects.filter(pk=value).first()
+    if found is None:
+        raise ValidationError(_("No such record."), fields={field: _("unknown")})
+    return found
+
+
+def _companies(codes: list[str], dealer, factory) -> tuple:
+    """A dealer's user must name its dealer and a factory's user its factory: they see only
+    their own company's cases."""
+    dealer, factory = _company(dealer, "dealer"), _company(factory, "factory")
+    if Role.DEALER in codes and dealer is None:
+        raise ValidationError(_("A user with the dealer role must belong to a dealer."),
+                              fields={"dealer": _("choose the user's dealer")})
+    if Role.FACTORY in codes and factory is None:
+        raise ValidationError(
+            _("A user with the outsourced factory role must belong to a factory."),
+            fields={"factory": _("choose the user's factory")})
+    return dealer, factory
+
+
 def _user_facts(user: User) -> dict:
     return {"display_name": user.display_name, "phone": user.phone, "email": user.email,
             "department": user.department.code if user.department_id else "",
+            "dealer": user.dealer.code if user.dealer_id else "",
+            "factory": user.factory.code if user.factory_id else "",
             "roles": sorted(user.groups.values_list("name", flat=True), key=_role_order),
             "is_active": user.is_active}
 
@@ -143,7 +172,7 @@ def _role_order(code: str) -> int:
 @transaction.atomic
 def user_create(*, actor, username: str, password: str, display_name: str = "",
                 department=None, roles=(), phone: str = "", email: str = "",
-                is_active: bool = True) -> User:
+                is_active: bool = True, dealer=None, factory=None) -> User:
     """A new staff account with its roles; the password follows AUTH_PASSWORD_VALIDATORS."""
     _require_admin(actor)
     username = _text(username, "username", max_length=150)
@@ -157,8 +186,10 @@ def user_create(*, actor, username: str, password: str, display_name: str = "",
         raise ValidationError(_("The username %(name)s is taken.") % {"name": username},
                               fields={"username": _("already taken")})
     codes = _roles(roles)
+    dealer, factory = _companies(codes, dealer, factory)
     user = User(username=username, display_name=_text(display_name, "display_name",
                                                       required=False),
+                dealer=dealer, factory=factory,
                 phone=_text(phone, "phone", required=False, max_length=30),
                 email=_text(email, "email", required=False, max_length=254),
                 department=_department(department), is_active=bool(is_active))
@@ -173,8 +204,10 @@ def user_create(*, actor, username: str, password: str, display_name: str = "",
 
 @transaction.atomic
 def user_update(*, actor, user: User, display_name: str, department=None, roles=(),
-                is_active: bool = True, phone: str = "", email: str = "") -> User:
-    """Name, department, roles, contact and whether the account may sign in."""
+                is_active: bool = True, phone: str = "", email: str = "", dealer=None,
+                factory=None) -> User:
+    """Name, department, roles, dealer or factory, contact and whether the account may
+    sign in."""
     _require_admin(actor)
     user = User.objects.select_for_update().get(pk=user.pk)
     _guard_superuser(actor, user)
@@ -184,13 +217,16 @@ def user_update(*, actor, user: User, display_name: str, department=None, roles=
         raise ValidationError(
             _("You can't deactivate yourself or take away your own administrator role."),
             fields={"roles": _("keep your own administrator role")})
+    dealer, factory = _companies(codes, dealer, factory)
     before = _user_facts(user)
     user.display_name = _text(display_name, "display_name", required=False)
+    user.dealer, user.factory = dealer, factory
     user.phone = _text(phone, "phone", required=False, max_length=30)
     user.email = _text(email, "email", required=False, max_length=254)
     user.department = _department(department)
     user.is_active = bool(is_active)
-    user.save(update_fields=["display_name", "phone", "email", "department", "is_active"])
+    user.save(update_fields=["display_name", "phone", "email", "department", "is_active",
+                             "dealer", "factory"])
     user.groups.set(Group.objects.filter(name__in=codes))
     user.__dict__.pop("_role_codes", None)
     after = _user_facts(user)

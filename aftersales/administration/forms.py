@@ -11,6 +11,7 @@ from aftersales.accounts.display import department_label, role_label
 from aftersales.accounts.models import Department, User
 from aftersales.accounts.roles import Role
 from aftersales.notify.models import Channel
+from aftersales.parties.models import Dealer, OutsourcedFactory
 from aftersales.policy.numbers import SECTION_LABELS
 
 
@@ -37,6 +38,15 @@ class UserForm(forms.Form):
                                       widget=forms.CheckboxSelectMultiple)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
+    dealer = forms.ModelChoiceField(
+        label=_("Dealer"), required=False, queryset=Dealer.objects.order_by("code"),
+        help_text=_("For dealer staff (required with the dealer role): they see only their "
+                    "dealer's cases."))
+    factory = forms.ModelChoiceField(
+        label=_("Outsourced factory"), required=False,
+        queryset=OutsourcedFactory.objects.order_by("code"),
+        help_text=_("For outsourced-factory staff (required with the factory role): they see "
+                    "only their factory's cases."))
     is_active = forms.BooleanField(label=_("Active (may sign in)"), required=False,
                                    initial=True)
 
@@ -49,7 +59,7 @@ class UserForm(forms.Form):
         d = self.cleaned_data
         return {"display_name": d["display_name"], "department": d["department"],
                 "roles": d["roles"], "phone": d["phone"], "email": d["email"],
-                "is_active": d["is_active"]}
+                "is_active": d["is_active"], "dealer": d["dealer"], "factory": d["factory"]}
 
 
 class UserCreateForm(UserForm):

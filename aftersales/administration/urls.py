@@ -1,6 +1,16 @@
 from django.urls import path
 
-from aftersales.administration.views import apikeys, channels, departments, overview, users
+from aftersales.administration.data_kinds import KINDS
+from aftersales.administration.views import (
+    apikeys,
+    channels,
+    data,
+    departments,
+    imports,
+    orders,
+    overview,
+    users,
+)
 from aftersales.administration.views.policy_numbers import policy_numbers
 
 app_name = "administration"
@@ -21,4 +31,34 @@ urlpatterns = [
     path("channels/", channels.channels, name="channels"),
     path("audit/", overview.audit, name="audit"),
     path("policies/<slug:name>/numbers/", policy_numbers, name="policy_numbers"),
+]
+
+
+def _data_urls() -> list:
+    """/settings/data/<kind>/…: the reference data pages, one set of names per kind
+    (customer_list, customer_detail, …); orders have no form."""
+    out = []
+    for spec in KINDS.values():
+        base, name, kw = f"data/{spec.key.replace('_', '-')}/", spec.name, {"kind": spec.key}
+        out += [path(base, data.data_list, kw, name=f"{name}_list"),
+                path(f"{base}export.xlsx", data.data_export, kw, name=f"{name}_export")]
+        if spec.form is None:
+            continue
+        out += [path(f"{base}new/", data.data_create, kw, name=f"{name}_create"),
+                path(f"{base}<int:pk>/", data.data_detail, kw, name=f"{name}_detail"),
+                path(f"{base}<int:pk>/edit/", data.data_edit, kw, name=f"{name}_edit")]
+        if spec.has_active:
+            out.append(path(f"{base}<int:pk>/deactivate/", data.data_deactivate, kw,
+                            name=f"{name}_deactivate"))
+    return out
+
+
+urlpatterns += [
+    path("data/", data.data_index, name="data_index"),
+    *_data_urls(),
+    path("data/customers/<int:pk>/contact/", data.customer_contact, {"kind": "customers"},
+         name="customer_contact"),
+    path("data/orders/<int:pk>/", orders.order_detail, name="order_detail"),
+    path("data/imports/", imports.import_list, name="import_list"),
+    path("data/imports/<int:pk>/", imports.import_detail, name="import_detail"),
 ]

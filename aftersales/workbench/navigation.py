@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.accounts import data_access
 from aftersales.accounts.roles import SUPERVISOR_ROLES, Role
 
 
@@ -55,6 +56,19 @@ FINE_ROLES = frozenset(SUPERVISOR_ROLES | {Role.FINANCE, Role.CASHIER, Role.ADMI
 MONEY_ROLES = frozenset({Role.FINANCE, Role.CASHIER, Role.CS_SUPERVISOR, Role.MANAGEMENT,
                          Role.SALES_SUPERVISOR, Role.SALES_VP})
 
+
+
+def _data_readers(*kinds: str) -> frozenset[str]:
+    """Who opens these reference data pages (accounts.data_access): their readers and the
+    administrator."""
+    roles = {Role.ADMIN}
+    for kind in kinds:
+        roles |= data_access.READERS[kind]
+    return frozenset(roles)
+
+
+DATA_READERS = _data_readers(*data_access.READERS)
+
 MENU: tuple[Group, ...] = (
     Group(_("My tasks"), "tasks", (  # 我的待办
         Entry(_("Workbench"), "home"),
@@ -66,8 +80,9 @@ MENU: tuple[Group, ...] = (
         Entry(_("Overdue"), "cases:overdue"),
         Entry(_("New case"), "cases:create", roles=STAFF_ROLES | {Role.DEALER}),
         Entry(_("Policy check"), "policy:evaluate", roles=STAFF_ROLES),
-        Entry(_("Import"), "admin:imports_importrun_upload", perm="imports.add_importrun",
-              staff=True),
+        Entry(_("Orders"), "administration:order_list",
+              roles=_data_readers(data_access.ORDERS)),
+        Entry(_("Import"), "administration:import_list", roles=frozenset({Role.ADMIN})),
     )),
     Group(_("Returns & receipts"), "logistics", (  # 退货收货
         Entry(_("Return authorizations"), "logistics:rma_list"),
@@ -90,8 +105,8 @@ MENU: tuple[Group, ...] = (
               roles=MONEY_ROLES | {Role.PURCHASING, Role.QUALITY, Role.QUALITY_SUPERVISOR}),
     )),
     Group(_("Dealers"), "dealers", (  # 经销商
-        Entry(_("Dealers"), "admin:parties_dealer_changelist", perm="parties.view_dealer",
-              staff=True),
+        Entry(_("Dealers"), "administration:dealer_list",
+              roles=_data_readers(data_access.DEALERS)),
         Entry(_("Service register"), "cases:service_register"),
     )),
     Group(_("Reports"), "reports", (  # 报表
@@ -99,6 +114,7 @@ MENU: tuple[Group, ...] = (
     )),
     Group(_("Settings"), "settings", (  # 设置
         Entry(_("System settings"), "administration:index", roles=frozenset({Role.ADMIN})),
+        Entry(_("Reference data"), "administration:data_index", roles=DATA_READERS),
         Entry(_("Policies"), "policy:list", roles=STAFF_ROLES),
         Entry(_("Working-day calendar"), "calendars:list", roles=STAFF_ROLES),
         Entry(_("Administration"), "admin:index", staff=True),
@@ -136,7 +152,7 @@ ROLE_SHORTCUTS: dict[str, tuple[Entry, ...]] = {
         Entry(_("All cases"), "cases:list"),
         Entry(_("Overdue"), "cases:overdue"),
         Entry(_("Policy check"), "policy:evaluate"),
-        Entry(_("Customers"), "admin:parties_customer_changelist", staff=True),
+        Entry(_("Customers"), "administration:customer_list"),
     ),
     Role.CS_SUPERVISOR: (
         Entry(_("All cases"), "cases:list"),
@@ -146,7 +162,7 @@ ROLE_SHORTCUTS: dict[str, tuple[Entry, ...]] = {
     Role.SALES_SPECIALIST: (Entry(_("All cases"), "cases:list"),
                             Entry(_("Find a case or order"), "cases:search")),
     Role.SALES_ASSISTANT: (Entry(_("All cases"), "cases:list"),
-                           Entry(_("Orders"), "admin:sales_order_changelist", staff=True)),
+                           Entry(_("Orders"), "administration:order_list")),
     Role.SALES_SUPERVISOR: (Entry(_("All cases"), "cases:list"),
                             Entry(_("Reports"), "reports:index")),
     Role.SALES_VP: (Entry(_("Reports"), "reports:index"),),
@@ -173,6 +189,8 @@ ROLE_SHORTCUTS: dict[str, tuple[Entry, ...]] = {
     Role.ADMIN: (Entry(_("System settings"), "administration:index"),
                  Entry(_("Users"), "administration:user_list"),
                  Entry(_("Departments"), "administration:department_list"),
+                 Entry(_("Reference data"), "administration:data_index"),
+                 Entry(_("Import data"), "administration:import_list"),
                  Entry(_("Policies"), "policy:list"),
                  Entry(_("API keys"), "administration:apikey_list"),
                  Entry(_("Notification channels"), "administration:channels"),

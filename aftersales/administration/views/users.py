@@ -66,7 +66,8 @@ def user_edit(request, pk: int):
         form = UserForm(initial={
             "display_name": user.display_name, "department": user.department_id,
             "roles": list(user.groups.values_list("name", flat=True)), "phone": user.phone,
-            "email": user.email, "is_active": user.is_active})
+            "email": user.email, "is_active": user.is_active, "dealer": user.dealer_id,
+            "factory": user.factory_id})
     return render(request, "administration/user_form.html", {
         "form": form, "subject": user, "password_form": PasswordResetForm()})
 

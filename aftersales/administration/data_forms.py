@@ -1,0 +1,86 @@
+"""The forms of the reference data pages. They check types and the model's own rules; the
+services (data_services) check the user again, save in one transaction and record the change."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.catalog.models import Category, PartPrice, Product
+from aftersales.parties.models import Customer, Dealer, OutsourcedFactory, Supplier
+
+
+class _CodeKept(forms.ModelForm):
+    """The record's code (its key for imports and other systems) is set once and kept."""
+
+    key_field = "code"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.key_field in self.fields:
+            self.fields[self.key_field].disabled = True
+            self.fields[self.key_field].help_text = _("The code can't be changed.")
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.empty_label = "—"
+
+
+class CustomerForm(_CodeKept):
+    class Meta:
+        model = Customer
+        fields = ["code", "kind", "name", "company", "phone", "email", "province", "city",
+                  "address", "key_account", "member_no", "dealer"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dealer"].queryset = Dealer.objects.order_by("code")
+
+
+class DealerForm(_CodeKept):
+    class Meta:
+        model = Dealer
+        fields = ["code", "name", "region", "province", "contact", "phone", "address", "active"]
+
+
+class SupplierForm(_CodeKept):
+    class Meta:
+        model = Supplier
+        fields = ["code", "name", "contact", "phone", "email", "address", "active"]
+
+
+class FactoryForm(_CodeKept):
+    class Meta:
+        model = OutsourcedFactory
+        fields = ["code", "name", "responsible_person", "phone", "email", "address", "active"]
+
+
+class ProductForm(_CodeKept):
+    key_field = "sku"
+
+    class Meta:
+        model = Product
+        fields = ["sku", "name", "category", "model", "color", "spec", "unit", "list_price",
+                  "points", "is_consumable", "is_custom_made", "is_perishable",
+                  "is_key_product", "not_exchangeable", "is_promo_bundle", "supplier",
+                  "factory", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.order_by("code")
+        self.fields["supplier"].queryset = Supplier.objects.order_by("code")
+        self.fields["factory"].queryset = OutsourcedFactory.objects.order_by("code")
+
+
+class PartPriceForm(forms.ModelForm):
+    class Meta:
+        model = PartPrice
+        fields = ["code", "name", "unit", "price", "category", "valid_from", "valid_to"]
+        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("The end date is before the start date."))
+        return data
