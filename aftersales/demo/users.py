@@ -1,8 +1,10 @@
 """One demo user per role (X4), in the role's department, with one known password.
 
 Dealer users belong to their dealer (one per region) and factory users to their outsourced
-factory; they are not staff. Every internal role is staff (the admin shows reference data by
-group permissions); the admin role is also superuser. Department supervisors are set.
+factory; they are not staff. Every internal role is staff; reference data (customers, dealers,
+orders, products, imports) is on the pages under /settings/data/ by role
+(accounts.data_access), and the admin role is also superuser (the only one who reaches
+/admin/). Department supervisors are set.
 """
 
 from django.contrib.auth.hashers import make_password

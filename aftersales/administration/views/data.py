@@ -167,7 +167,7 @@ def customer_contact(request: HttpRequest, pk: int, *, kind: str) -> HttpRespons
 
 
 def _form_page(request, spec: DataKind, obj=None) -> HttpResponse:
-    form = spec.form(request.POST or None, instance=obj)
+    form = spec.form(request.POST if request.method == "POST" else None, instance=obj)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.reference_save(actor=request.user, kind=spec.key,

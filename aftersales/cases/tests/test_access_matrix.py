@@ -109,6 +109,13 @@ QUALITY_READERS = REPORT_OPENERS | CLAIM_ISSUERS | {"warehouse", "sales_vp", "fi
 CLAIM_READERS = CLAIM_ISSUERS | {"finance", "management", "cashier", "sales_vp", "admin",
                                  "superuser"}
 PUBLIC = {p: 200 for p in PRINCIPALS}
+# Reference data readers (accounts.data_access.READERS) besides the administrator.
+CUSTOMER_READERS = {"customer_service", "cs_supervisor"} | SUPERVISORS | EDITORS
+SALES_READERS = {"sales_specialist", "sales_assistant", "sales_supervisor", "sales_vp",
+                 "sales_branch"} | EDITORS
+ORDER_READERS = CUSTOMER_READERS | SALES_READERS
+QUALITY_DATA_READERS = {"quality", "quality_follower", "quality_supervisor"} | EDITORS
+DATA_READERS = ORDER_READERS | QUALITY_DATA_READERS
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,30 @@ class Route:
     path: str  # {case} {file} placeholders
     expect: dict[str, int]
     body: dict | None = None
+
+
+def data_rows(kind: str, readers: set[str], *, deactivates: bool) -> list[Route]:
+    """A reference data kind's pages: its readers open the list and the export; only the
+    administrator opens the form ("(none)": a record that does not exist)."""
+    base = f"/settings/data/{kind}/"
+    rows = [Route(f"data {kind}", "GET", f"{base}?q=a", page(readers)),
+            Route(f"data {kind} export", "GET", f"{base}export.xlsx", page(readers)),
+            Route(f"data {kind} (none)", "GET", f"{base}999999/", page(readers, 404)),
+            Route(f"data {kind} new", "GET", f"{base}new/", page(EDITORS)),
+            Route(f"data {kind} new (empty)", "POST", f"{base}new/", page(EDITORS, 422)),
+            Route(f"data {kind} edit (none)", "GET", f"{base}999999/edit/",
+                  page(EDITORS, 404))]
+    if deactivates:
+        rows.append(Route(f"data {kind} deactivate (none)", "POST",
+                          f"{base}999999/deactivate/", page(EDITORS, 404)))
+    return rows
+
+
+DATA_KINDS = [("customers", CUSTOMER_READERS, False), ("dealers", SALES_READERS, True),
+              ("suppliers", QUALITY_DATA_READERS, True),
+              ("factories", QUALITY_DATA_READERS, True),
+              ("products", QUALITY_DATA_READERS, True),
+              ("part-prices", QUALITY_DATA_READERS, False)]
 
 
 # ONE table: every route, the answer for every principal.
@@ -316,6 +347,23 @@ TABLE = [
     Route("policy numbers", "GET", "/settings/policies/online-shop/numbers/", page(EDITORS)),
     Route("policy numbers (empty)", "POST", "/settings/policies/online-shop/numbers/",
           page(EDITORS, 422)),
+    # --- reference data (/settings/data/, accounts.data_access): the administrator edits and
+    # imports; customer service and the supervisors read customers and orders, the sales roles
+    # dealers and orders, the quality roles suppliers, factories, products and part prices
+    Route("data index", "GET", "/settings/data/", page(DATA_READERS, 302)),
+    *[row for kind, readers, deactivates in DATA_KINDS for row in data_rows(
+        kind, readers, deactivates=deactivates)],
+    Route("data customer contact (none)", "POST", "/settings/data/customers/999999/contact/",
+          page(CUSTOMER_READERS, 404)),
+    Route("data orders", "GET", "/settings/data/orders/?q=SO", page(ORDER_READERS)),
+    Route("data orders export", "GET", "/settings/data/orders/export.xlsx",
+          page(ORDER_READERS)),
+    Route("data order (none)", "GET", "/settings/data/orders/999999/",
+          page(ORDER_READERS, 404)),
+    Route("data imports", "GET", "/settings/data/imports/", page(EDITORS)),
+    Route("data import (empty)", "POST", "/settings/data/imports/", page(EDITORS, 422)),
+    Route("data import run (none)", "GET", "/settings/data/imports/999999/",
+          page(EDITORS, 404)),
     Route("reports", "GET", "/reports/", page(EVERYONE_SIGNED_IN)),
     Route("report", "GET", "/reports/case_volume/", page(CASE_REPORTS)),
     Route("report export", "GET", "/reports/fines/export.xlsx", page(FINE_LEDGER)),
@@ -584,6 +632,14 @@ def test_the_table_covers_every_api_route_and_every_staff_page():
                      "user_password", "department_list", "department_create",
                      "department_edit", "roles", "business_lines", "apikey_list",
                      "apikey_revoke", "channels", "audit", "policy_numbers",
+                     # reference data (administration, /settings/data/)
+                     "data_index", "customer_contact", "order_list", "order_export",
+                     "order_detail", "import_list", "import_detail",
+                     *[f"{name}_{page}" for name in ("customer", "dealer", "supplier",
+                                                     "factory", "product", "partprice")
+                       for page in ("list", "export", "detail", "create", "edit")],
+                     *[f"{name}_deactivate" for name in ("dealer", "supplier", "factory",
+                                                         "product")],
                      # finance
                      "refund_list", "refund_export", "refund_detail", "refund_slip",
                      "refund_approve", "refund_refuse", "refund_pay", "refund_create",
