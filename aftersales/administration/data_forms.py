@@ -23,6 +23,9 @@ class _CodeKept(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField):
                 field.empty_label = "—"
+            elif isinstance(field, forms.ChoiceField) and field.choices \
+                    and field.choices[0][0] == "":
+                field.choices = [("", "—"), *field.choices[1:]]
 
 
 class CustomerForm(_CodeKept):

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts import data_access as access
 from aftersales.administration import data_forms as forms
@@ -26,6 +27,9 @@ from aftersales.parties.models import (
     Supplier,
 )
 from aftersales.sales.models import Order
+
+# A dealer's, supplier's or product's name (名称), not a person's (姓名).
+THING_NAME = pgettext_lazy("organisation or thing", "Name")
 
 
 def yes_no(value: bool) -> str:
@@ -180,7 +184,7 @@ DEALER = DataKind(
     ),
     columns=(
         Column("code", _("Dealer code"), lambda o: o.code, sort="code"),
-        Column("name", _("Name"), lambda o: o.name, sort="name"),
+        Column("name", THING_NAME, lambda o: o.name, sort="name"),
         Column("region", _("Region"), lambda o: o.get_region_display(), sort="region"),
         Column("province", _("Province"), lambda o: o.province, sort="province"),
         Column("contact", _("Contact person"), lambda o: o.contact),
@@ -192,7 +196,7 @@ DEALER = DataKind(
     ),
     default_sort="code",
     fields=(
-        Field(_("Dealer code"), lambda o: o.code), Field(_("Name"), lambda o: o.name),
+        Field(_("Dealer code"), lambda o: o.code), Field(THING_NAME, lambda o: o.name),
         Field(_("Region"), lambda o: o.get_region_display()),
         Field(_("Province"), lambda o: o.province),
         Field(_("Contact person"), lambda o: o.contact), Field(_("Phone"), lambda o: o.phone),
@@ -209,7 +213,7 @@ SUPPLIER = DataKind(
     filters=(_active_filter(),),
     columns=(
         Column("code", _("Supplier code"), lambda o: o.code, sort="code"),
-        Column("name", _("Name"), lambda o: o.name, sort="name"),
+        Column("name", THING_NAME, lambda o: o.name, sort="name"),
         Column("contact", _("Contact person"), lambda o: o.contact),
         Column("phone", _("Phone"), lambda o: o.phone),
         Column("email", _("E-mail"), lambda o: o.email),
@@ -218,7 +222,7 @@ SUPPLIER = DataKind(
     ),
     default_sort="code",
     fields=(
-        Field(_("Supplier code"), lambda o: o.code), Field(_("Name"), lambda o: o.name),
+        Field(_("Supplier code"), lambda o: o.code), Field(THING_NAME, lambda o: o.name),
         Field(_("Contact person"), lambda o: o.contact), Field(_("Phone"), lambda o: o.phone),
         Field(_("E-mail"), lambda o: o.email), Field(_("Address"), lambda o: o.address),
         Field(_("Status"), lambda o: _("Active") if o.active else _("Inactive")),
@@ -233,7 +237,7 @@ FACTORY = DataKind(
     filters=(_active_filter(),),
     columns=(
         Column("code", _("Factory code"), lambda o: o.code, sort="code"),
-        Column("name", _("Name"), lambda o: o.name, sort="name"),
+        Column("name", THING_NAME, lambda o: o.name, sort="name"),
         Column("responsible", _("Responsible person"), lambda o: o.responsible_person),
         Column("phone", _("Phone"), lambda o: o.phone),
         Column("email", _("E-mail"), lambda o: o.email),
@@ -242,7 +246,7 @@ FACTORY = DataKind(
     ),
     default_sort="code",
     fields=(
-        Field(_("Factory code"), lambda o: o.code), Field(_("Name"), lambda o: o.name),
+        Field(_("Factory code"), lambda o: o.code), Field(THING_NAME, lambda o: o.name),
         Field(_("Responsible person"), lambda o: o.responsible_person),
         Field(_("Phone"), lambda o: o.phone), Field(_("E-mail"), lambda o: o.email),
         Field(_("Address"), lambda o: o.address),
@@ -273,7 +277,7 @@ PRODUCT = DataKind(
     ),
     columns=(
         Column("sku", _("SKU"), lambda o: o.sku, sort="sku"),
-        Column("name", _("Name"), lambda o: o.name, sort="name"),
+        Column("name", THING_NAME, lambda o: o.name, sort="name"),
         Column("category", _("Category"), lambda o: text(o.category), sort="category__code"),
         Column("model", _("Model"), lambda o: o.model, sort="model"),
         Column("price", _("List price"), lambda o: o.list_price, sort="list_price",
@@ -285,7 +289,7 @@ PRODUCT = DataKind(
     ),
     default_sort="sku",
     fields=(
-        Field(_("SKU"), lambda o: o.sku), Field(_("Name"), lambda o: o.name),
+        Field(_("SKU"), lambda o: o.sku), Field(THING_NAME, lambda o: o.name),
         Field(_("Category"), lambda o: text(o.category)),
         Field(_("Model"), lambda o: o.model), Field(_("Colour"), lambda o: o.color),
         Field(_("Specification"), lambda o: o.spec), Field(_("Unit"), lambda o: o.unit),
@@ -304,7 +308,7 @@ PART_PRICE = DataKind(
     search=("code", "name"), search_hint=_("Part code or name"), related=("category",),
     columns=(
         Column("code", _("Part code"), lambda o: o.code, sort="code"),
-        Column("name", _("Name"), lambda o: o.name, sort="name"),
+        Column("name", THING_NAME, lambda o: o.name, sort="name"),
         Column("unit", _("Unit"), lambda o: o.unit),
         Column("price", _("Price per unit"), lambda o: o.price, sort="price", type="money",
                css="num"),
@@ -315,7 +319,7 @@ PART_PRICE = DataKind(
     ),
     default_sort="code",
     fields=(
-        Field(_("Part code"), lambda o: o.code), Field(_("Name"), lambda o: o.name),
+        Field(_("Part code"), lambda o: o.code), Field(THING_NAME, lambda o: o.name),
         Field(_("Unit"), lambda o: o.unit), Field(_("Price per unit"), lambda o: o.price),
         Field(_("For category"), lambda o: text(o.category)),
         Field(_("Valid from"), lambda o: o.valid_from),

@@ -253,3 +253,41 @@ def test_an_import_dry_run_writes_nothing_then_the_import_writes(client):
     assert response.status_code == 200 and Order.objects.count() == 2
     page = text(client.get("/settings/data/imports/"))
     assert page.count("orders.csv") == 2
+
+
+def test_the_services_check_the_user_again():
+    from aftersales.administration.data_services import customer_contact_reveal, reference_save
+    from aftersales.core.errors import PermissionDenied
+
+    customer = f.customer(code="C-A")
+    reader = UserFactory(roles=[Role.SALES_SUPERVISOR])
+    with pytest.raises(PermissionDenied):
+        reference_save(actor=reader, kind="dealers",
+                       data={"code": "D-1", "name": "华东", "region": "east"})
+    with pytest.raises(PermissionDenied):  # orders are read-only, even for the administrator
+        reference_save(actor=UserFactory(roles=[Role.ADMIN]), kind="orders", data={})
+    with pytest.raises(PermissionDenied):
+        customer_contact_reveal(actor=UserFactory(roles=[Role.QUALITY_SUPERVISOR]),
+                                customer=customer)
+    assert not Dealer.objects.exists() and not SettingsChange.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["/settings/data/products/", "/settings/data/customers/",
+                                 "/settings/data/orders/", "/settings/data/dealers/"])
+def test_a_list_page_costs_the_same_queries_for_few_and_many_rows(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, Role.ADMIN)
+    dealer = Dealer.objects.create(code="D-1", name="华东经销商", region=Region.EAST)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    f.order(buyer=f.customer(dealer=dealer))
+    few = queries()
+    for _n in range(6):
+        f.order(buyer=f.customer(dealer=dealer))
+    assert queries() == few
