@@ -160,6 +160,8 @@ def test_creating_and_editing_record_who_changed_what(client):
         SettingsAction.DATA_CREATE, admin, "supplier S-1")
     assert changed.action == SettingsAction.DATA_UPDATE
     assert changed.changes == {"name": ["富士康", "鸿海"], "phone": ["", "0755-1234"]}
+    log = text(client.get("/settings/audit/"))
+    assert "新建基础资料" in log and "修改基础资料" in log and "supplier S-1" in log
 
 
 def test_deactivate_instead_of_delete(client):
@@ -200,6 +202,9 @@ def test_a_customer_contact_reveal_is_recorded(client):
     page = text(client.get(f"/settings/data/customers/{customer.pk}/"))
     assert "138****1234" in page and "contact-reveal" not in page
     assert client.post(f"/settings/data/customers/{customer.pk}/contact/").status_code == 403
+    assert SettingsChange.objects.count() == 1
+    login(client, Role.ADMIN)
+    assert "查看客户完整联系方式" in text(client.get("/settings/audit/"))
 
 
 def test_the_order_page_shows_lines_payments_and_cases(client):
