@@ -20,6 +20,7 @@ from aftersales.accounts import data_access as access
 from aftersales.accounts.models import SettingsAction, SettingsChange
 from aftersales.administration.data_kinds import KINDS, DataKind
 from aftersales.core.errors import PermissionDenied, ValidationError
+from aftersales.imports.services import ImportResult, import_file
 from aftersales.parties.models import Customer
 
 
@@ -119,3 +120,14 @@ def customer_contact_reveal(*, actor, customer: Customer) -> Customer:
     _audit(actor, SettingsAction.CONTACT_REVEAL, f"customer {customer.code}",
            {"fields": [None, fields]})
     return customer
+
+
+def data_import(*, actor, kind: str, upload, encoding: str | None = None,
+                dry_run: bool = False, create_categories: bool = False) -> ImportResult:
+    """Import one uploaded file of orders, products or customers (imports.services: the file
+    is all-or-nothing and leaves an import run whatever the outcome); the administrator only."""
+    if not access.may_edit(actor, access.IMPORTS):
+        raise PermissionDenied(_("Only the system administrator may change reference data."))
+    return import_file(kind=kind, source=upload.file, file_name=upload.name, actor=actor,
+                       encoding=encoding or None, dry_run=dry_run,
+                       create_categories=create_categories)

@@ -261,7 +261,11 @@ def test_an_import_dry_run_writes_nothing_then_the_import_writes(client):
 
 
 def test_the_services_check_the_user_again():
-    from aftersales.administration.data_services import customer_contact_reveal, reference_save
+    from aftersales.administration.data_services import (
+        customer_contact_reveal,
+        data_import,
+        reference_save,
+    )
     from aftersales.core.errors import PermissionDenied
 
     customer = f.customer(code="C-A")
@@ -274,7 +278,11 @@ def test_the_services_check_the_user_again():
     with pytest.raises(PermissionDenied):
         customer_contact_reveal(actor=UserFactory(roles=[Role.QUALITY_SUPERVISOR]),
                                 customer=customer)
+    with pytest.raises(PermissionDenied):
+        data_import(actor=reader, kind="orders",
+                    upload=SimpleUploadedFile("orders.csv", ORDERS_CSV.encode()))
     assert not Dealer.objects.exists() and not SettingsChange.objects.exists()
+    assert not ImportRun.objects.exists()
 
 
 @pytest.mark.parametrize("url", ["/settings/data/products/", "/settings/data/customers/",

@@ -12,10 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from aftersales.accounts import data_access as access
+from aftersales.administration.data_services import data_import
 from aftersales.administration.views.data import data_nav
 from aftersales.imports.forms import ImportUploadForm
 from aftersales.imports.models import ImportKind, ImportRun, ImportStatus
-from aftersales.imports.services import MAX_ERRORS, import_file
+from aftersales.imports.services import MAX_ERRORS
 
 PAGE_SIZE = 20
 
@@ -35,9 +36,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             upload = data["file"]
-            result = import_file(kind=data["kind"], source=upload.file, file_name=upload.name,
-                                 actor=request.user, encoding=data["encoding"] or None,
-                                 dry_run=data["dry_run"],
+            result = data_import(actor=request.user, kind=data["kind"], upload=upload,
+                                 encoding=data["encoding"], dry_run=data["dry_run"],
                                  create_categories=data["create_categories"])
     else:
         form = ImportUploadForm()
