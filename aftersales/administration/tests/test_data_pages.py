@@ -119,6 +119,8 @@ def test_the_export_follows_the_search_and_masks_phones(client):
     login(client, Role.CUSTOMER_SERVICE)
     response = client.get("/settings/data/customers/export.xlsx?q=张")
     assert response.status_code == 200
+    # named as the list is titled, not by a code
+    assert "filename*=utf-8''%E5%AE%A2%E6%88%B7-" in response["Content-Disposition"]
     cells = [str(v) for v in workbook_values(response)]
     assert "C-A" in cells and "C-B" not in cells
     assert "138****1234" in cells and "13812341234" not in cells

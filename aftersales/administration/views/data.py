@@ -115,7 +115,8 @@ def export_source(kind: str):
                 yield {c.key: c.get(obj) for c in spec.columns}
 
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return exports.ExportSource(filename=f"{kind}-{stamp}.xlsx",
+        # the file is named as the list is titled, in the user's language (客户-20261204-1030)
+        return exports.ExportSource(filename=f"{spec.title}-{stamp}.xlsx",
                                     sheets=[Sheet(str(spec.title), columns, rows())])
     return source
 
