@@ -4,10 +4,17 @@ services (data_services) check the user again, save in one transaction and recor
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.catalog.models import Category, PartPrice, Product
 from aftersales.parties.models import Customer, Dealer, OutsourcedFactory, Supplier
+
+
+def active_or_current(model, current_pk):
+    """The records a form may point at: the active ones, plus the one already chosen (a record
+    deactivated later stays on the records that name it, but is no longer offered)."""
+    return model.objects.filter(Q(active=True) | Q(pk=current_pk)).order_by("code")
 
 
 class _CodeKept(forms.ModelForm):
@@ -36,7 +43,7 @@ class CustomerForm(_CodeKept):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["dealer"].queryset = Dealer.objects.order_by("code")
+        self.fields["dealer"].queryset = active_or_current(Dealer, self.instance.dealer_id)
 
 
 class DealerForm(_CodeKept):
@@ -70,8 +77,10 @@ class ProductForm(_CodeKept):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.order_by("code")
-        self.fields["supplier"].queryset = Supplier.objects.order_by("code")
-        self.fields["factory"].queryset = OutsourcedFactory.objects.order_by("code")
+        self.fields["supplier"].queryset = active_or_current(Supplier,
+                                                             self.instance.supplier_id)
+        self.fields["factory"].queryset = active_or_current(OutsourcedFactory,
+                                                            self.instance.factory_id)
 
 
 class PartPriceForm(forms.ModelForm):

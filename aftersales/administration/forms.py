@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.display import department_label, role_label
 from aftersales.accounts.models import Department, User
 from aftersales.accounts.roles import Role
+from aftersales.administration.data_forms import active_or_current
 from aftersales.notify.models import Channel
 from aftersales.parties.models import Dealer, OutsourcedFactory
 from aftersales.policy.numbers import SECTION_LABELS
@@ -50,10 +51,16 @@ class UserForm(forms.Form):
     is_active = forms.BooleanField(label=_("Active (may sign in)"), required=False,
                                    initial=True)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, subject=None, **kwargs):
+        """``subject``: the user being edited (their dealer or factory stays offered if it was
+        deactivated since; a new user is offered the active ones only)."""
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = _role_choices()
         self.fields["roles"].valid_value = lambda value: True  # the service decides
+        self.fields["dealer"].queryset = active_or_current(
+            Dealer, getattr(subject, "dealer_id", None))
+        self.fields["factory"].queryset = active_or_current(
+            OutsourcedFactory, getattr(subject, "factory_id", None))
 
     def service_kwargs(self) -> dict:
         d = self.cleaned_data

@@ -175,6 +175,22 @@ def test_deactivate_instead_of_delete(client):
     assert SettingsChange.objects.get().changes == {"active": [True, False]}
 
 
+def test_a_deactivated_dealer_is_no_longer_offered_but_stays_where_it_was_chosen(client):
+    kept = Dealer.objects.create(code="D-1", name="华东经销商", region=Region.EAST)
+    gone = Dealer.objects.create(code="D-2", name="华东旧店", region=Region.EAST)
+    customer = f.customer(code="C-1", name="张三")
+    Customer.objects.filter(pk=customer.pk).update(dealer=gone)
+    Dealer.objects.filter(pk=gone.pk).update(active=False)
+    login(client, Role.ADMIN)
+    # a new customer or a new dealer user is offered the active dealer only
+    for url in ("/settings/data/customers/new/", "/settings/users/new/"):
+        page = text(client.get(url))
+        assert "华东经销商" in page and "华东旧店" not in page, url
+    # the customer who already has the deactivated dealer keeps it on their form
+    page = text(client.get(f"/settings/data/customers/{customer.pk}/edit/"))
+    assert f'value="{gone.pk}" selected' in page
+
+
 def test_a_part_price_ending_before_it_starts_is_refused(client):
     login(client, Role.ADMIN)
     response = client.post("/settings/data/part-prices/new/", {

@@ -51,7 +51,7 @@ def user_create(request):
 def user_edit(request, pk: int):
     user = get_object_or_404(User, pk=pk)
     if request.method == "POST":
-        form = UserForm(request.POST)
+        form = UserForm(request.POST, subject=user)
         if form.is_valid():
             try:
                 services.user_update(actor=request.user, user=user, **form.service_kwargs())
@@ -63,7 +63,7 @@ def user_edit(request, pk: int):
                 messages.success(request, _("User %(name)s saved.") % {"name": user.username})
                 return redirect("administration:user_list")
     else:
-        form = UserForm(initial={
+        form = UserForm(subject=user, initial={
             "display_name": user.display_name, "department": user.department_id,
             "roles": list(user.groups.values_list("name", flat=True)), "phone": user.phone,
             "email": user.email, "is_active": user.is_active, "dealer": user.dealer_id,
