@@ -176,7 +176,7 @@ def test_deactivate_instead_of_delete(client):
 
 
 def test_a_deactivated_dealer_is_no_longer_offered_but_stays_where_it_was_chosen(client):
-    kept = Dealer.objects.create(code="D-1", name="华东经销商", region=Region.EAST)
+    Dealer.objects.create(code="D-1", name="华东经销商", region=Region.EAST)
     gone = Dealer.objects.create(code="D-2", name="华东旧店", region=Region.EAST)
     customer = f.customer(code="C-1", name="张三")
     Customer.objects.filter(pk=customer.pk).update(dealer=gone)
