@@ -8,8 +8,9 @@ one of the URL names below, or add an entry here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -44,8 +45,15 @@ class Group:
 
 
 def resolve_url_name(url_name: str) -> str | None:
+    """The entry's URL (None if the name doesn't reverse). Every page draws the menu, so each
+    name is reversed once per script prefix and URLconf (neither changes while running)."""
+    return _reverse(url_name, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=512)
+def _reverse(url_name: str, _prefix: str, urlconf) -> str | None:
     try:
-        return reverse(url_name)
+        return reverse(url_name, urlconf=urlconf)
     except NoReverseMatch:
         return None
 
