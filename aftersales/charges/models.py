@@ -10,10 +10,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class QuoteStatus(models.TextChoices):
-    ISSUED = "issued", _("Waiting for the customer")
+    ISSUED = "issued", pgettext_lazy("charges", "Waiting for the customer")
     ACCEPTED = "accepted", _("Accepted")
     REFUSED = "refused", _("Refused by the customer")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -21,9 +22,9 @@ class QuoteStatus(models.TextChoices):
 
 class AcceptChannel(models.TextChoices):
     PORTAL = "portal", _("Portal")
-    API = "api", _("API")
+    API = "api", pgettext_lazy("charges", "API")
     PHONE = "phone", _("Phone")
-    IN_PERSON = "in_person", _("In person")
+    IN_PERSON = "in_person", pgettext_lazy("charges", "In person")
     EMAIL = "email", _("E-mail")
 
 
@@ -101,8 +102,8 @@ class PayMethod(models.TextChoices):
     WECHAT_PAY = "wechat_pay", _("WeChat Pay")
     ALIPAY = "alipay", _("Alipay")
     CARD = "card", _("Card")
-    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
-    BALANCE = "balance", _("Account balance")
+    BANK_TRANSFER = "bank_transfer", pgettext_lazy("charges", "Bank transfer")
+    BALANCE = "balance", pgettext_lazy("charges", "Account balance")
     POINTS = "points", _("Points")
     DEDUCTION = "deduction", _("Deducted from payments due")  # factories and suppliers
     NONE = "none", _("Nothing to pay")
@@ -124,7 +125,8 @@ class CashierReceipt(models.Model):
                                   on_delete=models.PROTECT, related_name="receipt")
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, default=0)
     points = models.PositiveIntegerField(_("points"), default=0)
-    method = models.CharField(_("method"), max_length=20, choices=PayMethod.choices)
+    method = models.CharField(pgettext_lazy("charges", "method"), max_length=20,
+                              choices=PayMethod.choices)
     reference = models.CharField(_("reference"), max_length=80, blank=True)
     # What the difference was when it was collected (old/new money and points).
     details = models.JSONField(_("details"), default=dict, blank=True)
@@ -166,7 +168,7 @@ class ChargeReason(models.TextChoices):
 
 
 class ChargeStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("charges", "Open")
     COLLECTED = "collected", _("Collected")
     WAIVED = "waived", _("Waived")
 
@@ -219,7 +221,7 @@ class CompensationStatus(models.TextChoices):
     PROPOSED = "proposed", _("Waiting for a supervisor")
     APPROVED = "approved", _("Approved, to be paid")
     PAID = "paid", _("Paid")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("charges", "Refused")
 
 
 class Compensation(models.Model):
@@ -231,7 +233,7 @@ class Compensation(models.Model):
     rule = models.CharField(_("rule"), max_length=40)  # "S9.6-end_to_end"
     reason = models.TextField(_("reason"))
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
-    days_late = models.PositiveIntegerField(_("days late"), default=0)
+    days_late = models.PositiveIntegerField(pgettext_lazy("charges", "days late"), default=0)
     status = models.CharField(_("status"), max_length=10, choices=CompensationStatus.choices,
                               default=CompensationStatus.PROPOSED)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("proposed by"),
@@ -241,12 +243,13 @@ class Compensation(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"),
                                    null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("charges", "decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("paid by"), null=True,
                                 blank=True, on_delete=models.SET_NULL, related_name="+")
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
-    method = models.CharField(_("method"), max_length=20, blank=True, choices=PayMethod.choices)
+    method = models.CharField(pgettext_lazy("charges", "method"), max_length=20, blank=True,
+                              choices=PayMethod.choices)
     reference = models.CharField(_("reference"), max_length=80, blank=True)
 
     class Meta:

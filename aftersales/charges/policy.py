@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aftersales.core.errors import ValidationError
 from aftersales.core.money import AmountError, amount_parse
@@ -70,7 +71,7 @@ def _mapping(value: Any, path: str, source: str) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise _fail(source, path, _("Must be a mapping."))
+        raise _fail(source, path, pgettext("charges", "Must be a mapping."))
     return value
 
 

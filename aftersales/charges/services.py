@@ -19,6 +19,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aftersales.cases import events
 from aftersales.cases.errors import CaseErrorCode
@@ -67,7 +68,7 @@ def _require(actor, roles: frozenset[str], case: Case, what: str) -> None:
 
 def _open(case: Case) -> None:
     if case.is_closed:
-        raise Conflict(_("The case is closed."), code=CaseErrorCode.CASE_CLOSED)
+        raise Conflict(pgettext("charges", "The case is closed."), code=CaseErrorCode.CASE_CLOSED)
 
 
 def _amount(value: Any, field: str, *, maximum: Decimal | None = None) -> Decimal:
@@ -82,7 +83,7 @@ def _text(value: Any, field: str, *, required: bool = False, limit: int = TEXT_M
     if required and not text:
         raise ValidationError(_("Please give a reason."), fields={field: _("required")})
     if len(text) > limit or "\x00" in text:
-        raise ValidationError(_("At most %(n)d characters.") % {"n": limit},
+        raise ValidationError(pgettext("charges", "At most %(n)d characters.") % {"n": limit},
                               fields={field: _("too long")})
     return text
 
@@ -195,7 +196,8 @@ def _answer_check(quote: Quote, actor, channel: str) -> str:
     """The customer answers on the portal (actor None); staff record an answer given by
     phone, in person or by e-mail; an API client answers with its key's user."""
     if channel not in AcceptChannel.values:
-        raise ValidationError(_("Unknown channel."), fields={"channel": _("invalid")})
+        raise ValidationError(pgettext("charges", "Unknown channel."),
+                              fields={"channel": _("invalid")})
     if _staff(actor) is None:
         return AcceptChannel.PORTAL
     _require(actor, sel.ANSWER_ROLES, quote.case, _("record the customer's answer"))

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from aftersales.cases.access import portal_token
@@ -247,7 +248,7 @@ def collection_list(request: HttpRequest) -> TemplateResponse:
     listing = Listing(collection_spec(), request.GET)
     page = listing.paginate(sel.collection_rows(user=request.user, **f),
                             request.GET.get("page"))
-    columns = [("number", _("Number")), (None, _("Case")), (None, _("For")),
+    columns = [("number", pgettext("charges", "Number")), (None, _("Case")), (None, _("For")),
                (None, _("Party")), ("amount", _("Amount"), "num"), (None, _("Points"), "num"),
                ("since", _("Since")), ("status", _("Status"))]
     return TemplateResponse(request, "charges/collection_list.html", {
@@ -262,7 +263,8 @@ def collection_export(request: HttpRequest) -> HttpResponse:
     if not sel.may(request.user, sel.MONEY_VIEW_ROLES - {"dealer"}):
         raise DjangoPermissionDenied
     rows = _collections(request)
-    cols = [export.TextColumn("number", _("Number")), export.TextColumn("case", _("Case")),
+    cols = [export.TextColumn("number", pgettext("charges", "Number")),
+            export.TextColumn("case", _("Case")),
             export.TextColumn("what", _("For")), export.TextColumn("party", _("Party")),
             export.TextColumn("amount", _("Amount"), "money"),
             export.TextColumn("points", _("Points"), "int"),
