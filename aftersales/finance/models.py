@@ -10,6 +10,7 @@ same payment.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.choices import PaymentMethod
 
@@ -18,7 +19,7 @@ class RefundStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for finance approval")  # 待财务审批
     APPROVED = "approved", _("Approved, to be paid")  # 待支付
     PAID = "paid", _("Paid")  # 已退款
-    REFUSED = "refused", _("Refused")  # 已退回
+    REFUSED = "refused", pgettext_lazy("finance", "Refused")  # 已退回
 
 
 OPEN_STATUSES = (RefundStatus.PENDING, RefundStatus.APPROVED)
@@ -46,7 +47,8 @@ class Refund(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
                                      null=True, on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField(_("requested at"))
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"),
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                    verbose_name=pgettext_lazy("finance", "approved by"),
                                     null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
@@ -60,7 +62,7 @@ class Refund(models.Model):
     received_at = models.DateTimeField(_("goods received at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
     breach_at = models.DateTimeField(_("breach after"), null=True, blank=True)
-    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    paid_at = models.DateTimeField(pgettext_lazy("finance", "paid at"), null=True, blank=True)
     customer_notified_at = models.DateTimeField(_("customer told at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("customer confirmed receipt at"), null=True,
                                         blank=True)
@@ -96,7 +98,8 @@ class RefundLine(models.Model):
 
     refund = models.ForeignKey(Refund, verbose_name=_("refund"), on_delete=models.CASCADE,
                                related_name="lines")
-    method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices)
+    method = models.CharField(pgettext_lazy("finance", "method"), max_length=20,
+                              choices=PaymentMethod.choices)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, default=0)
     points = models.PositiveIntegerField(_("points"), default=0)
     coupon_code = models.CharField(_("coupon code"), max_length=60, blank=True)
@@ -106,7 +109,7 @@ class RefundLine(models.Model):
     consent_by = models.CharField(_("consent given by"), max_length=80, blank=True)
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     consent_how = models.CharField(_("consent given how"), max_length=200, blank=True)
-    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    paid_at = models.DateTimeField(pgettext_lazy("finance", "paid at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("refund line")
@@ -140,7 +143,8 @@ class RefundPayment(models.Model):
                                related_name="payments")
     line = models.ForeignKey(RefundLine, verbose_name=_("refund line"), on_delete=models.PROTECT,
                              related_name="payments")
-    method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices)
+    method = models.CharField(pgettext_lazy("finance", "method"), max_length=20,
+                              choices=PaymentMethod.choices)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, default=0)
     gateway = models.CharField(_("gateway"), max_length=20)
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True)

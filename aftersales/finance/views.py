@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -138,7 +139,7 @@ def _export_columns() -> list[export.TextColumn]:
             col("points", _("Points"), "int"), col("methods", _("Methods")),
             col("requested_at", _("Requested"), "datetime"),
             col("approved_by", _("Approved by")), col("due_at", _("Due"), "datetime"),
-            col("paid_at", _("Paid"), "datetime"), col("breach", _("Breach"))]
+            col("paid_at", _("Paid"), "datetime"), col("breach", pgettext("finance", "Breach"))]
 
 
 @login_required

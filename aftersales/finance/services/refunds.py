@@ -13,6 +13,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aftersales.accounts.roles import Role
 from aftersales.cases import events
@@ -194,7 +195,8 @@ def refund_create(*, case: Case, actor, amount=None, reason: str = "",
     _require(actor, REQUESTER_ROLES, _("Only customer service submits refunds."))
     case = lock_case(case)
     if case.is_closed:
-        raise Conflict(_("The case is closed."), code=FinanceErrorCode.REFUND_NOT_OPEN)
+        raise Conflict(pgettext("finance", "The case is closed."),
+                       code=FinanceErrorCode.REFUND_NOT_OPEN)
     if case.order_id is None or not (case.agreed_option or case.adjustment_status ==
                                      AdjustmentStatus.APPROVED):
         raise ValidationError(_("Nothing to refund: the case has no agreed refund."),
