@@ -4,8 +4,8 @@ actor and writes the same event and customer messages wherever the action was st
 
 Actions: ``transition`` (with the transition's code; the named steps among them have their
 own service: reject, appeal, rate, accept_option with an option, and every transition into
-a closed state is a closing), ``verify`` and ``confirm`` (each also makes the step that
-waited for it), ``evaluate``, ``accept``, ``adjust``,
+a closed state is a closing), ``verify``, ``confirm`` and ``fact`` (each also makes the
+step that waited for it), ``evaluate``, ``accept``, ``adjust``,
 ``approve``, ``assign``, ``attach``, ``fact`` (a decided fact — in warranty, warranty card —
 only with a reason), ``facts`` (condition, evidence, goods in exchange: evaluated again),
 ``waive``.
@@ -142,6 +142,17 @@ def _confirm(case: Case, actor, data: ActInput, version: int | None):
     return case_advance(case=case, actor=actor, fact=Requirement.PROBLEM_CONFIRMED)
 
 
+@transaction.atomic
+def _fact(case: Case, actor, data: ActInput, version: int | None):
+    """Record a fact by hand (a judgment, a review, a form's number) and make the step that
+    waited for it, when the answer is yes and nothing else is missing."""
+    case = case_record_fact(case=case, actor=actor, fact=data.fact, value=data.value,
+                            note=data.note, data=data.fact_data, expected_version=version)
+    if data.value and data.fact:
+        case = case_advance(case=case, actor=actor, fact=data.fact)
+    return case
+
+
 _HANDLERS = {
     "transition": _transition,
     "verify": _verify,
@@ -157,9 +168,7 @@ _HANDLERS = {
         case=case, actor=actor, approve=d.approve, note=d.note, expected_version=v),
     "assign": _assign,
     "attach": _attach,
-    "fact": lambda case, actor, d, v: case_record_fact(
-        case=case, actor=actor, fact=d.fact, value=d.value, note=d.note, data=d.fact_data,
-        expected_version=v),
+    "fact": _fact,
     "facts": lambda case, actor, d, v: case_update_facts(
         case=case, actor=actor, conditions=d.conditions, evidence=d.evidence,
         exchange_for=d.exchange_for, expected_version=v),

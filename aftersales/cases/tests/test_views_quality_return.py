@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from aftersales.cases import services as s
 from aftersales.cases.models import Case
+from aftersales.cases.selectors import case_workflow
 from aftersales.cases.tests import factories as f
 from aftersales.logistics.services import receipt_record, rma_issue
 
@@ -85,8 +86,17 @@ def test_quality_return_through_the_pages_with_the_24_hour_report(policies, cloc
     case.refresh_from_db()
     assert case.state == "analysis"
     _post(q, case, "transition", transition="replenish")
+    # recording the outgoing inspection is the one primary action, with no disabled
+    # "passed" beside it, and it makes the step that waited for it (one action)
+    page = q.get(reverse("cases:detail", args=[case.number])).content.decode()
+    primary = page.split('data-primary="1">')
+    assert len(primary) == 2 and 'id="why-pass_inspection"' not in page
+    assert 'data-action="fact-outgoing_inspection"><summary' in primary[0][-300:]
+    before = case.state
     _post(q, case, "fact", fact="outgoing_inspection")
-    _post(q, case, "transition", transition="pass_inspection")
+    case.refresh_from_db()
+    assert before != case.state and case.state == case_workflow(case).transition(
+        "pass_inspection").target
     _post(wh, case, "transition", transition="ship")
     _post(sp, case, "transition", transition="close_report")
     case.refresh_from_db()

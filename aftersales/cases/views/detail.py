@@ -59,11 +59,13 @@ FACT_DATA = ("tracking_no",)
 def _transitions(case, user, tools: dict[str, str]
                  ) -> tuple[list[dict], dict[str, str], str]:
     """The transitions to show (with the form each needs), the facts the user may record for
-    them, and the tool (``verify``, ``confirm``) that is the expected next step, if any.
+    them, and the tool (``verify``, ``confirm``, ``fact-<code>``) that is the expected next
+    step, if any.
 
     ``tools`` maps a fact to the tool action on the page that records it and makes the step
-    waiting for it (services.act): that step is not shown beside the tool as a disabled twin.
-    A step the case's facts rule out (``forbids``: routing) is not shown at all."""
+    waiting for it (services.act); a fact recorded by hand works the same way. Such a step is
+    not shown beside its tool as a disabled twin. A step the case's facts rule out
+    (``forbids``: routing) is not shown at all."""
     facts, roles = case_facts(case), actor_roles(user)
     workflow = workflow_of(case)
     have = facts | (workflow.derive_facts(case_values(case)) if workflow else set())
@@ -77,19 +79,23 @@ def _transitions(case, user, tools: dict[str, str]
         if any(f in have for f in t.forbids):  # not this case's path
             continue
         missing = set(t.requires) - have
-        if not ok and missing and role_may(t, roles) and all(m in tools for m in missing):
-            next_tool = next_tool or tools[sorted(missing)[0]]
+        mine = role_may(t, roles)
+        # facts this user records by hand for it ("Record: X"); recording one makes the step
+        # when nothing else is missing (services.act), like the tools above
+        manual = {m for m in missing if m not in AUTOMATIC_FACTS and m not in RECORD_FACTS
+                  and m in Requirement.values} if mine else set()
+        for req in manual:
+            recordable[req] = str(Requirement(req).label)
+        if (not ok and missing and mine and not t.reason_required
+                and all(m in tools or m in manual for m in missing)):
+            first = sorted(missing)[0]
+            next_tool = next_tool or tools.get(first) or f"fact-{first}"
             continue
         kind = transition_kind(case, t.code, option=0 if t.code == "accept_option" else None)
         transitions.append({"code": t.code, "label": label(t.label, t.code), "ok": ok,
                             "why": why, "reason_required": t.reason_required, "kind": kind,
                             "rule": t.rule, "exit": kind == "reject" or t.reason_required,
                             "primary": False})
-        if role_may(t, roles):
-            for req in t.requires:
-                if (req not in facts and req not in AUTOMATIC_FACTS and req not in RECORD_FACTS
-                        and req in Requirement.values):
-                    recordable[req] = str(Requirement(req).label)
     # Issue 10 item 3: one expected next step stands out — the first that can be made now and
     # moves the case forward (not a rejection, a withdrawal or another step that needs a
     # reason to leave the usual path); the others are quieter.
