@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Destination(models.TextChoices):
@@ -55,7 +56,7 @@ class ReturnAuthorization(models.Model):
     factory = models.ForeignKey("parties.OutsourcedFactory", verbose_name=_("factory"),
                                 null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="rmas")
-    address_name = models.CharField(_("receiver"), max_length=120)
+    address_name = models.CharField(pgettext_lazy("logistics", "receiver"), max_length=120)
     address = models.CharField(_("return address"), max_length=255)
     address_contact = models.CharField(_("contact person"), max_length=60, blank=True)
     address_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
@@ -74,14 +75,15 @@ class ReturnAuthorization(models.Model):
                                        db_index=True)
     freight_cost = models.DecimalField(_("freight cost"), max_digits=12, decimal_places=2,
                                        null=True, blank=True)  # when the company pays it
-    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    shipped_at = models.DateTimeField(pgettext_lazy("logistics", "shipped at"), null=True,
+                                      blank=True)
     shipped_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"),
                                    null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     shipped_by_label = models.CharField(_("entered by (label)"), max_length=80, blank=True)
     # --- end
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("logistics", "closed at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"),
                                   null=True, blank=True, on_delete=models.SET_NULL,
@@ -135,7 +137,7 @@ class Condition(models.TextChoices):
     INTACT = "intact", _("Intact")  # 完好
     DAMAGED = "damaged", _("Damaged")  # 破损
     MISSING_PARTS = "missing_parts", _("Missing parts")  # 缺件
-    WRONG_ITEM = "wrong_item", _("Wrong item")  # 货不对单
+    WRONG_ITEM = "wrong_item", pgettext_lazy("logistics", "Wrong item")  # 货不对单
 
 
 class Receipt(models.Model):
@@ -297,7 +299,9 @@ class ReturnFormLine(models.Model):
 
 
 class SignatureRole(models.TextChoices):
-    QUALITY_FOLLOWER = "quality_follower", _("Quality after-sales follower")  # 品质售后跟单
+    # 品质部售后跟单, as the printed return form names the role
+    QUALITY_FOLLOWER = ("quality_follower",
+                        pgettext_lazy("logistics", "Quality after-sales follower"))
     FACTORY = "factory", _("Factory's responsible person")  # 外协厂责任单位负责人
 
 
@@ -309,8 +313,8 @@ class ReturnFormSignature(models.Model):
     role = models.CharField(_("signed as"), max_length=20, choices=SignatureRole.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True,
                              on_delete=models.SET_NULL, related_name="+")
-    name = models.CharField(_("name"), max_length=80)
-    signed_at = models.DateTimeField(_("signed at"))
+    name = models.CharField(pgettext_lazy("logistics", "name"), max_length=80)
+    signed_at = models.DateTimeField(pgettext_lazy("logistics", "signed at"))
 
     class Meta:
         verbose_name = _("signature")
@@ -353,7 +357,8 @@ class StockMovement(models.Model):
                                      related_name="movements")
     shipment = models.ForeignKey("logistics.Shipment", verbose_name=_("shipment"), null=True,
                                  blank=True, on_delete=models.PROTECT, related_name="movements")
-    product = models.ForeignKey("catalog.Product", verbose_name=_("product"),
+    product = models.ForeignKey("catalog.Product",
+                                verbose_name=pgettext_lazy("logistics", "product"),
                                 on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField(_("quantity"))
     from_location = models.CharField(_("from"), max_length=60)
@@ -361,8 +366,9 @@ class StockMovement(models.Model):
     disposition = models.CharField(_("disposition"), max_length=20, choices=Disposition.choices,
                                    blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
-                              blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL,
+                              verbose_name=pgettext_lazy("logistics", "by"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
     actor_label = models.CharField(_("by (label)"), max_length=80, blank=True)
 
     class Meta:
@@ -391,7 +397,7 @@ class Shipment(models.Model):
     freight_cost = models.DecimalField(_("freight cost"), max_digits=12, decimal_places=2,
                                        default=0)
     address = models.CharField(_("delivery address"), max_length=255, blank=True)
-    shipped_at = models.DateTimeField(_("shipped at"))
+    shipped_at = models.DateTimeField(pgettext_lazy("logistics", "shipped at"))
     shipped_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("shipped by"),
                                    null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
@@ -412,7 +418,8 @@ class Shipment(models.Model):
 class ShipmentLine(models.Model):
     shipment = models.ForeignKey(Shipment, verbose_name=_("shipment"), on_delete=models.CASCADE,
                                  related_name="lines")
-    product = models.ForeignKey("catalog.Product", verbose_name=_("product"),
+    product = models.ForeignKey("catalog.Product",
+                                verbose_name=pgettext_lazy("logistics", "product"),
                                 on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField(_("quantity"))
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from aftersales.cases.access import portal_token
@@ -84,9 +85,11 @@ def ledger(request: HttpRequest) -> HttpResponse:
     qs = sel.ledger(user=request.user, q=q)
     if request.GET.get("export") == "xlsx":
         titles = {"Date": _("Date"), "Movement": _("Movement"), "Case": _("Case"),
-                  "RMA": _("RMA"), "SKU": _("SKU"), "Product": _("Product"),
-                  "Quantity": _("Quantity"), "From": _("From"), "To": _("To"),
-                  "Disposition": _("Disposition"), "Note": _("Note"), "By": _("By")}
+                  "RMA": _("RMA"), "SKU": pgettext("logistics", "SKU"),
+                  "Product": pgettext("logistics", "Product"), "Quantity": _("Quantity"),
+                  "From": pgettext("logistics", "From"), "To": pgettext("logistics", "To"),
+                  "Disposition": _("Disposition"), "Note": _("Note"),
+                  "By": pgettext("logistics", "By")}
         columns = [TextColumn(k, str(titles[t]), ty) for k, t, ty in LEDGER_COLUMNS]
         try:
             return xlsx_response(filename=f"{_('returned-goods ledger')}.xlsx", sheets=[

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aftersales.core import exports
 from aftersales.core.export import Sheet, TextColumn
@@ -65,7 +66,7 @@ def rma_list(request: HttpRequest) -> TemplateResponse:
                             request.GET.get("page"))
     columns = [("number", _("RMA")), (None, _("Case")), ("status", _("Status")),
                (None, _("Destination")), (None, _("Parcel")),
-               ("ship_back_by", _("Ship back by")), ("issued", _("Issued at"))]
+               ("ship_back_by", pgettext("logistics", "Ship back by")), ("issued", _("Issued at"))]
     return TemplateResponse(request, "logistics/rma_list.html", {
         **listing_context(listing, page, columns), **filters, "statuses": RmaStatus.choices})
 
@@ -100,7 +101,7 @@ def _rma_columns() -> list[TextColumn]:
             TextColumn("courier", _("Courier")), TextColumn("tracking", _("Tracking number")),
             TextColumn("quantity", _("Quantity authorized"), "int"),
             TextColumn("issued_at", _("Issued at"), "datetime"),
-            TextColumn("ship_back_by", _("Ship back by"), "datetime"),
+            TextColumn("ship_back_by", pgettext("logistics", "Ship back by"), "datetime"),
             TextColumn("shipped_at", _("Shipped at"), "datetime"),
             TextColumn("received_at", _("Received at"), "datetime"),
             TextColumn("advance", _("Advance replacement"))]
@@ -122,7 +123,7 @@ def _rma_rows(qs):
 def rma_list_export_source(user, params: dict) -> exports.ExportSource:
     """The RMA list with these query parameters (its search, status, order and date range;
     every RMA the user may see) as an export: for the download and the background export."""
-    name = _("Return authorizations")
+    name = pgettext("logistics", "Return authorizations")
     return exports.ExportSource(filename=f"{name}-{_stamp()}.xlsx",
                                 sheets=[Sheet(name, _rma_columns(),
                                               _rma_rows(_rmas(user, params)))])
@@ -148,7 +149,7 @@ def _receipt_rows(qs):
 
 def receipt_list_export_source(user, params: dict) -> exports.ExportSource:
     """The receipt list with these query parameters as an export (see above)."""
-    name = _("Receipts")
+    name = pgettext("logistics", "Receipts")
     return exports.ExportSource(filename=f"{name}-{_stamp()}.xlsx",
                                 sheets=[Sheet(name, _receipt_columns(),
                                               _receipt_rows(_receipts(user, params)))])

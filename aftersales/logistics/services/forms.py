@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aftersales.accounts.roles import Role
 from aftersales.cases.models import Case
@@ -54,7 +55,7 @@ def return_form_create(*, case: Case | int, actor, reason: str = "", batch: str 
     case = lock_case(case)
     require_staff_role(case, actor, FORM_ROLES)
     if case.is_closed:
-        raise Conflict(_("The case is closed."))
+        raise Conflict(pgettext("logistics", "The case is closed."))
     if ReturnForm.objects.filter(case=case).exists():
         raise Conflict(_("This case has its return processing form already."),
                        code=LogisticsErrorCode.FORM_EXISTS)

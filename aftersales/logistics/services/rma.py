@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from aftersales.calendars.calendar import SHANGHAI, get_calendar
@@ -179,7 +179,8 @@ def rma_issue(*, case: Case | int, actor, lines: list[dict] | None = None,
     case = lock_case(case)
     require_staff_role(case, actor, ISSUE_ROLES)
     if case.is_closed:
-        raise Conflict(_("The case is closed."), code=LogisticsErrorCode.NO_GOODS_BACK)
+        raise Conflict(pgettext("logistics", "The case is closed."),
+                       code=LogisticsErrorCode.NO_GOODS_BACK)
     if not needs_goods_back(case):
         raise Conflict(_("No goods come back for this case: its agreed solution is not a "
                          "return, exchange or repair."), code=LogisticsErrorCode.NO_GOODS_BACK)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aftersales.cases.models import Case
 from aftersales.cases.services import case_note_record
@@ -120,7 +121,7 @@ def shipment_create(*, case: Case | int, actor, courier: str, tracking_number: s
     case = lock_case(case)
     require_staff_role(case, actor, SHIP_ROLES)
     if case.is_closed:
-        raise Conflict(_("The case is closed."))
+        raise Conflict(pgettext("logistics", "The case is closed."))
     courier, tracking_number = (courier or "").strip(), (tracking_number or "").strip()
     errors = {}
     if not courier or len(courier) > 40:

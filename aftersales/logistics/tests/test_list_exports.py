@@ -16,7 +16,7 @@ from aftersales.logistics.tests.conftest import agreed_return
 from aftersales.parties.models import Dealer
 
 RMA_HEADERS = ["退货授权", "售后单", "退货批次", "状态", "退回地点", "收件方", "运费承担方",
-               "运费", "快递公司", "运单号", "授权数量", "开具时间", "寄回截止", "寄出时间",
+               "运费", "快递公司", "运单号", "授权数量", "开具时间", "寄回期限", "寄出时间",
                "收货时间", "先行补发"]
 RECEIPT_HEADERS = ["收货单", "退货授权", "售后单", "收货地点", "收货时间", "收货人", "实收数量",
                    "是否收齐", "备注"]
@@ -71,7 +71,7 @@ def test_the_rma_list_exports_with_its_search_typed_and_in_chinese(policies, clo
     assert row["退货批次"] == 1 and row["授权数量"] == 2
     assert row["运费"] == 12.5
     assert row["开具时间"] == dt.datetime(2026, 11, 23, 10, 0)
-    assert isinstance(row["寄回截止"], dt.datetime) and isinstance(row["寄出时间"], dt.datetime)
+    assert isinstance(row["寄回期限"], dt.datetime) and isinstance(row["寄出时间"], dt.datetime)
     assert row["收货时间"] is None
     # the status filter as on the page
     _headers, rows = sheet(c.get(reverse("logistics:rma_list_export"), {"status": "issued"}))
