@@ -7,6 +7,7 @@ nothing); the background worker delivers due messages with retries and exponenti
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -20,7 +21,7 @@ class MessageStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("notify", "Failed")
 
 
 class Message(models.Model):
