@@ -1,11 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class QualityConfig(AppConfig):
     name = "aftersales.quality"
     label = "quality"
-    verbose_name = _("Quality")
+    verbose_name = pgettext_lazy("quality", "Quality")
 
     def ready(self) -> None:
         # Setup, not domain logic: the policy's `quality` section (defect codes) is validated

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Responsibility(models.TextChoices):
@@ -31,8 +32,8 @@ class Responsibility(models.TextChoices):
 
 
 class InspectionResult(models.TextChoices):
-    PASS = "pass", _("Passed")
-    FAIL = "fail", _("Failed")
+    PASS = "pass", pgettext_lazy("quality", "Passed")
+    FAIL = "fail", pgettext_lazy("quality", "Failed")
 
 
 class Inspection(models.Model):
@@ -153,7 +154,7 @@ class QualityReport(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("quality", "Open")
     DONE = "done", _("Done, to verify")
     VERIFIED = "verified", _("Verified")
 
@@ -163,9 +164,10 @@ class CorrectiveAction(models.Model):
 
     case = models.ForeignKey("cases.Case", verbose_name=_("case"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="corrective_actions")
-    report = models.ForeignKey(QualityReport, verbose_name=_("report"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="actions")
-    description = models.TextField(_("action"))
+    report = models.ForeignKey(QualityReport, verbose_name=pgettext_lazy("quality", "report"),
+                               null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="actions")
+    description = models.TextField(pgettext_lazy("quality", "action"))
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"),
                               on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField(_("due date"))
@@ -176,10 +178,12 @@ class CorrectiveAction(models.Model):
     created_at = models.DateTimeField(_("created at"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_note = models.TextField(_("what was done"), blank=True)
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("verified by"),
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                    verbose_name=pgettext_lazy("quality", "verified by"),
                                     null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
-    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_at = models.DateTimeField(pgettext_lazy("quality", "verified at"), null=True,
+                                       blank=True)
     verification = models.TextField(_("verification"), blank=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from aftersales.cases.selectors import case_document, case_get_for_user
@@ -70,8 +71,8 @@ def _int(value, name: str, *, default=None):
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise ValidationError(_("Enter a whole number."), fields={name: _("a whole number")}
-                              ) from None
+        raise ValidationError(pgettext("quality", "Enter a whole number."),
+                              fields={name: _("a whole number")}) from None
 
 
 def _date(value, name: str):

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aftersales.core import exports
 from aftersales.core.export import Sheet, TextColumn
@@ -129,8 +130,9 @@ def report_list(request: HttpRequest) -> TemplateResponse:
     q = str(request.GET.get("q", "")).strip()
     listing = Listing(report_spec(), request.GET)
     page = listing.paginate(_report_search(request.user, q), request.GET.get("page"))
-    columns = [("number", _("Report")), (None, _("Case")), (None, _("Problem")),
-               ("status", _("Status")), ("opened", _("Opened")), ("due", _("Due"))]
+    columns = [("number", pgettext("quality", "Report")), (None, _("Case")),
+               (None, pgettext("quality", "Problem")), ("status", _("Status")),
+               ("opened", pgettext("quality", "Opened")), ("due", _("Due"))]
     return TemplateResponse(request, "quality/report_list.html", {
         **listing_context(listing, page, columns), "q": q})
 
@@ -153,7 +155,7 @@ def supplier_claim_list(request: HttpRequest) -> TemplateResponse:
 def action_list(request: HttpRequest) -> TemplateResponse:
     listing = Listing(action_spec(), request.GET)
     page = listing.paginate(sel.actions_to_follow(request.user), request.GET.get("page"))
-    columns = [(None, _("Action")), (None, _("Owner")), ("due", _("Due date")),
+    columns = [(None, pgettext("quality", "Action")), (None, _("Owner")), ("due", _("Due date")),
                ("status", _("Status")), (None, "")]
     return TemplateResponse(request, "quality/action_list.html", {
         **listing_context(listing, page, columns), "actions": page.object_list,
@@ -204,14 +206,14 @@ def inspection_list_export_source(user, params: dict) -> exports.ExportSource:
                    "defective": i.defective, "inspected_at": i.inspected_at,
                    "inspected_by": _name(i.inspected_by)}
 
-    return _source(_("Inspections"), columns, rows())
+    return _source(pgettext("quality", "Inspections"), columns, rows())
 
 
 def report_list_export_source(user, params: dict) -> exports.ExportSource:
     """The quality report list with these query parameters as an export (see above)."""
     qs = _reports(user, params)
     columns = [_col("number", _("Report number")), _col("case", _("Case")),
-               _col("problem", _("Problem")), _col("status", _("Status")),
+               _col("problem", pgettext("quality", "Problem")), _col("status", _("Status")),
                _col("responsibility", _("Responsibility")),
                _col("shipped_on", _("Shipment date"), "date"),
                _col("shipped", _("Quantity shipped"), "int"),

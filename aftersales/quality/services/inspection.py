@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aftersales.cases.errors import CaseErrorCode
 from aftersales.cases.models import Case
@@ -98,7 +99,7 @@ def _line_findings(case: Case, document: dict, lines: list[LineFinding]
         path = f"lines[{i}]"
         line = by_pk.get(f.case_line)
         if line is None or f.case_line in seen:
-            raise ValidationError(_("That line is not on the case."),
+            raise ValidationError(pgettext("quality", "That line is not on the case."),
                                   fields={f"{path}.case_line": _("unknown")})
         seen.add(f.case_line)
         if not isinstance(f.quantity, int) or not 1 <= f.quantity <= line.quantity:
@@ -164,7 +165,7 @@ def _inspection_record(*, case, actor, result, responsibility, defect_code, line
     case = lock_case(case)
     require_scope(case, actor)
     if case.is_closed:
-        raise Conflict(_("The case is closed."), code=CaseErrorCode.CASE_CLOSED)
+        raise Conflict(pgettext("quality", "The case is closed."), code=CaseErrorCode.CASE_CLOSED)
     document = case_document(case)
     responsibility = responsibility_check(responsibility)
     _check_actor(case, actor, document, responsibility)

@@ -13,6 +13,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aftersales.cases.errors import CaseErrorCode
 from aftersales.cases.models import Case
@@ -81,7 +82,7 @@ def quality_report_open(*, case: Case | int, actor, problem: str, analysis: str 
     require_scope(case, actor)
     require_role(actor, REPORT_OPENERS, _("Only sales or quality may open the report."))
     if case.is_closed:
-        raise Conflict(_("The case is closed."), code=CaseErrorCode.CASE_CLOSED)
+        raise Conflict(pgettext("quality", "The case is closed."), code=CaseErrorCode.CASE_CLOSED)
     if case.quality_reports.filter(status__in=[ReportStatus.OPEN, ReportStatus.APPROVED,
                                                ReportStatus.RETURNED]).exists():
         raise Conflict(_("This case has its quality exception report already."),

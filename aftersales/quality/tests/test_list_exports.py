@@ -17,7 +17,7 @@ from aftersales.quality.tests import helpers as h
 
 INSPECTION_HEADERS = ["检验单号", "售后单", "结果", "不良代码", "责任判定", "供应商", "外协厂",
                       "收货单", "检验数量", "不良数量", "检验时间", "检验人"]
-REPORT_HEADERS = ["报告编号", "售后单", "问题", "状态", "责任判定", "出货日期", "出货数量",
+REPORT_HEADERS = ["报告编号", "售后单", "异常现象", "状态", "责任判定", "出货日期", "出货数量",
                   "不良数量", "退货比例", "开立时间", "开立人", "截止时间", "审核时间", "审核人"]
 CLAIM_HEADERS = ["联络函", "供应商", "售后单", "物料", "不良代码", "不良", "数量", "损耗金额",
                  "扣款金额", "状态", "扣款凭证号", "创建时间", "发函人"]
@@ -80,7 +80,7 @@ def test_the_inspection_list_exports_with_its_filters_and_typed_cells(world, tea
     assert headers == INSPECTION_HEADERS
     [row] = rows
     assert row["检验单号"] == i.number and row["售后单"] == world["case"].number
-    assert row["结果"] == i.get_result_display() == "失败" and row["不良代码"] == "leak"
+    assert row["结果"] == i.get_result_display() == "不合格" and row["不良代码"] == "leak"
     assert row["外协厂"] == "东莞外协一厂"
     assert row["检验数量"] == 20 and row["不良数量"] == 5
     assert row["检验时间"] == dt.datetime(2026, 11, 23, 10, 0)
@@ -96,7 +96,7 @@ def test_the_report_list_exports_with_its_search_and_typed_cells(world, team):
     headers, rows = sheet(c.get(href))
     assert headers == REPORT_HEADERS
     [row] = rows
-    assert row["报告编号"] == report.number and row["问题"] == "客户反馈漏水"
+    assert row["报告编号"] == report.number and row["异常现象"] == "客户反馈漏水"
     assert row["状态"] == "已审核" and row["审核人"] == str(team["vp"])
     assert row["出货日期"] == dt.datetime(2026, 11, 1)
     assert (row["出货数量"], row["不良数量"]) == (100, 20)
