@@ -3,7 +3,6 @@ on the portal (390×844) and accepts the option; an agent processes it to closur
 page (1366×768), the warehouse and finance steps in between; the customer rates it; a
 supervisor sees an overdue case on the home page. Screenshots go to /tmp/aftersales-e2e."""
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -13,21 +12,9 @@ from playwright.sync_api import expect
 from aftersales.accounts.roles import Role
 from aftersales.accounts.tests.factories import UserFactory
 
-SHOTS = "/tmp/aftersales-e2e"
+SHOTS = "/tmp/aftersales-e2e"  # made by conftest.reference (test artifacts)
+
 PORTAL = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def reference(transactional_db):
-    """Policies and calendar rows (a flush empties them; post_migrate may not have re-run)."""
-    from aftersales.calendars.services import calendar_seed
-    from aftersales.policy.models import Policy
-    from aftersales.policy.services.versions import policies_load_directory
-
-    if not Policy.objects.exists():
-        policies_load_directory()
-    calendar_seed()
-    os.makedirs(SHOTS, exist_ok=True)
 
 
 def _png(w: int = 96, h: int = 96, rgb: tuple = (70, 110, 190)) -> bytes:

@@ -2,7 +2,6 @@
 exchange difference on the home page, collects it on the case page with a receipt, and the
 warehouse can then ship the replacement. Screenshots go to /tmp/aftersales-e2e."""
 
-import os
 from decimal import Decimal
 
 import pytest
@@ -11,19 +10,7 @@ from playwright.sync_api import expect
 from aftersales.accounts.roles import Role
 from aftersales.accounts.tests.factories import UserFactory
 
-SHOTS = "/tmp/aftersales-e2e"
-
-
-@pytest.fixture
-def reference(transactional_db):
-    from aftersales.calendars.services import calendar_seed
-    from aftersales.policy.models import Policy
-    from aftersales.policy.services.versions import policies_load_directory
-
-    if not Policy.objects.exists():
-        policies_load_directory()
-    calendar_seed()
-    os.makedirs(SHOTS, exist_ok=True)
+SHOTS = "/tmp/aftersales-e2e"  # made by conftest.reference (test artifacts)
 
 
 @pytest.mark.e2e

@@ -3,7 +3,6 @@ approve with its amount and method on the home page, approves it — someone els
 records the bank transfer made with its reference, and prints the refund slip. Screenshots go
 to /tmp/aftersales-e2e."""
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -13,19 +12,7 @@ from playwright.sync_api import expect
 from aftersales.accounts.roles import Role
 from aftersales.accounts.tests.factories import UserFactory
 
-SHOTS = "/tmp/aftersales-e2e"
-
-
-@pytest.fixture
-def reference(transactional_db):
-    from aftersales.calendars.services import calendar_seed
-    from aftersales.policy.models import Policy
-    from aftersales.policy.services.versions import policies_load_directory
-
-    if not Policy.objects.exists():
-        policies_load_directory()
-    calendar_seed()
-    os.makedirs(SHOTS, exist_ok=True)
+SHOTS = "/tmp/aftersales-e2e"  # made by conftest.reference (test artifacts)
 
 
 @pytest.mark.e2e

@@ -3,7 +3,6 @@ warehouse clerk receives a return with a quantity mismatch by scanning the track
 the sales specialist settles it with the customer; the customer sees the return address and
 downloads the label on the portal. Screenshots go to /tmp/aftersales-e2e."""
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -13,19 +12,7 @@ from playwright.sync_api import expect
 from aftersales.accounts.roles import Role
 from aftersales.accounts.tests.factories import UserFactory
 
-SHOTS = "/tmp/aftersales-e2e"
-
-
-@pytest.fixture
-def reference(transactional_db):
-    from aftersales.calendars.services import calendar_seed
-    from aftersales.policy.models import Policy
-    from aftersales.policy.services.versions import policies_load_directory
-
-    if not Policy.objects.exists():
-        policies_load_directory()
-    calendar_seed()
-    os.makedirs(SHOTS, exist_ok=True)
+SHOTS = "/tmp/aftersales-e2e"  # made by conftest.reference (test artifacts)
 
 
 def _agreed_return(agent):

@@ -4,7 +4,6 @@ and opens the numbered 品质异常处理报告; the sales VP finds it on the ho
 the case moves on to quality's judgment with the factory responsible. Screenshots go to
 /tmp/aftersales-e2e."""
 
-import os
 
 import pytest
 from playwright.sync_api import expect
@@ -12,19 +11,7 @@ from playwright.sync_api import expect
 from aftersales.accounts.roles import Role
 from aftersales.accounts.tests.factories import UserFactory
 
-SHOTS = "/tmp/aftersales-e2e"
-
-
-@pytest.fixture
-def reference(transactional_db):
-    from aftersales.calendars.services import calendar_seed
-    from aftersales.policy.models import Policy
-    from aftersales.policy.services.versions import policies_load_directory
-
-    if not Policy.objects.exists():
-        policies_load_directory()
-    calendar_seed()
-    os.makedirs(SHOTS, exist_ok=True)
+SHOTS = "/tmp/aftersales-e2e"  # made by conftest.reference (test artifacts)
 
 
 @pytest.mark.e2e

@@ -6,7 +6,6 @@ the case is closed, rate it.
 The staff page (1366×768) shows the option the customer accepted on the portal. Screenshots go
 to /tmp/aftersales-e2e (``back-*.png``)."""
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -15,22 +14,17 @@ from playwright.sync_api import expect
 
 from aftersales.accounts.roles import Role
 from aftersales.accounts.tests.factories import UserFactory
+from aftersales.cases import services as s
+from aftersales.cases.models import Case
+from aftersales.cases.tests import factories as f
+from aftersales.finance import services as fs
+from aftersales.logistics.models import ReturnAuthorization
+from aftersales.logistics.services import receipt_record, rma_issue
+from aftersales.quality.services import inspection_record
 
-SHOTS = "/tmp/aftersales-e2e"
+SHOTS = "/tmp/aftersales-e2e"  # made by conftest.reference (test artifacts)
+
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def reference(transactional_db):
-    """Policies and calendar rows (a flush empties them; post_migrate may not have re-run)."""
-    from aftersales.calendars.services import calendar_seed
-    from aftersales.policy.models import Policy
-    from aftersales.policy.services.versions import policies_load_directory
-
-    if not Policy.objects.exists():
-        policies_load_directory()
-    calendar_seed()
-    os.makedirs(SHOTS, exist_ok=True)
 
 
 def _phone(browser, browser_context_args):
@@ -39,7 +33,6 @@ def _phone(browser, browser_context_args):
 
 
 def _order():
-    from aftersales.cases.tests import factories as f
 
     now = timezone.now()
     order = f.order(lines=[(f.product(name="纯棉衬衫"), 2, "300.00")],
@@ -63,8 +56,6 @@ def _width(p) -> int:
 def _staff_processes_to_awaiting_return(case, agent):
     """Customer service's steps up to the return instructions (their page is checked below;
     the steps themselves are covered by test_cases_journeys)."""
-    from aftersales.cases import services as s
-    from aftersales.logistics.services import rma_issue
 
     case = s.case_transition(case=case, actor=agent, transition="verify")
     # confirming the problem agrees the case: the customer chose on the portal
@@ -75,10 +66,6 @@ def _staff_processes_to_awaiting_return(case, agent):
 
 
 def _staff_receive_refund_and_pay(case, warehouse, agent, finance):
-    from aftersales.finance import services as fs
-    from aftersales.logistics.models import ReturnAuthorization
-    from aftersales.logistics.services import receipt_record
-    from aftersales.quality.services import inspection_record
 
     rma = ReturnAuthorization.objects.get(case=case)
     receipt_record(rma=rma, actor=warehouse,
@@ -95,7 +82,6 @@ def _staff_receive_refund_and_pay(case, warehouse, agent, finance):
 @pytest.mark.e2e
 def test_a_returning_customer_finds_their_case_ships_back_confirms_and_rates(
         reference, live_server, browser, browser_context_args, staff_login):
-    from aftersales.cases.models import Case
 
     order = _order()
     agent = UserFactory(username="agent2", display_name="王芳", roles=[Role.CUSTOMER_SERVICE])
@@ -186,9 +172,6 @@ def test_the_agent_walks_a_portal_return_one_action_per_step(
         reference, live_server, browser, browser_context_args, staff_login):
     """Issue 10: each stage is one primary button (no "record X" and then "X"), and the option
     the customer accepted on the portal is not offered or accepted again."""
-    from aftersales.cases import services as s
-    from aftersales.cases.models import Case
-
     order = _order()
     agent = UserFactory(username="agent3", roles=[Role.CUSTOMER_SERVICE])
     case = s.case_open(kind="return", channel="web_portal", actor=None, order=order,

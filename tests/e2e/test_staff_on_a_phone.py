@@ -3,7 +3,6 @@ case list and a case page; the page never gets wider than the screen (tables scr
 own box), the menu folds behind its button, and select-all ticks every row. Screenshots go to
 /tmp/aftersales-e2e."""
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -12,20 +11,9 @@ from playwright.sync_api import expect
 
 from aftersales.accounts.tests.factories import UserFactory
 
-SHOTS = "/tmp/aftersales-e2e"
+SHOTS = "/tmp/aftersales-e2e"  # made by conftest.reference (test artifacts)
+
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def reference(transactional_db):
-    from aftersales.calendars.services import calendar_seed
-    from aftersales.policy.models import Policy
-    from aftersales.policy.services.versions import policies_load_directory
-
-    if not Policy.objects.exists():
-        policies_load_directory()
-    calendar_seed()
-    os.makedirs(SHOTS, exist_ok=True)
 
 
 def _cases(agent, n: int):

@@ -8,13 +8,22 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aftersales.accounts.models import SettingsAction, SettingsChange
 from aftersales.accounts.roles import Role
 from aftersales.accounts.tests.factories import UserFactory
+from aftersales.administration.data_services import (
+    customer_contact_reveal,
+    data_import,
+    reference_save,
+)
+from aftersales.cases.models import Case
 from aftersales.cases.tests import factories as f
 from aftersales.catalog.models import PartPrice
+from aftersales.core.errors import PermissionDenied
 from aftersales.imports.models import ImportRun, ImportStatus
 from aftersales.parties.models import Customer, Dealer, Region, Supplier
 from aftersales.sales.models import Order
@@ -226,7 +235,6 @@ def test_a_customer_contact_reveal_is_recorded(client):
 
 
 def test_the_order_page_shows_lines_payments_and_cases(client):
-    from aftersales.cases.models import Case
 
     order = f.order()
     case = Case.objects.create(number="AS-2026-000777", kind="return", order=order,
@@ -279,12 +287,6 @@ def test_an_import_dry_run_writes_nothing_then_the_import_writes(client):
 
 
 def test_the_services_check_the_user_again():
-    from aftersales.administration.data_services import (
-        customer_contact_reveal,
-        data_import,
-        reference_save,
-    )
-    from aftersales.core.errors import PermissionDenied
 
     customer = f.customer(code="C-A")
     reader = UserFactory(roles=[Role.SALES_SUPERVISOR])
@@ -306,8 +308,6 @@ def test_the_services_check_the_user_again():
 @pytest.mark.parametrize("url", ["/settings/data/products/", "/settings/data/customers/",
                                  "/settings/data/orders/", "/settings/data/dealers/"])
 def test_a_list_page_costs_the_same_queries_for_few_and_many_rows(client, url):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     login(client, Role.ADMIN)
     dealer = Dealer.objects.create(code="D-1", name="华东经销商", region=Region.EAST)

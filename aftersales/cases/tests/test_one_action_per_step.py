@@ -3,11 +3,14 @@ that waited for them; an option the customer accepted on the portal is not offer
 again (S5.1, S1.5); the order of the steps stays the workflow's (S1.2 before S1.3)."""
 
 import pytest
+from django.urls import reverse
 
 from aftersales.cases import services as s
-from aftersales.cases.models import CaseEvent, EventKind
+from aftersales.cases.access import portal_token
+from aftersales.cases.models import Case, CaseEvent, EventKind
 from aftersales.cases.tests import factories as f
 from aftersales.core.errors import ValidationError
+from aftersales.notify.models import Message
 
 GOOD = {"unused": True, "packaging_intact": True, "tags_attached": True,
         "all_parts_present": True}
@@ -83,8 +86,6 @@ def test_confirming_before_verifying_does_not_skip_verification(portal_case, age
 
 def _completed(case, **facts):
     """The case as the last processing step leaves it: done, awaiting the customer's word."""
-    from aftersales.cases.models import Case
-
     Case.objects.filter(pk=case.pk).update(
         state="completed", state_category="resolved", resolution="repair",
         facts={**(case.facts or {}), **facts})
@@ -92,10 +93,7 @@ def _completed(case, **facts):
 
 
 def test_the_customer_confirms_a_completed_repair_on_the_portal(portal_case, client):
-    from django.urls import reverse
 
-    from aftersales.cases.access import portal_token
-    from aftersales.notify.models import Message
 
     case = _completed(portal_case)
     t = portal_token(case)
@@ -108,9 +106,7 @@ def test_the_customer_confirms_a_completed_repair_on_the_portal(portal_case, cli
 
 
 def test_a_paid_refund_is_confirmed_by_its_own_button_not_a_second_close(portal_case, client):
-    from django.urls import reverse
 
-    from aftersales.cases.access import portal_token
 
     case = _completed(portal_case, refund_paid={"value": True, "record": "RF-1"})
     t = portal_token(case)
