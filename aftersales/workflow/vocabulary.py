@@ -126,7 +126,8 @@ RECORD_FACTS: dict[str, str] = {
 
 # What a transition may follow (`follows`): it is made in the same action as that decision,
 # not pressed as a second button (issue 10 item 4: one click approves an adjustment).
-FOLLOWS = frozenset({"adjustment_approved", "adjustment_refused"})
+# ``option_accepted``: the customer's acceptance of an option makes the step for that solution.
+FOLLOWS = frozenset({"adjustment_approved", "adjustment_refused", "option_accepted"})
 
 # The solutions a case may agree on (POLICY-API option resolutions, and a goodwill adjustment);
 # a transition may be for some of them only (`resolutions`, issue 10 item 3).

@@ -139,7 +139,7 @@ def case_accept_option(*, case: Case, actor, option: int,
     """Record the option the customer accepts (S1.5), by the customer or an agent for them.
 
     Moves the case on when its workflow has an ``accept_option`` transition from here."""
-    from aftersales.cases.services.transition import apply_transition
+    from aftersales.cases.services.transition import acceptance_step, apply_transition
 
     case = lock_case(case, expected_version=expected_version)
     if case.is_closed:
@@ -153,11 +153,14 @@ def case_accept_option(*, case: Case, actor, option: int,
     fields = ["agreed_option", "agreed_at", "agreed_by_customer", "resolution"]
     workflow = case_workflow(case)
     from_state = case.state
-    # Accepting moves the case where the workflow has that step from here; on the portal the
-    # customer may accept before an agent formally offered the options (S5.1), and the agent's
-    # walk then finds option_accepted already met.
-    if any(t.code == "accept_option" for t in workflow.transitions_from(case.state)):
-        _t, from_state, more = apply_transition(case, workflow=workflow, code="accept_option",
+    # Accepting moves the case where the workflow has that step from here: ``accept_option``,
+    # or the step marked ``follows: option_accepted`` for the chosen solution. On the portal
+    # the customer may accept before an agent formally offered the options (S5.1); the step is
+    # then made when the case reaches it (services.transition.case_transition).
+    step = next((t for t in workflow.transitions_from(case.state)
+                 if t.code == "accept_option"), None) or acceptance_step(workflow, case, actor)
+    if step is not None:
+        _t, from_state, more = apply_transition(case, workflow=workflow, code=step.code,
                                                 actor=actor)
         fields += more
     save_case(case, fields, actor)

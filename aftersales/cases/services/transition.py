@@ -15,6 +15,7 @@ from aftersales.cases.services.attachments import store_attachment
 from aftersales.cases.services.common import (
     actor_label,
     actor_roles,
+    agreed_resolution,
     case_facts,
     case_values,
     case_workflow,
@@ -26,7 +27,7 @@ from aftersales.cases.services.common import (
     staff,
 )
 from aftersales.cases.services.permissions import require_may_rate, require_scope
-from aftersales.core.errors import Conflict, ValidationError
+from aftersales.core.errors import ApplicationError, Conflict, ValidationError
 from aftersales.core.labels import pick_label
 from aftersales.workflow.definitions import Transition, Workflow
 from aftersales.workflow.engine import available_transitions, transition_check
@@ -114,7 +115,37 @@ def case_transition(*, case: Case, actor, transition: str, reason: str | None = 
                         subject=pick_label(state.label, case.state),
                         body=_("Your case %(number)s is now: %(state)s.")
                         % {"number": case.number, "state": pick_label(state.label, case.state)})
+    if case.agreed_option and t.follows != ACCEPTED:
+        # The customer accepted an option before the case reached this state (on the portal,
+        # at intake): the step that acceptance makes here is made now, in the same action —
+        # nobody offers or accepts it again (S1.5).
+        step = acceptance_step(workflow, case, actor)
+        if step is not None:
+            case = case_transition(case=case, actor=actor, transition=step.code,
+                                   note=_("the option the customer accepted"))
     return case
+
+
+ACCEPTED = "option_accepted"
+
+
+def acceptance_step(workflow: Workflow, case: Case, actor) -> Transition | None:
+    """The step the customer's accepted option makes from the case's state: a transition
+    marked ``follows: option_accepted`` for the agreed solution (the member store routes a
+    repair, a return, a refund and an exchange each its own way), when this actor may make it
+    now. None when there is none, or it can't be made (the acceptance is still recorded)."""
+    resolution = agreed_resolution(case)
+    roles, facts, values = actor_roles(actor), case_facts(case), case_values(case)
+    for t in workflow.transitions_from(case.state):
+        if t.follows != ACCEPTED or not (resolution and t.fits(resolution)):
+            continue
+        try:
+            transition_check(workflow=workflow, state=case.state, transition_code=t.code,
+                             roles=roles, facts=facts, values=values)
+        except ApplicationError:
+            continue
+        return t
+    return None
 
 
 def _find(workflow: Workflow, case: Case, actor, *, prefer: tuple[str, ...], target=None

@@ -8,6 +8,7 @@ import pytest
 from aftersales.accounts.roles import Role
 from aftersales.cases import services as s
 from aftersales.cases.models import CaseEvent, EventKind, StateCategory
+from aftersales.cases.services.agreement import EVALUABLE
 from aftersales.cases.services.common import case_facts
 from aftersales.cases.tests import factories as f
 from aftersales.core.choices import DEFAULT_POLICY, BusinessLine
@@ -23,13 +24,15 @@ SERVICE_FACTS = {"verified_order", "problem_confirmed", "policy_decision", "opti
 EXITS = ("withdraw", "reject", "decline", "uphold", "refuse", "cancel", "local_repair")
 
 
-def _path(wf):
-    return _bfs(wf, with_forbids=False) or _bfs(wf, with_forbids=True)
+def _path(wf, offered=None):
+    return (_bfs(wf, with_forbids=False, offered=offered)
+            or _bfs(wf, with_forbids=True, offered=offered))
 
 
-def _bfs(wf, *, with_forbids: bool):
+def _bfs(wf, *, with_forbids: bool, offered=None):
     """Shortest happy path from the initial state to a closed state: no withdrawal, rejection
-    or shortcut, no rating or appeal (walked elsewhere)."""
+    or shortcut, no rating or appeal (walked elsewhere); only through the solutions the
+    policy ``offered`` on the case (when known)."""
     start = wf.initial
     seen, queue = {start: []}, deque([start])
     while queue:
@@ -45,6 +48,8 @@ def _bfs(wf, *, with_forbids: bool):
             if "key_account" in t.requires or "large_lot" in t.requires:
                 continue
             if t.forbids and not with_forbids:
+                continue
+            if offered is not None and t.resolutions and not set(t.resolutions) & offered:
                 continue
             seen[t.target] = seen[state] + [t]
             queue.append(t.target)
@@ -65,8 +70,7 @@ def test_every_shipped_workflow_reaches_a_closed_state(policies, clock, make_use
     for wf in workflows_from_document(doc).values():
         if wf.business_line != business_line:
             continue
-        path = _path(wf)
-        assert path, f"{wf.key}: no way from {wf.initial} to a closed state"
+        assert _path(wf), f"{wf.key}: no way from {wf.initial} to a closed state"
         kind = wf.case_kinds[0]
         if kind == "consult":
             case = s.case_open(kind=kind, channel="phone", actor=user(Role.ADMIN),
@@ -76,6 +80,12 @@ def test_every_shipped_workflow_reaches_a_closed_state(policies, clock, make_use
             case = s.case_open(kind=kind, channel="phone", actor=user(Role.ADMIN), order=order,
                                verify_phone=order.customer.phone, reason="quality",
                                lines=[{"line_no": 1, "quantity": 1}])
+        offered = None
+        if kind in EVALUABLE:  # walk a solution this case is offered
+            case = s.case_evaluate(case=case, actor=user(wf.states[case.state].roles[0]))
+            offered = {o["resolution"] for o in case.decision["options"]}
+        path = _path(wf, offered)
+        assert path, f"{wf.key}: no way to a closed state through {offered}"
         for t in path:
             actor = user(t.roles[0]) if t.roles else None
             state_role = wf.states[case.state].roles[0] if wf.states[case.state].roles else None

@@ -365,8 +365,31 @@ def test_steps_for_another_solution_are_neither_shown_nor_allowed(policies, cloc
     case = s.case_accept_option(case=case, actor=None, option=option)
     page = agent_client.get(reverse("cases:detail", args=[case.number])).content.decode()
     # then arranging a replacement or a repair is not offered
-    assert 'data-action="reship"' not in page and 'data-action="schedule_repair"' not in page
+    assert 'data-action="reship_in_advance"' not in page
+    assert 'data-action="schedule_repair"' not in page
     # and is refused through the services (the API's path) with its own code
     with pytest.raises(ValidationError) as err:
-        s.case_transition(case=case, actor=agent, transition="reship")
+        s.case_transition(case=case, actor=agent, transition="reship_in_advance",
+                          reason="客户急用")
     assert err.value.code == "not_the_agreed_solution"
+
+
+def test_an_agreed_exchange_has_one_next_step_the_return_authorization(
+        policies, clock, agent, agent_client):
+    # given an exchange agreed on the phone
+    case = _open(agent)
+    case = s.case_transition(case=case, actor=agent, transition="verify")
+    case = s.case_confirm_problem(case=case, actor=agent, symptom="起球", quantity_affected=1)
+    case = s.case_transition(case=case, actor=agent, transition="confirm_problem")
+    case = s.case_evaluate(case=case, actor=agent)
+    case = s.case_transition(case=case, actor=agent, transition="offer_options")
+    option = next(i for i, o in enumerate(case.decision["options"])
+                  if o["resolution"] == "exchange")
+    case = s.case_accept_option(case=case, actor=agent, option=option)
+    page = agent_client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    # then the goods come back first (S9.5): issuing the RMA is the one primary action
+    primary = page.split('data-primary="1">')
+    assert len(primary) == 2 and primary[1].startswith("开具退货授权")
+    # and shipping the replacement first is there, as the exception that needs a reason
+    assert 'data-action="reship_in_advance"' in page
+    assert 'id="reason-reship_in_advance"' in page

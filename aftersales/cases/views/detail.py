@@ -38,7 +38,7 @@ from aftersales.cases.services.common import (
     case_values,
 )
 from aftersales.cases.services.contact import case_contact_masked, case_contact_reveal
-from aftersales.cases.services.transition import case_available_transitions
+from aftersales.cases.services.transition import ACCEPTED, case_available_transitions
 from aftersales.core import panels
 from aftersales.core.errors import ApplicationError, NotFound, ValidationError
 from aftersales.core.labels import pick_label as label
@@ -71,9 +71,13 @@ def _transitions(case, user, tools: dict[str, str]
     have = facts | (workflow.derive_facts(case_values(case)) if workflow else set())
     resolution = agreed_resolution(case)
     transitions, recordable, next_tool = [], {}, ""
+    options = list(enumerate((case.decision or {}).get("options") or []))
+    accepting = []  # steps the customer's acceptance makes (member store: one per solution)
     for t, ok, why in case_available_transitions(case=case, actor=user):
-        if t.follows:  # made by its decision's own button (approve/refuse the adjustment)
-            continue
+        if t.follows == ACCEPTED and role_may(t, roles) and not case.agreed_option:
+            accepting.append(t)
+        if t.follows:  # made by its decision's own button (approve/refuse the adjustment,
+            continue   # accept an option)
         if not t.fits(resolution):  # serves another solution than the agreed one
             continue
         if any(f in have for f in t.forbids):  # not this case's path
@@ -95,7 +99,10 @@ def _transitions(case, user, tools: dict[str, str]
         transitions.append({"code": t.code, "label": label(t.label, t.code), "ok": ok,
                             "why": why, "reason_required": t.reason_required, "kind": kind,
                             "rule": t.rule, "exit": kind == "reject" or t.reason_required,
-                            "primary": False})
+                            "primary": False, "choices": options})
+    if accepting:  # after the forward steps (offer the options first), before the exits
+        at = next((i for i, t in enumerate(transitions) if t["exit"]), len(transitions))
+        transitions.insert(at, _acceptance(accepting, options))
     # Issue 10 item 3: one expected next step stands out — the first that can be made now and
     # moves the case forward (not a rejection, a withdrawal or another step that needs a
     # reason to leave the usual path); the others are quieter.
@@ -103,6 +110,19 @@ def _transitions(case, user, tools: dict[str, str]
     if forward is not None:
         forward["primary"] = True
     return transitions, recordable, "" if forward is not None else next_tool
+
+
+def _acceptance(steps: list, options: list[tuple[int, dict]]) -> dict:
+    """One "the customer accepts" action for the steps an acceptance makes (``follows:
+    option_accepted``), offering the options that one of them serves."""
+    choices = [(i, o) for i, o in options
+               if any(t.resolutions and o.get("resolution") in t.resolutions for t in steps)]
+    why = "" if choices else (_("Evaluate the policy first: there is no option to accept.")
+                              if not options else
+                              _("None of the options offered has a step in this workflow."))
+    return {"code": "accept_option", "label": _("Record the customer's choice"),
+            "ok": bool(choices), "why": why, "reason_required": False, "kind": "accept",
+            "rule": "S1.5", "exit": False, "primary": False, "choices": choices}
 
 
 def workplace_context(request: HttpRequest, case, *, error: str = "", fields=None,

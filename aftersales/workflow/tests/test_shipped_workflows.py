@@ -114,7 +114,7 @@ WALKS = {
          "rma_issued", "goods_received", "difference_collected", "rating"},
     ),
     ("member-store", "service"): (
-        ["confirm_problem", "offer_options", "accept_repair", "receive_for_repair", "repaired",
+        ["confirm_problem", "accept_repair", "receive_for_repair", "repaired",
          "ship_back", "close", "rate"],
         {"verified_order", "problem_confirmed", "policy_decision", "option_accepted",
          "purchase_proof", "goods_received", "rating"},
