@@ -25,6 +25,7 @@ record-backed fact (workflow.vocabulary.RECORD_FACTS) is never ticked with "fact
   ("report"[, {content}]), ("review",) — the 品质异常处理报告, reviewed by the sales VP
   ("inspect", "pass")         — the warehouse's inspection on receipt (S5.5)
   ("inspect", "fail", responsibility, defect code[, report]) — quality judges (S2.2, S2.5)
+  ("outgoing", "pass"|"fail"[, defect code]) — quality's 出货检验 of the reworked goods (S3.1)
   ("action", text, days), ("claim", supplier, material, defect, qty, loss, deduction)
                               — a corrective action (S3.6), purchasing's supplier claim (S3.5)
   ("refund",) ("approve_refund",) ("pay_refund",) ("confirm_refund",) — submitted by customer
@@ -310,8 +311,7 @@ STORIES: list[Story] = [
     st(OUTSOURCED, "return", (30, "09:00"), "离心泵机械密封漏水，已经影响生产。",
        symptom="机械密封漏水", cats=("pump",), qty=3,
        steps=REPORT + (("wait", 3), ("review",), ("wait", 5)) + JUDGE_FACTORY
-       + AT_PLANT + (("wait", 20), ("go", "replenish"), ("fact", "outgoing_inspection"),
-                     ("go", "pass_inspection"), ("wait", 24),
+       + AT_PLANT + (("wait", 20), ("go", "replenish"), ("outgoing", "pass"), ("wait", 24),
                      ("replace", "德邦物流", "DPK88120{n}7", "260.00"), ("go", "ship"),
                      ("wait", 20), ("close",),
           ("rate", 4, "处理比较及时，补货质量没问题。"))),
@@ -512,8 +512,7 @@ STORIES: list[Story] = [
                        ("inspect", "fail", "factory", "leak", "阀座密封面加工不良，整批内漏"),
                        ("action", "外协厂阀座加工增加密封试验，每批首件送检", 20))
        + AT_FACTORY + (("wait", 24), ("go", "plan_rework"), ("wait", 72),
-                       ("go", "finish_rework"), ("fact", "outgoing_inspection"),
-                       ("go", "pass_inspection"), ("wait", 8),
+                       ("go", "finish_rework"), ("outgoing", "pass"), ("wait", 8),
                        ("replace", "德邦物流", "DPK6620{n}31", "180.00"), ("go", "ship"),
                        ("charge", "factory_quality", "1500.00", "整批内漏：往返运费及返工工时"),
                        ("collect_charge", "deduction", "AP-2026-07{n}"), ("wait", 20),

@@ -43,7 +43,7 @@ ELECTRONICS = "electronics"
 # Who issues the RMA and settles with the customer, per business line.
 DESK = {OUTSOURCED: Role.SALES_SPECIALIST, ELECTRONICS: Role.SALES_ASSISTANT}
 RECORD_STEPS = frozenset({
-    "rma", "ship", "receive", "settle", "form", "sign", "report", "review", "inspect",
+    "rma", "ship", "receive", "settle", "form", "sign", "report", "review", "inspect", "outgoing",
     "action", "claim", "refund", "approve_refund", "pay_refund", "confirm_refund", "collect",
     "replace", "quote", "accept_quote", "charge", "collect_charge", "compensate"})
 
@@ -168,6 +168,19 @@ def _inspect(case, args, who, story):
                             "外观、配件、吊牌完好，可二次销售" if result == "pass" else story.text))
 
 
+def _outgoing(case, args, who, story):
+    """("outgoing", "pass") or ("outgoing", "fail", defect code): quality's 出货检验 of the
+    reworked or replenished goods (S3.1); passing it moves the goods to the warehouse."""
+    result, code = args[0], (args[1] if len(args) > 1 else "")
+    lines = [q.LineFinding(case_line=cl.pk, quantity=cl.quantity,
+                           defective=cl.quantity if result == "fail" else 0, defect_code=code)
+             for cl in case.lines.order_by("pk")]
+    q.inspection_record(case=case, actor=who.quality, result=result, kind="outgoing",
+                        defect_code=code, lines=lines,
+                        report="按出货检验规范抽检，外观、功能、包装合格" if result == "pass"
+                        else "出货检验不合格，退回返修")
+
+
 def _action(case, args, who, story):  # ("action", description, days to do it)
     q.corrective_action_create(actor=who.quality, report=_open_report(case),
                                owner=who.quality_follower, description=args[0],
@@ -271,7 +284,8 @@ def _compensate(case, args, who, story):
 _STEPS = {
     "rma": _issue, "ship": _ship, "receive": _receive, "settle": _settle, "form": _form,
     "sign": _sign, "replace": _replace, "report": _report, "review": _review,
-    "inspect": _inspect, "action": _action, "claim": _claim, "refund": _refund,
+    "inspect": _inspect, "outgoing": _outgoing, "action": _action, "claim": _claim,
+    "refund": _refund,
     "approve_refund": _approve_refund, "pay_refund": _pay_refund,
     "confirm_refund": _confirm_refund, "collect": _collect, "quote": _quote,
     "accept_quote": _accept_quote, "charge": _charge, "collect_charge": _collect_charge,

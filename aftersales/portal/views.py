@@ -338,7 +338,7 @@ def _customer_actions(case) -> list[dict]:
     out = []
     wf = workflow_of(case)
     for t, ok, _why in s.case_available_transitions(case=case, actor=None):
-        if t.code in OWN_FORMS:
+        if t.code in OWN_FORMS or t.follows:  # made by the choice of an option itself
             continue
         if "refund_paid" in facts and closes(wf, t.code):
             continue  # the refund's own "I have received it" confirms and closes (S7.2)

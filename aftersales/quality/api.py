@@ -45,6 +45,10 @@ class LineIn(Schema):
 
 class InspectionIn(Schema):
     case: str = Field(..., max_length=20, description="the case number")
+    kind: Literal["return", "outgoing"] = Field(
+        "return", description="return: the goods that came back (S2.5, S5.5); outgoing: "
+                              "quality's 出货检验 of reworked goods, when the case waits for "
+                              "it (S3.1)")
     result: Literal["pass", "fail"]
     responsibility: Resp = ""
     defect_code: str = Field("", max_length=40)
@@ -71,6 +75,7 @@ class LineOut(Schema):
 class InspectionOut(Schema):
     number: str
     case: str
+    kind: str
     result: str
     responsibility: str
     defect_code: str
@@ -244,7 +249,7 @@ def _party(model, code: str, field: str):
 
 
 def _inspection_out(i: Inspection) -> dict:
-    return {"number": i.number, "case": i.case.number, "result": i.result,
+    return {"number": i.number, "case": i.case.number, "kind": i.kind, "result": i.result,
             "responsibility": i.responsibility, "defect_code": i.defect_code,
             "damage_cause": i.damage_cause,
             "supplier": i.supplier.code if i.supplier else None,
@@ -311,7 +316,9 @@ def inspection_list(request: HttpRequest, filters: Query[PageQuery]):
              summary="Record an inspection (result, defect, responsibility)")
 def inspection_create(request: HttpRequest, payload: InspectionIn):
     """Sets the case's inspection_passed / quality_judgment / factory_responsible facts and
-    re-evaluates the policy decision when the inspected condition differs. Photos: attach
+    re-evaluates the policy decision when the inspected condition differs; of kind
+    `outgoing`, sets outgoing_inspection (passed) or sends the goods back to rework (failed),
+    409 `outgoing_inspection_not_due` when the case is not waiting for it. Photos: attach
     them to the case (POST /api/v1/cases/{number}/attachments) and name their ids in
     `attachments`; an id not on the case is 422."""
     case = _case(request, payload.case)
@@ -323,7 +330,7 @@ def inspection_create(request: HttpRequest, payload: InspectionIn):
         supplier=_party(Supplier, payload.supplier, "supplier"),
         factory=_party(OutsourcedFactory, payload.factory, "factory"),
         lines=[svc.LineFinding(**ln.model_dump()) for ln in payload.lines],
-        attachments=payload.attachments)
+        attachments=payload.attachments, kind=payload.kind)
     return Status(201, _inspection_out(inspection))
 
 

@@ -16,3 +16,4 @@ class QualityErrorCode(ErrorCode):
     ACTION_NOT_FOUND = "action_not_found"  # no such corrective action (404)
     ACTION_MOVE = "action_move"  # the action can't be marked so from its status (409)
     VERIFIER_IS_OWNER = "verifier_is_owner"  # the owner can't verify their own action (403)
+    OUTGOING_NOT_DUE = "outgoing_inspection_not_due"  # the case waits for no 出货检验 now (409)

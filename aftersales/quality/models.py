@@ -4,7 +4,9 @@
   case — pass/fail, per line findings with a defect code from the policy's ``quality`` section,
   photos, the report, and the responsibility. It sets the case's record facts
   (``inspection_passed``, ``quality_judgment``, ``factory_responsible``) and may re-evaluate the
-  policy decision with the inspected condition (before → after kept on the record).
+  policy decision with the inspected condition (before → after kept on the record). Of kind
+  "outgoing" it is quality's 出货检验 of reworked or replenished goods (S3.1): it sets
+  ``outgoing_inspection`` when passed and sends the goods back to rework when failed.
 - ``QualityReport`` (品质异常处理报告, S3.2): numbered; problem, analysis, responsibility,
   measures; the sales VP reviews it (``report_opened`` → ``report_reviewed``).
 - ``CorrectiveAction`` (S3.6): owner, due date, status, verification.
@@ -31,6 +33,14 @@ class Responsibility(models.TextChoices):
     CARRIER = "carrier", _("Carrier")
 
 
+class InspectionKind(models.TextChoices):
+    """What is inspected: the goods that came back (S2.5, S5.5), or the reworked or replenished
+    goods before they ship (出货检验, S3.1)."""
+
+    RETURN = "return", pgettext_lazy("quality", "Inspection of the return")
+    OUTGOING = "outgoing", pgettext_lazy("quality", "Outgoing inspection")
+
+
 class InspectionResult(models.TextChoices):
     PASS = "pass", pgettext_lazy("quality", "Passed")
     FAIL = "fail", pgettext_lazy("quality", "Failed")
@@ -43,6 +53,8 @@ class Inspection(models.Model):
     # The logistics receipt the goods came in on, by its number (optional: an inspection may
     # judge from photos before the goods are back, S2.5).
     receipt_number = models.CharField(_("receipt"), max_length=30, blank=True)
+    kind = models.CharField(pgettext_lazy("quality", "inspection kind"), max_length=10,
+                            choices=InspectionKind.choices, default=InspectionKind.RETURN)
     result = models.CharField(_("result"), max_length=10, choices=InspectionResult.choices)
     defect_code = models.CharField(_("defect code"), max_length=40, blank=True)
     responsibility = models.CharField(_("responsibility"), max_length=20,

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from aftersales.cases.selectors import case_document
-from aftersales.core.labels import pick_label
 from aftersales.quality.models import ActionStatus, ReportStatus
-from aftersales.quality.section import defect_codes_of, warehouse_inspects
+from aftersales.quality.section import defect_label, warehouse_inspects
 from aftersales.quality.selectors import (
     actions_overdue,
     actions_visible_to,
@@ -15,6 +14,7 @@ from aftersales.quality.selectors import (
     may_read_quality,
     reports_awaiting_review,
 )
+from aftersales.quality.services import outgoing_due
 from aftersales.quality.services.common import (
     CLAIM_ISSUERS,
     INSPECTORS,
@@ -25,11 +25,6 @@ from aftersales.quality.services.common import (
 )
 
 HOME_LIMIT = 8
-
-
-def defect_label(document: dict, code: str) -> str:
-    found = defect_codes_of(document).get(code) if code else None
-    return pick_label(found.label, code) if found else code
 
 
 def case_panel_context(*, request=None, case, user, **_kw) -> dict | None:
@@ -55,6 +50,10 @@ def case_panel_context(*, request=None, case, user, **_kw) -> dict | None:
         "case": case, "inspections": inspections, "reports": reports, "claims": claims,
         "actions": actions,
         "may_inspect": may_inspect and not case.is_closed,
+        # the 出货检验 (S3.1) when the case waits for it: quality's record, the page's one
+        # primary action (the step it makes has no button of its own)
+        "outgoing_is_next": bool(roles & INSPECTORS) and not case.is_closed
+        and outgoing_due(case),
         "may_open_report": bool(roles & REPORT_OPENERS) and not case.is_closed
         and open_report is None and not any(r.status == ReportStatus.APPROVED
                                             for r in reports),

@@ -31,7 +31,8 @@ def _lines(case) -> list:
 def inspection_pdf(inspection: Inspection) -> bytes:
     case = inspection.case
     document = case_document(case)
-    ctx = _base(inspection.number, "检验记录", case, document)
+    title = "出货检验记录" if inspection.kind == "outgoing" else "检验记录"  # S3.1 出货检验
+    ctx = _base(inspection.number, title, case, document)
     ctx.update({
         "i": inspection, "defect": _defect(document, inspection.defect_code),
         "lines": [(ln, _defect(document, ln.defect_code))

@@ -24,6 +24,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from aftersales.core.errors import ValidationError
+from aftersales.core.labels import pick_label
 from aftersales.policy.engine.request import CONDITION_KEYS, DAMAGE_CAUSES
 
 RESPONSIBILITIES = ("company", "customer", "supplier", "factory", "carrier")
@@ -100,6 +101,12 @@ def validate_section(section: Any, *, source: str) -> None:
 def defect_codes_of(document: dict) -> dict[str, DefectCode]:
     """The defect codes of a merged policy document (empty when it has no quality section)."""
     return parse_section(document.get(SECTION), source=str(document.get("name") or "policy"))
+
+
+def defect_label(document: dict, code: str) -> str:
+    """A defect code as people read it (its label in the policy), or the code itself."""
+    found = defect_codes_of(document).get(code) if code else None
+    return pick_label(found.label, code) if found else code
 
 
 def warehouse_inspects(document: dict) -> bool:

@@ -29,6 +29,7 @@ from aftersales.quality import services as svc
 from aftersales.quality.models import (
     CLAIM_MOVES,
     ClaimStatus,
+    InspectionKind,
     InspectionResult,
     Responsibility,
 )
@@ -131,7 +132,7 @@ def _inspection_input(request, case) -> dict:
             "report_upload": request.FILES.get("report_file"),
             "receipt_number": p.get("receipt_number", ""),
             "damage_cause": p.get("damage_cause", ""), "supplier": supplier,
-            "factory": factory}
+            "factory": factory, "kind": p.get("kind") or InspectionKind.RETURN}
 
 
 @login_required
@@ -139,7 +140,10 @@ def inspection_create(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number)
     document = case_document(case)
     roles = roles_of(request.user)
-    if not (roles & INSPECTORS or (roles & RECEIPT_INSPECTORS and warehouse_inspects(document))):
+    # ?kind=outgoing: quality's 出货检验 of reworked goods (S3.1), a shorter form
+    outgoing = (request.POST.get("kind") or request.GET.get("kind")) == InspectionKind.OUTGOING
+    if not (roles & INSPECTORS or (roles & RECEIPT_INSPECTORS and warehouse_inspects(document)
+                                   and not outgoing)):
         raise Http404(_("No such page."))
     error, fields = "", {}
     if request.method == "POST":
@@ -153,6 +157,8 @@ def inspection_create(request: HttpRequest, number: str) -> HttpResponse:
             return redirect("cases:detail", number=case.number)
     return TemplateResponse(request, "quality/inspection_form.html", {
         "case": case, "lines": list(case.lines.select_related("order_line__product")),
+        "outgoing": outgoing, "due": not outgoing or svc.outgoing_due(case),
+        "title": InspectionKind.OUTGOING.label if outgoing else _("Record an inspection"),
         "defects": _defects(document), "conditions": CONDITIONS,
         "damage_choices": DAMAGE_CHOICES, "results": InspectionResult.choices,
         "responsibilities": Responsibility.choices,

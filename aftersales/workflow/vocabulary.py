@@ -112,6 +112,7 @@ RECORD_FACTS: dict[str, str] = {
     Requirement.REPLACEMENT_SHIPPED: "logistics.Shipment",
     Requirement.DEFECTIVE_RETURNED: "logistics.Receipt",
     Requirement.INSPECTION_PASSED: "quality.Inspection",
+    Requirement.OUTGOING_INSPECTION: "quality.Inspection",  # of kind "outgoing" (S3.1)
     Requirement.QUALITY_JUDGMENT: "quality.Inspection",
     Requirement.FACTORY_RESPONSIBLE: "quality.Inspection",
     Requirement.REPORT_OPENED: "quality.QualityReport",
@@ -126,8 +127,11 @@ RECORD_FACTS: dict[str, str] = {
 
 # What a transition may follow (`follows`): it is made in the same action as that decision,
 # not pressed as a second button (issue 10 item 4: one click approves an adjustment).
-# ``option_accepted``: the customer's acceptance of an option makes the step for that solution.
-FOLLOWS = frozenset({"adjustment_approved", "adjustment_refused", "option_accepted"})
+# ``option_accepted``: the customer's acceptance of an option makes the step for that solution;
+# ``outgoing_inspection_failed``: a failed 出货检验 record sends the goods back (S3.1).
+OUTGOING_FAILED = "outgoing_inspection_failed"
+FOLLOWS = frozenset({"adjustment_approved", "adjustment_refused", "option_accepted",
+                     OUTGOING_FAILED})
 
 # The solutions a case may agree on (POLICY-API option resolutions, and a goodwill adjustment);
 # a transition may be for some of them only (`resolutions`, issue 10 item 3).

@@ -129,3 +129,22 @@ def test_the_agent_records_the_members_choice_in_one_action_on_the_page(
     case.refresh_from_db()
     assert (case.state, case.resolution) == ("awaiting_return_goods", "exchange")
     assert case.agreed_option["index"] == exchange
+
+
+def test_the_member_chooses_on_the_portal_and_the_case_moves_on(water_machine_return,
+                                                               make_user, client):
+    from aftersales.cases.access import portal_token
+
+    agent = make_user("customer_service")
+    case = s.case_act(case=water_machine_return, actor=agent, action="confirm",
+                      data=s.ActInput(symptom="到货外壳破裂"))
+    case = s.case_transition(case=case, actor=agent, transition="offer_options")
+    t = portal_token(case)
+    r = client.post(reverse("portal:options", args=[case.number]) + f"?t={t}",
+                    {"option": _option(case, "return")})
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert (case.state, case.resolution) == ("awaiting_return_goods", "return")
+    page = client.get(reverse("portal:case", args=[case.number]), {"t": t}).content.decode()
+    # the member is not asked to "accept the return" again as a step of its own
+    assert "接受退货" not in page and "接受换货" not in page

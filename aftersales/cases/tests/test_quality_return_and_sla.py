@@ -15,6 +15,7 @@ from aftersales.core.errors import PermissionDenied, ValidationError
 from aftersales.logistics.services import receipt_record, rma_issue
 from aftersales.notify.models import Message
 from aftersales.quality import services as q
+from aftersales.quality.services import inspection_record
 
 
 @pytest.fixture
@@ -85,8 +86,10 @@ def test_quality_return_walks_through_report_judgment_receipt_and_rework(
     case.refresh_from_db()
     assert case.state == "analysis"  # received at the plant, matching the form (S2.6)
     case = s.case_transition(case=case, actor=q, transition="replenish")
-    case = s.case_record_fact(case=case, actor=q, fact="outgoing_inspection")
-    case = s.case_transition(case=case, actor=q, transition="pass_inspection")
+    # the outgoing inspection is quality's record; passed, the goods go to the warehouse
+    inspection_record(case=case, actor=q, result="pass", kind="outgoing")
+    case.refresh_from_db()
+    assert case.state == "warehoused"
     case = s.case_transition(case=case, actor=wh, transition="ship")
     case = s.case_close(case=case, actor=sp)
 

@@ -86,14 +86,17 @@ def test_quality_return_through_the_pages_with_the_24_hour_report(policies, cloc
     case.refresh_from_db()
     assert case.state == "analysis"
     _post(q, case, "transition", transition="replenish")
-    # recording the outgoing inspection is the one primary action, with no disabled
-    # "passed" beside it, and it makes the step that waited for it (one action)
+    # recording the outgoing inspection (S3.1, a numbered record) is the one primary action,
+    # with no tick and no "passed" button, and it makes the step that waited for it
     page = q.get(reverse("cases:detail", args=[case.number])).content.decode()
     primary = page.split('data-primary="1">')
-    assert len(primary) == 2 and 'id="why-pass_inspection"' not in page
-    assert 'data-action="fact-outgoing_inspection"><summary' in primary[0][-300:]
+    assert len(primary) == 2 and primary[1].startswith("记录出货检验")
+    assert 'data-action="fact-outgoing_inspection"' not in page
     before = case.state
-    _post(q, case, "fact", fact="outgoing_inspection")
+    line = case.lines.get()
+    r = q.post(reverse("quality:inspection_create", args=[case.number]), {
+        "kind": "outgoing", "result": "pass", f"qty_{line.pk}": line.quantity})
+    assert r.status_code == 302, r.content.decode()[:2000]
     case.refresh_from_db()
     assert before != case.state and case.state == case_workflow(case).transition(
         "pass_inspection").target

@@ -2,7 +2,11 @@
 each."""
 
 from aftersales.quality.services.claims import supplier_claim_create, supplier_claim_move
-from aftersales.quality.services.inspection import LineFinding, inspection_record
+from aftersales.quality.services.inspection import (
+    LineFinding,
+    inspection_record,
+    outgoing_due,
+)
 from aftersales.quality.services.report import (
     corrective_action_create,
     corrective_action_done,
@@ -14,7 +18,7 @@ from aftersales.quality.services.report import (
 
 __all__ = [
     "LineFinding", "corrective_action_create", "corrective_action_done",
-    "corrective_action_verify", "inspection_record", "quality_report_open",
+    "corrective_action_verify", "inspection_record", "outgoing_due", "quality_report_open",
     "quality_report_review", "quality_report_revise", "supplier_claim_create",
     "supplier_claim_move",
 ]

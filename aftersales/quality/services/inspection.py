@@ -20,20 +20,26 @@ from django.utils.translation import pgettext
 from aftersales.cases.errors import CaseErrorCode
 from aftersales.cases.models import Case
 from aftersales.cases.selectors import case_document
-from aftersales.cases.services import case_note_record, case_reevaluate
+from aftersales.cases.services import case_note_record, case_reevaluate, case_transition
 from aftersales.cases.services.attachments import (
     attachment_files_uncommitted_remove,
     store_attachment,
 )
-from aftersales.cases.services.common import lock_case
+from aftersales.cases.services.common import case_workflow, lock_case
 from aftersales.cases.services.permissions import require_scope
 from aftersales.core.errors import Conflict, ValidationError
 from aftersales.core.money import fmt, to_money
 from aftersales.documents.numbers import next_number
 from aftersales.parties.models import OutsourcedFactory, Supplier
 from aftersales.policy.engine.request import CONDITION_KEYS, DAMAGE_CAUSES, EVIDENCE
-from aftersales.quality.models import Inspection, InspectionLine, InspectionResult
-from aftersales.quality.section import defect_code_check, warehouse_inspects
+from aftersales.quality.errors import QualityErrorCode
+from aftersales.quality.models import (
+    Inspection,
+    InspectionKind,
+    InspectionLine,
+    InspectionResult,
+)
+from aftersales.quality.section import defect_code_check, defect_label, warehouse_inspects
 from aftersales.quality.services.common import (
     INSPECTORS,
     RECEIPT_INSPECTORS,
@@ -43,7 +49,7 @@ from aftersales.quality.services.common import (
     roles_of,
     text,
 )
-from aftersales.workflow.vocabulary import Requirement
+from aftersales.workflow.vocabulary import OUTGOING_FAILED, Requirement
 
 
 @dataclass
@@ -63,19 +69,45 @@ def inspection_record(*, case: Case | int, actor, result: str, responsibility: s
                       report: str = "", photos: Iterable = (), report_upload=None,
                       supplier: Supplier | None = None,
                       factory: OutsourcedFactory | None = None, receipt_number: str = "",
-                      damage_cause: str = "", attachments: Iterable[int] = ()) -> Inspection:
+                      damage_cause: str = "", attachments: Iterable[int] = (),
+                      kind: str = InspectionKind.RETURN) -> Inspection:
     """Record an inspection of the case's goods; a refused one stores nothing (files
     included). ``photos`` are uploads stored as the case's files; ``attachments`` names files
-    the case holds already (e.g. uploaded through the API) as the inspection's photos."""
+    the case holds already (e.g. uploaded through the API) as the inspection's photos.
+    ``kind="outgoing"`` is the 出货检验 of reworked or replenished goods (S3.1), recorded by
+    quality when the case waits for it."""
     try:
         return _inspection_record(
             case=case, actor=actor, result=result, responsibility=responsibility,
             defect_code=defect_code, lines=list(lines), report=report, photos=list(photos),
             report_upload=report_upload, supplier=supplier, factory=factory,
             receipt_number=receipt_number, damage_cause=damage_cause,
-            attachments=list(attachments))
+            attachments=list(attachments), kind=kind)
     finally:
         attachment_files_uncommitted_remove()
+
+
+def outgoing_due(case: Case) -> bool:
+    """Whether the case's current step waits for the outgoing inspection (S3.1)."""
+    workflow = case_workflow(case)
+    return workflow is not None and any(
+        Requirement.OUTGOING_INSPECTION in t.requires
+        for t in workflow.transitions_from(case.state))
+
+
+def _check_outgoing(case: Case, actor, *, responsibility, damage_cause, supplier,
+                    factory) -> None:
+    """The outgoing inspection is quality's (S3.1), due only when the case waits for it, and
+    judges the goods, not who caused the fault (that was the return's inspection)."""
+    require_role(actor, INSPECTORS, _("Only quality may record the outgoing inspection."))
+    if not outgoing_due(case):
+        raise Conflict(_("The case is not waiting for an outgoing inspection."),
+                       code=QualityErrorCode.OUTGOING_NOT_DUE)
+    if responsibility or damage_cause or supplier is not None or factory is not None:
+        raise ValidationError(
+            _("The outgoing inspection judges the goods before they ship; responsibility was "
+              "judged on the return's inspection. Leave it empty."),
+            fields={"responsibility": _("not for an outgoing inspection")})
 
 
 def _check_actor(case: Case, actor, document: dict, responsibility: str) -> None:
@@ -161,14 +193,21 @@ def _found(case: Case, document: dict, header_code: str, findings, damage_cause:
 @transaction.atomic
 def _inspection_record(*, case, actor, result, responsibility, defect_code, lines, report,
                        photos, report_upload, supplier, factory, receipt_number,
-                       damage_cause, attachments) -> Inspection:
+                       damage_cause, attachments, kind) -> Inspection:
     case = lock_case(case)
     require_scope(case, actor)
     if case.is_closed:
         raise Conflict(pgettext("quality", "The case is closed."), code=CaseErrorCode.CASE_CLOSED)
     document = case_document(case)
+    if kind not in InspectionKind.values:
+        raise ValidationError(_("Unknown inspection kind."), fields={"kind": _("unknown")})
+    outgoing = kind == InspectionKind.OUTGOING
     responsibility = responsibility_check(responsibility)
-    _check_actor(case, actor, document, responsibility)
+    if outgoing:
+        _check_outgoing(case, actor, responsibility=responsibility, damage_cause=damage_cause,
+                        supplier=supplier, factory=factory)
+    else:
+        _check_actor(case, actor, document, responsibility)
     if result not in InspectionResult.values:
         raise ValidationError(_("Choose pass or fail."), fields={"result": _("pass or fail")})
     if damage_cause and damage_cause not in DAMAGE_CAUSES:
@@ -193,7 +232,7 @@ def _inspection_record(*, case, actor, result, responsibility, defect_code, line
     at = now()
     number = next_number("inspection", "QI", at=at)
     inspection = Inspection.objects.create(
-        number=number, case=case, receipt_number=receipt_number, result=result,
+        number=number, case=case, kind=kind, receipt_number=receipt_number, result=result,
         defect_code=defect_code, responsibility=responsibility, supplier=supplier,
         factory=factory, damage_cause=damage_cause, report=report, inspected_by=actor,
         inspected_at=at)
@@ -209,6 +248,9 @@ def _inspection_record(*, case, actor, result, responsibility, defect_code, line
         inspection.report_file = store_attachment(case=case, actor=actor, upload=report_upload)
         inspection.save(update_fields=["report_file"])
 
+    if outgoing:
+        _outgoing_facts(case, actor, inspection)
+        return inspection
     # Re-evaluation (issue 11 item 3): the inspected condition or damage cause differs.
     conditions, cause = _found(case, document, defect_code, findings, damage_cause)
     if (conditions or cause) and case.decision and case.order_id:
@@ -235,6 +277,26 @@ def _product_party(case: Case, attr: str):
         if party is not None:
             return party
     return None
+
+
+def _outgoing_facts(case: Case, actor, inspection: Inspection) -> None:
+    """Passed: ``outgoing_inspection`` with the record's number, and the step that waited for
+    it. Failed: the goods go back to rework in the same action — the workflow's step marked
+    ``follows: outgoing_inspection_failed``, its reason the record (S3.1)."""
+    data = {"inspection": inspection.number, "result": inspection.result}
+    if inspection.result == InspectionResult.PASS:
+        case_note_record(case=case, actor=actor, fact=Requirement.OUTGOING_INSPECTION,
+                         record=inspection.number, data=data)
+        return
+    step = next((t for t in case_workflow(case).transitions_from(case.state)
+                 if t.follows == OUTGOING_FAILED), None)
+    if step is not None:
+        defect = defect_label(case_document(case), inspection.defect_code)
+        reason = _("Outgoing inspection %(number)s failed: %(defect)s") % {
+            "number": inspection.number, "defect": defect or "—"}
+        if inspection.report:
+            reason = f"{reason}。{inspection.report}"
+        case_transition(case=case, actor=actor, transition=step.code, reason=reason[:1000])
 
 
 def _note_facts(case: Case, actor, inspection: Inspection) -> None:

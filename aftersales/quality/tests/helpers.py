@@ -1,9 +1,12 @@
 """Cases at the stages the quality app acts on, through the services only."""
 
 import io
+import json
 
 import pypdf
+from django.test import Client
 
+from aftersales.accounts.models import ApiToken
 from aftersales.cases import services as s
 from aftersales.cases.tests import factories as f
 from aftersales.parties.models import OutsourcedFactory, Supplier
@@ -72,3 +75,21 @@ def consumer_case_received(team, *, category="apparel", reason="no_reason"):
                               record="RCV-2026-000001")
     assert case.state == "received", case.state
     return case
+
+
+BASE = "/api/v1/quality"
+
+
+class Api:
+    """A client of /api/v1/quality with the user's API key."""
+
+    def __init__(self, user):
+        self.client = Client()
+        _token, self.key = ApiToken.issue(user=user, name="test")
+
+    def get(self, path, **params):
+        return self.client.get(BASE + path, params, HTTP_X_API_KEY=self.key)
+
+    def post(self, path, body=None):
+        return self.client.post(BASE + path, json.dumps(body or {}),
+                                content_type="application/json", HTTP_X_API_KEY=self.key)

@@ -1,34 +1,18 @@
 """/api/v1/quality and the quality pages: the same services, every error declared, the case
 panel, the home queues, the lists and the print buttons."""
 
-import json
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from aftersales.accounts.models import ApiToken
 from aftersales.quality import services as q
 from aftersales.quality.models import Inspection, QualityReport
 from aftersales.quality.tests import helpers as h
 
-BASE = "/api/v1/quality"
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
        b"\x00\x00\x00\x00IEND\xaeB`\x82")
-
-
-class Api:
-    def __init__(self, user):
-        self.client = Client()
-        _token, self.key = ApiToken.issue(user=user, name="test")
-
-    def get(self, path, **params):
-        return self.client.get(BASE + path, params, HTTP_X_API_KEY=self.key)
-
-    def post(self, path, body=None):
-        return self.client.post(BASE + path, json.dumps(body or {}),
-                                content_type="application/json", HTTP_X_API_KEY=self.key)
+Api = h.Api
 
 
 def _login(user) -> Client:
