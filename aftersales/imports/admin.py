@@ -1,16 +1,12 @@
-"""Import runs and changes, read-only, and the upload page "导入数据" (issue 2 item 5)."""
+"""Import runs and changes, read-only. Files are imported on the product's page
+/settings/data/imports/ (administration), which the changelist links to."""
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
-from django.urls import path
+from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.imports.forms import ImportUploadForm
 from aftersales.imports.models import ImportChange, ImportRun
-from aftersales.imports.services import MAX_ERRORS, import_file
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -59,39 +55,6 @@ class ImportRunAdmin(ReadOnlyAdmin):
     @admin.display(description=_("errors"))
     def error_count(self, obj: ImportRun) -> int:
         return len(obj.errors)
-
-    def get_urls(self):
-        upload = path("upload/", self.admin_site.admin_view(self.upload_view),
-                      name="imports_importrun_upload")
-        return [upload, *super().get_urls()]
-
-    def upload_view(self, request: HttpRequest) -> HttpResponse:
-        """Upload one file and show the summary or the bad rows; the import is all-or-nothing."""
-        if not request.user.has_perm("imports.add_importrun"):
-            raise PermissionDenied
-        result = None
-        if request.method == "POST":
-            form = ImportUploadForm(request.POST, request.FILES)
-            if form.is_valid():
-                data = form.cleaned_data
-                upload = data["file"]
-                result = import_file(kind=data["kind"], source=upload.file,
-                                     file_name=upload.name, actor=request.user,
-                                     encoding=data["encoding"] or None,
-                                     dry_run=data["dry_run"],
-                                     create_categories=data["create_categories"])
-        else:
-            form = ImportUploadForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Import data"),
-            "form": form,
-            "result": result,
-            "max_errors": MAX_ERRORS,
-        }
-        status = 422 if result is not None and not result.ok else 200
-        return TemplateResponse(request, "imports/admin/upload.html", context, status=status)
 
 
 @admin.register(ImportChange)

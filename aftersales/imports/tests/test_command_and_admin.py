@@ -1,4 +1,5 @@
-"""`aftersales import …` and the admin upload page 导入数据 (issue 2 item 5)."""
+"""`aftersales import …`, the upload page 导入数据 (/settings/data/imports/, the
+administrator's) and the read-only import runs in the admin."""
 
 import pytest
 from django.conf import settings
@@ -52,7 +53,7 @@ def staff(client, django_user_model):
 
 
 def upload(client, name, content, **data):
-    return client.post(reverse("admin:imports_importrun_upload"), {
+    return client.post(reverse("administration:import_list"), {
         "kind": "orders", "file": SimpleUploadedFile(name, content), "encoding": "", **data})
 
 
@@ -76,26 +77,27 @@ def test_upload_page_shows_the_errors_table_for_a_bad_file(tmp_path, catalog, st
     assert response.status_code == 422
     page = response.content.decode()
     assert 'id="import-errors"' in page
-    assert "<td>bad.csv</td><td>4</td><td>下单时间</td>" in page
+    assert '<td>bad.csv</td><td class="num">4</td><td>下单时间</td>' in page
     assert not Order.objects.exists()
 
 
 def test_upload_page_rejects_an_unknown_encoding_in_the_form(tmp_path, catalog, staff):
     content = write_csv(tmp_path / "o.csv", order_rows()).read_bytes()
     response = upload(staff, "o.csv", content, encoding="nope")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Unknown encoding" in response.content.decode()
     assert not ImportRun.objects.exists()
 
 
 def test_import_runs_are_read_only_and_linked_to_the_upload_page(staff, django_user_model):
     page = staff.get(reverse("admin:imports_importrun_changelist")).content.decode()
-    assert reverse("admin:imports_importrun_upload") in page
+    # one upload page: the product's, linked from the admin's list of runs
+    assert reverse("administration:import_list") in page
     assert staff.get(reverse("admin:imports_importrun_add")).status_code == 403
     # a staff user who is not a superuser never reaches the admin (administration/site.py)
     user = django_user_model.objects.create_user("clerk", password=None, is_staff=True)
     staff.force_login(user)
-    response = staff.get(reverse("admin:imports_importrun_upload"))
+    response = staff.get(reverse("admin:imports_importrun_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
