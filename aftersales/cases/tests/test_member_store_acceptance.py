@@ -4,12 +4,19 @@ at once, or as soon as the agent confirmed the problem of a case the member acce
 intake. Nobody offers or accepts it again. An exchange on a return takes the unit back,
 inspects it and ships a new one (S4.6), each step a record."""
 
+from datetime import datetime
+
 import pytest
 from django.urls import reverse
 
+from aftersales.calendars.calendar import SHANGHAI
 from aftersales.cases import services as s
+from aftersales.cases.access import portal_token
 from aftersales.cases.models import CaseEvent, EventKind
 from aftersales.cases.tests import factories as f
+from aftersales.charges import services as charges
+from aftersales.charges.tests.helpers import price_list
+from aftersales.core.errors import ValidationError
 from aftersales.logistics.services.receipt import receipt_record
 from aftersales.logistics.services.rma import rma_issue
 from aftersales.logistics.services.stock import shipment_create
@@ -133,8 +140,6 @@ def test_the_agent_records_the_members_choice_in_one_action_on_the_page(
 
 def test_the_member_chooses_on_the_portal_and_the_case_moves_on(water_machine_return,
                                                                make_user, client):
-    from aftersales.cases.access import portal_token
-
     agent = make_user("customer_service")
     case = s.case_act(case=water_machine_return, actor=agent, action="confirm",
                       data=s.ActInput(symptom="到货外壳破裂"))
@@ -148,3 +153,37 @@ def test_the_member_chooses_on_the_portal_and_the_case_moves_on(water_machine_re
     page = client.get(reverse("portal:case", args=[case.number]), {"t": t}).content.decode()
     # the member is not asked to "accept the return" again as a step of its own
     assert "接受退货" not in page and "接受换货" not in page
+
+
+def test_a_paid_repair_is_repaired_only_once_the_member_accepted_the_quote(
+        policies, clock, make_user):
+    agent, technician = make_user("customer_service"), make_user("repair_technician")
+    warehouse = make_user("warehouse")
+    price_list()
+    # a water machine bought two years ago: out of the one-year warranty (S4.4), paid repair
+    order = f.order(business_line="member_store", channel="offline",
+                    placed_at=datetime(2024, 10, 1, 10, 0, tzinfo=SHANGHAI),
+                    lines=[(f.product(category="water_machine"), 1, "1280.00")])
+    case = s.case_open(kind="repair", channel="phone", actor=agent, order=order,
+                       verify_phone=order.customer.phone, reason="quality",
+                       lines=[{"line_no": 1, "quantity": 1}])
+    case = s.case_act(case=case, actor=agent, action="confirm",
+                      data=s.ActInput(symptom="出水口漏水"))
+    case = s.case_evaluate(case=case, actor=agent)
+    assert [o["resolution"] for o in case.decision["options"]] == ["paid_repair"]
+    case = s.case_accept_option(case=case, actor=agent, option=0)
+    assert (case.state, case.resolution) == ("awaiting_repair_goods", "paid_repair")
+    case = s.case_note_record(case=case, actor=warehouse, fact="goods_received",
+                              record="RCV-2026-000001")
+    assert case.state == "repairing"
+    # the free repair's step is not this case's; the paid one waits for the accepted quote
+    with pytest.raises(ValidationError):
+        s.case_transition(case=case, actor=technician, transition="repaired")
+    with pytest.raises(ValidationError):
+        s.case_transition(case=case, actor=technician, transition="repaired_paid")
+    quote = charges.quote_issue(case=case, actor=technician, labour_hours="0.5",
+                                lines=[{"code": "P-SEAL", "quantity": 2}])
+    charges.quote_accept(quote=quote, actor=None)
+    case = s.case_transition(case=case, actor=technician, transition="repaired_paid")
+    assert case.state == "shipping_back"
+    assert case.facts["quote_confirmed"]["record"] == quote.number

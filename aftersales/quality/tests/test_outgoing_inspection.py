@@ -3,6 +3,7 @@ when the reworked or replenished goods wait for it; passed, the goods go to the 
 failed, back to rework in the same action, the record named as the reason."""
 
 import pytest
+from django.urls import reverse
 
 from aftersales.cases import services as s
 from aftersales.cases.models import Case, CaseEvent, EventKind
@@ -82,8 +83,6 @@ def test_the_outgoing_inspection_is_quality_s_only_when_due_and_never_a_tick(
 
 
 def test_quality_records_the_outgoing_inspection_from_the_case_page(reworked, team, client):
-    from django.urls import reverse
-
     client.force_login(team["quality"])
     page = client.get(reverse("cases:detail", args=[reworked.number])).content.decode()
     # the record is the page's one primary action; no tick and no "passed" button beside it
