@@ -12,7 +12,7 @@ from django.urls import reverse
 from aftersales.calendars.calendar import SHANGHAI
 from aftersales.cases import services as s
 from aftersales.cases.access import portal_token
-from aftersales.cases.models import CaseEvent, EventKind
+from aftersales.cases.models import Case, CaseEvent, EventKind
 from aftersales.cases.tests import factories as f
 from aftersales.charges import services as charges
 from aftersales.charges.tests.helpers import price_list
@@ -187,3 +187,27 @@ def test_a_paid_repair_is_repaired_only_once_the_member_accepted_the_quote(
     case = s.case_transition(case=case, actor=technician, transition="repaired_paid")
     assert case.state == "shipping_back"
     assert case.facts["quote_confirmed"]["record"] == quote.number
+
+
+def test_a_case_reopened_on_appeal_goes_on_with_the_choice_already_made(
+        water_machine_return, make_user, client):
+    agent, supervisor = make_user("customer_service"), make_user("cs_supervisor")
+    case = s.case_accept_option(case=water_machine_return, actor=None,
+                                option=_option(water_machine_return, "return"))
+    case = s.case_act(case=case, actor=agent, action="confirm",
+                      data=s.ActInput(symptom="到货外壳破裂"))
+    assert case.state == "awaiting_return_goods"
+    # given it was refused later and the member appealed with new evidence (S9.3)
+    Case.objects.filter(pk=case.pk).update(state="appeal_review", state_category="open")
+    # when the supervisor reopens it
+    case = s.case_transition(case=Case.objects.get(pk=case.pk), actor=supervisor,
+                             transition="grant_appeal", reason="物流破损照片属实")
+    # the supervisor does not take the member's step; the agent finds it as the next action
+    assert case.state == "problem_confirmed"
+    client.force_login(agent)
+    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    primary = page.split('data-primary="1">')
+    assert len(primary) == 2 and primary[1].startswith("接受退货")
+    assert 'data-action="accept_exchange"' not in page
+    case = s.case_transition(case=case, actor=agent, transition="accept_return")
+    assert case.state == "awaiting_return_goods"

@@ -74,10 +74,14 @@ def _transitions(case, user, tools: dict[str, str]
     options = list(enumerate((case.decision or {}).get("options") or []))
     accepting = []  # steps the customer's acceptance makes (member store: one per solution)
     for t, ok, why in case_available_transitions(case=case, actor=user):
-        if t.follows == ACCEPTED and role_may(t, roles) and not case.agreed_option:
-            accepting.append(t)
-        if t.follows:  # made by its decision's own button (approve/refuse the adjustment,
-            continue   # accept an option)
+        if t.follows == ACCEPTED and not case.agreed_option:
+            if role_may(t, roles):  # made by recording the customer's choice (one button)
+                accepting.append(t)
+            continue
+        if t.follows and t.follows != ACCEPTED:  # made by its decision's own button
+            continue  # (approve/refuse the adjustment, the outgoing inspection record)
+        # a choice accepted earlier whose step was not made (a supervisor reopened the case
+        # on appeal): the step shows as its own button, for the agreed solution only
         if not t.fits(resolution):  # serves another solution than the agreed one
             continue
         if any(f in have for f in t.forbids):  # not this case's path
