@@ -135,10 +135,12 @@ def acceptance_step(workflow: Workflow, case: Case, actor) -> Transition | None:
     repair, a return, a refund and an exchange each its own way), when this actor may make it
     now. None when there is none, or it can't be made (the acceptance is still recorded)."""
     resolution = agreed_resolution(case)
+    steps = [t for t in workflow.transitions_from(case.state)
+             if t.follows == ACCEPTED and resolution and t.fits(resolution)]
+    if not steps:  # most states of most workflows: nothing to work out
+        return None
     roles, facts, values = actor_roles(actor), case_facts(case), case_values(case)
-    for t in workflow.transitions_from(case.state):
-        if t.follows != ACCEPTED or not (resolution and t.fits(resolution)):
-            continue
+    for t in steps:
         try:
             transition_check(workflow=workflow, state=case.state, transition_code=t.code,
                              roles=roles, facts=facts, values=values)
