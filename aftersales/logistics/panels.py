@@ -45,8 +45,9 @@ def case_panel_context(*, request=None, case, user, **_kw) -> dict | None:
     return {
         "case": case, **data, "open_rma": open_rma,
         "may_issue": may_issue, "may_form": may_form,
-        # the expected next step when the case's current step waits for the RMA (S5.2): the
-        # page's one primary button (issue 10)
+        # the expected next step when the case's current step waits for the RMA (S5.2) or for
+        # goods that no RMA has told the customer where to send yet: the page's one primary
+        # button (issue 10)
         "issue_is_next": may_issue and _waits_for_rma(case),
         "may_receive": bool(open_rma and may_receive(open_rma, user)),
         "may_ship_back": bool(open_rma and open_rma.status in (RmaStatus.ISSUED,
@@ -61,7 +62,8 @@ def case_panel_context(*, request=None, case, user, **_kw) -> dict | None:
 def _waits_for_rma(case) -> bool:
     workflow = case_workflow(case)
     return workflow is not None and any(
-        Requirement.RMA_ISSUED in t.requires for t in workflow.transitions_from(case.state))
+        {Requirement.RMA_ISSUED, Requirement.GOODS_RECEIVED} & set(t.requires)
+        for t in workflow.transitions_from(case.state))
 
 
 def portal_panel_context(*, request=None, case, token: str = "", **_kw) -> dict | None:

@@ -66,6 +66,25 @@ def test_a_choice_made_at_intake_routes_the_case_once_the_problem_is_confirmed(
     assert not {"offer_options", "accept_exchange", "accept_return"} & _offered(case, agent)
 
 
+def test_the_agent_s_next_action_is_the_rma_that_tells_the_member_where_to_send_it(
+        water_machine_return, make_user, client):
+    agent = make_user("customer_service")
+    case = s.case_accept_option(case=water_machine_return, actor=None,
+                                option=_option(water_machine_return, "return"))
+    case = s.case_act(case=case, actor=agent, action="confirm",
+                      data=s.ActInput(symptom="到货外壳破裂"))
+    assert case.state == "awaiting_return_goods"
+    client.force_login(agent)
+    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    primary = page.split('data-primary="1">')
+    assert len(primary) == 2 and primary[1].startswith("开具退货授权")
+    # once issued, the member finds the RMA with its address and number on the portal
+    rma = rma_issue(case=case, actor=agent)
+    page = client.get(reverse("portal:case", args=[case.number]),
+                      {"t": portal_token(case)}).content.decode()
+    assert rma.number in page
+
+
 def test_a_choice_made_after_the_offer_moves_the_case_at_once(water_machine_return, make_user):
     agent = make_user("customer_service")
     case = s.case_act(case=water_machine_return, actor=agent, action="confirm",
