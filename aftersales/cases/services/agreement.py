@@ -26,7 +26,11 @@ from aftersales.cases.services.common import (
     staff,
 )
 from aftersales.cases.services.permissions import require_scope, require_works_on
-from aftersales.cases.services.transition import case_transition
+from aftersales.cases.services.transition import (
+    acceptance_step,
+    apply_transition,
+    case_transition,
+)
 from aftersales.core.errors import Conflict, PermissionDenied, ValidationError
 from aftersales.core.money import amount_parse, fmt, to_money, yuan
 from aftersales.policy.engine.evaluate import DECISION_FACTS
@@ -139,8 +143,6 @@ def case_accept_option(*, case: Case, actor, option: int,
     """Record the option the customer accepts (S1.5), by the customer or an agent for them.
 
     Moves the case on when its workflow has an ``accept_option`` transition from here."""
-    from aftersales.cases.services.transition import acceptance_step, apply_transition
-
     case = lock_case(case, expected_version=expected_version)
     if case.is_closed:
         raise Conflict(_("The case is closed."), code=CaseErrorCode.CASE_CLOSED)

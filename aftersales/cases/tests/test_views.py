@@ -349,11 +349,8 @@ def test_the_expected_next_step_stands_out_and_a_waiting_one_says_why(policies, 
     assert len(primary) == 2 and primary[1].startswith("开具退货授权")
 
 
-def test_steps_for_another_solution_are_neither_shown_nor_allowed(policies, clock, agent,
-                                                                  agent_client):
-    from aftersales.core.errors import ValidationError
-
-    # given a return agreed as a refund of the goods
+def _agreed(agent, resolution: str, *, accepted_by):
+    """A phone return walked to the customer's acceptance of the option for ``resolution``."""
     case = _open(agent)
     case = s.case_transition(case=case, actor=agent, transition="verify")
     case = s.case_confirm_problem(case=case, actor=agent, symptom="起球", quantity_affected=1)
@@ -361,8 +358,16 @@ def test_steps_for_another_solution_are_neither_shown_nor_allowed(policies, cloc
     case = s.case_evaluate(case=case, actor=agent)
     case = s.case_transition(case=case, actor=agent, transition="offer_options")
     option = next(i for i, o in enumerate(case.decision["options"])
-                  if o["resolution"] == "return")
-    case = s.case_accept_option(case=case, actor=None, option=option)
+                  if o["resolution"] == resolution)
+    return s.case_accept_option(case=case, actor=accepted_by, option=option)
+
+
+def test_steps_for_another_solution_are_neither_shown_nor_allowed(policies, clock, agent,
+                                                                  agent_client):
+    from aftersales.core.errors import ValidationError
+
+    # given a return agreed as a refund of the goods
+    case = _agreed(agent, "return", accepted_by=None)
     page = agent_client.get(reverse("cases:detail", args=[case.number])).content.decode()
     # then arranging a replacement or a repair is not offered
     assert 'data-action="reship_in_advance"' not in page
@@ -377,15 +382,7 @@ def test_steps_for_another_solution_are_neither_shown_nor_allowed(policies, cloc
 def test_an_agreed_exchange_has_one_next_step_the_return_authorization(
         policies, clock, agent, agent_client):
     # given an exchange agreed on the phone
-    case = _open(agent)
-    case = s.case_transition(case=case, actor=agent, transition="verify")
-    case = s.case_confirm_problem(case=case, actor=agent, symptom="起球", quantity_affected=1)
-    case = s.case_transition(case=case, actor=agent, transition="confirm_problem")
-    case = s.case_evaluate(case=case, actor=agent)
-    case = s.case_transition(case=case, actor=agent, transition="offer_options")
-    option = next(i for i, o in enumerate(case.decision["options"])
-                  if o["resolution"] == "exchange")
-    case = s.case_accept_option(case=case, actor=agent, option=option)
+    case = _agreed(agent, "exchange", accepted_by=agent)
     page = agent_client.get(reverse("cases:detail", args=[case.number])).content.decode()
     # then the goods come back first (S9.5): issuing the RMA is the one primary action
     primary = page.split('data-primary="1">')
