@@ -7,14 +7,19 @@ pytest-playwright's ``page`` (1366×768, zh-CN) or ``portal_page`` (390×844, to
 (override with AFTERSALES_CHROMIUM); without it e2e tests skip.
 """
 
+import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 # Playwright's sync API drives the browser from the test thread while Django's live server
 # runs in another: Django must allow ORM calls from that context (ARCHITECTURE.md).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# The demo company's fixtures (demo_image, demo_company, demo_committed), for any test.
+pytest_plugins = ["aftersales.demo.tests.fixtures"]
 
 CHROMIUM = os.environ.get("AFTERSALES_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -25,13 +30,88 @@ STAFF_VIEWPORT = {"width": 1366, "height": 768}
 PORTAL_VIEWPORT = {"width": 390, "height": 844}
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+    if not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)):
+        skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}")
+        for item in items:
+            if "e2e" in item.keywords:
+                item.add_marker(skip)
+    _refuse_duplicate_ids(items)
+    _schedule(config, items)
+
+
+# ---------------------------------------------------------------- parallel runs (pytest-xdist)
+# `make test` runs `--dist loadgroup --no-loadscope-reorder`: each test file is one group, so
+# its module-wide setup is built once, on one worker; the files that use the demo company share
+# one group, so the demo is built once per run. Groups are handed out longest first (the
+# seconds each took in the last run on this checkout, var/test-durations.json; a guess for new
+# ones), so that no worker is left running a long browser test while the other waits.
+DURATIONS = Path(__file__).resolve().parent / "var" / "test-durations.json"
+DEMO_FIXTURES = {"demo_company", "demo_image", "demo_committed"}
+
+
+def _refuse_duplicate_ids(items) -> None:
+    """Two tests with one id would be run as one by a parallel run (it sends ids to workers);
+    pytest 9.2 did that to every schemathesis operation but the first."""
+    seen: set[str] = set()
+    twice = {item.nodeid for item in items if item.nodeid in seen or seen.add(item.nodeid)}
+    if twice:
+        raise pytest.UsageError(f"tests collected twice under one id: {sorted(twice)[:5]}")
+
+
+def _path(item) -> str:
+    return item.nodeid.split("::", 1)[0]
+
+
+def _group(item) -> str:
+    return "demo" if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())) else _path(item)
+
+
+def _guess(item) -> float:
+    """Seconds a test may take when no earlier run measured its file."""
+    if "e2e" in item.keywords:
+        return 8.0
+    marker = item.get_closest_marker("django_db")
+    return 1.0 if marker and marker.kwargs.get("transaction") else 0.1
+
+
+def _schedule(config, items) -> None:
+    try:
+        measured = json.loads(DURATIONS.read_text())
+    except (OSError, ValueError):
+        measured = {}
+    groups = {item: _group(item) for item in items}
+    cost: dict[str, float] = {}
+    for item, group in groups.items():
+        item.add_marker(pytest.mark.xdist_group(group))
+        cost[group] = cost.get(group, 0.0) + (0.0 if _path(item) in measured else _guess(item))
+    for group, path in {(g, _path(i)) for i, g in groups.items() if _path(i) in measured}:
+        cost[group] += measured[path]
+    items.sort(key=lambda item: -cost[groups[item]])  # stable: a file keeps its own order
+
+
+_seconds: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    path = report.nodeid.split("::", 1)[0]
+    _seconds[path] = _seconds.get(path, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Keep each file's seconds for the next run's order (the controller, or a one-process run)."""
+    if hasattr(session.config, "workerinput") or not _seconds or exitstatus not in (0, 1):
         return
-    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}")
-    for item in items:
-        if "e2e" in item.keywords:
-            item.add_marker(skip)
+    try:
+        known = json.loads(DURATIONS.read_text())
+    except (OSError, ValueError):
+        known = {}
+    known.update({path: round(seconds, 2) for path, seconds in _seconds.items()})
+    DURATIONS.parent.mkdir(exist_ok=True)
+    tmp = DURATIONS.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(known, indent=0, sort_keys=True))
+    tmp.replace(DURATIONS)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
 """Every demo role's home, and a dealer working a case on a phone (issue 10 item 12), in
-Debian's Chromium on the demo company (``aftersales demo load``; the logins are
+Debian's Chromium on the demo company (``aftersales demo load``, as of 2026-06-15; the logins are
 ``aftersales demo logins``). Each role signs in once; its home is shot at 1366×768 and at
 390×844 (kept in /tmp/aftersales-e2e as ``home-<role>-<width>.png``), and on the phone it is
 no wider than the screen and shows no raw code (``customer_service``) nor an ISO timestamp."""
@@ -20,13 +20,8 @@ ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
 @pytest.fixture
-def demo(transactional_db):
-    from datetime import date
-
-    from aftersales.demo.services import demo_load
-
+def demo(demo_committed):
     os.makedirs(SHOTS, exist_ok=True)
-    demo_load(today=date(2026, 6, 15))
 
 
 def _login(page, base: str, username: str, password: str) -> None:

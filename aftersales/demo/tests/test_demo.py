@@ -17,7 +17,7 @@ from aftersales.catalog.models import PartPrice
 from aftersales.core.choices import BusinessLine
 from aftersales.demo import services
 from aftersales.demo.company import DEMO_PASSWORD
-from aftersales.demo.tests.conftest import TODAY
+from aftersales.demo.tests.fixtures import TODAY
 from aftersales.parties.models import Dealer, OutsourcedFactory
 from aftersales.sales.models import Order, OrderSource, Payment, WarrantyCard
 

@@ -24,7 +24,7 @@ from aftersales.core.choices import BusinessLine
 from aftersales.demo.cases import STORIES
 from aftersales.demo.company import TZ
 from aftersales.demo.services import demo_load
-from aftersales.demo.tests.conftest import TODAY
+from aftersales.demo.tests.fixtures import TODAY
 from aftersales.finance.models import PointsEntry, Refund, RefundPayment
 from aftersales.logistics.models import Receipt, ReturnAuthorization, ReturnForm, Shipment
 from aftersales.notify.models import Message

@@ -4,7 +4,7 @@ same orders, whatever else was loaded with them."""
 import pytest
 
 from aftersales.demo.services import demo_load
-from aftersales.demo.tests.conftest import TODAY
+from aftersales.demo.tests.fixtures import TODAY
 from aftersales.sales.models import Order
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from aftersales.charges.models import (
 from aftersales.charges.selectors import case_costs
 from aftersales.core.choices import PaymentMethod
 from aftersales.demo.company import TZ
-from aftersales.demo.tests.conftest import TODAY
+from aftersales.demo.tests.fixtures import TODAY
 from aftersales.finance.models import PointsEntry, PointsKind, Refund, RefundStatus, RestoredCoupon
 from aftersales.logistics.models import (
     Destination,

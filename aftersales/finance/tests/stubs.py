@@ -238,7 +238,10 @@ class StubServer:
     def __init__(self, handler) -> None:
         os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # A short poll: shutdown() waits for the loop to look up (the default half second,
+        # paid by every test that uses a stub).
+        self.thread = threading.Thread(target=self.httpd.serve_forever,
+                                       kwargs={"poll_interval": 0.05}, daemon=True)
 
     @property
     def url(self) -> str:

@@ -1,11 +1,13 @@
-"""The demo company, built once per test session and shared by the demo tests.
+"""The demo company, built once per test session and shared by the tests that read it (a pytest
+plugin: the root conftest.py loads it, so the browser tests can use it too).
 
 Building it plays 60 cases through the services (seconds of work); the tests only read it.
 The session builds it once, in a transaction it rolls back, and keeps every row of every table
 in memory: an image of the database. A module that needs the demo writes the image back in a
 transaction of its own, rolled back when the module ends (``demo_company``), and each test
-still runs in its own nested transaction on top of it. A parallel run sends all the demo's test
-files to one worker (the root conftest.py), so one worker builds the demo.
+still runs in its own nested transaction on top of it; a browser test writes it for good
+(``demo_committed``) and the flush after the test takes it away. A parallel run sends every
+test file that uses it to one worker (the root conftest.py), so one worker builds the demo.
 """
 
 from dataclasses import dataclass
@@ -100,3 +102,13 @@ def demo_company(demo_image, django_db_blocker) -> dict[str, Any]:
         yield demo_image.result
         transaction.set_rollback(True)
     ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def demo_committed(transactional_db, demo_image) -> dict[str, Any]:
+    """The demo company committed, for a browser test (its live server reads other
+    connections); the transactional test's flush empties the tables after it."""
+    with transaction.atomic():
+        demo_image.image.restore()
+    ContentType.objects.clear_cache()
+    return demo_image.result
