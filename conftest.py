@@ -7,6 +7,7 @@ pytest-playwright's ``page`` (1366×768, zh-CN) or ``portal_page`` (390×844, to
 (override with AFTERSALES_CHROMIUM); without it e2e tests skip.
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -108,10 +109,64 @@ def pytest_sessionfinish(session, exitstatus):
     except (OSError, ValueError):
         known = {}
     known.update({path: round(seconds, 2) for path, seconds in _seconds.items()})
+    root = Path(__file__).resolve().parent
+    known = {path: seconds for path, seconds in known.items() if (root / path).exists()}
     DURATIONS.parent.mkdir(exist_ok=True)
     tmp = DURATIONS.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(known, indent=0, sort_keys=True))
     tmp.replace(DURATIONS)
+
+
+# ------------------------------------------------------ the embedded test database, kept
+# Migrating a new SQLite test database takes each worker about eight seconds (Django renders
+# every migration's model state). On the embedded default the test database is a file kept in
+# var/test-db/ between runs (pytest-django's --reuse-db), named after a digest of every
+# installed app's migration files: a changed or new migration makes a new database, and the old
+# ones are deleted. A kept database is flushed when the run starts, so a run that was stopped
+# half-way leaves nothing behind for the next. `--create-db` builds it afresh; a test database
+# named in AFTERSALES_TEST_SQLITE is left as it is. PostgreSQL always gets a new one.
+TEST_DB_DIR = Path(__file__).resolve().parent / "var" / "test-db"
+
+
+def _migrations_digest() -> str:
+    from django.apps import apps
+
+    digest = hashlib.sha256()
+    for config in sorted(apps.get_app_configs(), key=lambda c: c.label):
+        folder = Path(config.path) / "migrations"
+        for path in sorted(folder.glob("*.py")) if folder.is_dir() else ():
+            digest.update(f"{config.label}/{path.name}".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if (db["ENGINE"] != "django.db.backends.sqlite3" or db.get("TEST", {}).get("NAME")
+            or config.getoption("create_db", False)):
+        return
+    digest = _migrations_digest()
+    TEST_DB_DIR.mkdir(parents=True, exist_ok=True)
+    if not hasattr(config, "workerinput"):  # the controller clears out older databases
+        for old in TEST_DB_DIR.glob("*.sqlite3*"):
+            if not old.name.startswith(digest):
+                old.unlink(missing_ok=True)
+    db.setdefault("TEST", {})["NAME"] = str(TEST_DB_DIR / f"{digest}.sqlite3")
+    config.option.reuse_db = True
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, pytestconfig):
+    """pytest-django's test databases, flushed first when kept from an earlier run."""
+    if pytestconfig.getoption("reuse_db", False):
+        from django.core.cache import cache
+        from django.core.management import call_command
+
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+            cache.clear()
 
 
 @pytest.fixture(scope="session")
