@@ -96,6 +96,8 @@ _seconds: dict[str, float] = {}
 
 
 def pytest_runtest_logreport(report):
+    if isinstance(report, pytest.SubtestReport):  # its time is in its test's own report
+        return
     path = report.nodeid.split("::", 1)[0]
     _seconds[path] = _seconds.get(path, 0.0) + report.duration
 
