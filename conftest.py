@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,26 @@ def _schedule(config, items) -> None:
 
 
 _seconds: dict[str, float] = {}
+_started: list[float] = []
+
+
+def pytest_sessionstart(session):
+    _started.append(time.monotonic())
+
+
+@pytest.hookimpl(trylast=True)  # after the ten slowest tests
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """The run's time next to the machine's speed (the bench's calibration loop, bench/README):
+    these machines differ up to threefold, so a suite time means little without it."""
+    if hasattr(config, "workerinput") or not _started or not _seconds:
+        return
+    from bench import LOOP_REFERENCE_S, loop_seconds
+
+    wall = time.monotonic() - _started[0]
+    factor = loop_seconds(runs=1) / LOOP_REFERENCE_S
+    terminalreporter.write_line(
+        f"{wall:.0f} s on a machine of factor {factor:.2f} (the bench's calibration loop, "
+        f"{LOOP_REFERENCE_S} s = 1.0): {wall / factor:.0f} s normalized")
 
 
 def pytest_runtest_logreport(report):
