@@ -73,6 +73,8 @@ def clean_exchange_for(problems: Problems, raw: Any) -> list[dict[str, Any]]:
         problems.add("exchange_for", _("Name the goods wanted by SKU and quantity."))
         return []
     items = list(raw)
+    if not items:  # nothing asked for: no catalogue query to build (most intakes)
+        return []
     skus = [str(x.get("sku") or "").strip() for x in items if isinstance(x, dict)]
     found = exchange_goods_by_sku(skus)
     out: list[dict[str, Any]] = []
