@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,7 @@ STAFF_VIEWPORT = {"width": 1366, "height": 768}
 PORTAL_VIEWPORT = {"width": 390, "height": 844}
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
     if not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)):
         skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}")
@@ -40,7 +41,9 @@ def pytest_collection_modifyitems(config, items):
             if "e2e" in item.keywords:
                 item.add_marker(skip)
     _refuse_duplicate_ids(items)
-    _schedule(config, items)
+    order = _schedule(items)  # the groups before pytest-xdist reads them
+    yield
+    items.sort(key=order)  # the order after pytest-django's (transactional tests last)
 
 
 # ---------------------------------------------------------------- parallel runs (pytest-xdist)
@@ -51,6 +54,7 @@ def pytest_collection_modifyitems(config, items):
 # ones), so that no worker is left running a long browser test while the other waits.
 DURATIONS = Path(__file__).resolve().parent / "var" / "test-durations.json"
 DEMO_FIXTURES = {"demo_company", "demo_image", "demo_committed"}
+DEMO_BUILD_SECONDS = 8.0  # the group's first test builds the demo company
 
 
 def _refuse_duplicate_ids(items) -> None:
@@ -71,26 +75,34 @@ def _group(item) -> str:
 
 
 def _guess(item) -> float:
-    """Seconds a test may take when no earlier run measured its file."""
+    """Seconds a test may take when no earlier run measured its file (a fresh clone, CI):
+    its ``duration`` mark, else a guess by kind."""
+    if marker := item.get_closest_marker("duration"):
+        return float(marker.args[0])
     if "e2e" in item.keywords:
         return 8.0
     marker = item.get_closest_marker("django_db")
     return 1.0 if marker and marker.kwargs.get("transaction") else 0.1
 
 
-def _schedule(config, items) -> None:
+def _schedule(items) -> Callable[[pytest.Item], float]:
+    """Put each test in its group; answer the sort key that hands out the longest first."""
     try:
         measured = json.loads(DURATIONS.read_text())
     except (OSError, ValueError):
         measured = {}
-    groups = {item: _group(item) for item in items}
+    # by id(): an item hashes as its id, which pytest-xdist changes (it appends the group)
+    groups = {id(item): _group(item) for item in items}
     cost: dict[str, float] = {}
-    for item, group in groups.items():
+    for item in items:
+        group = groups[id(item)]
         item.add_marker(pytest.mark.xdist_group(group))
         cost[group] = cost.get(group, 0.0) + (0.0 if _path(item) in measured else _guess(item))
-    for group, path in {(g, _path(i)) for i, g in groups.items() if _path(i) in measured}:
+    for group, path in {(groups[id(i)], _path(i)) for i in items if _path(i) in measured}:
         cost[group] += measured[path]
-    items.sort(key=lambda item: -cost[groups[item]])  # stable: a file keeps its own order
+    if "demo" in cost and not measured:
+        cost["demo"] += DEMO_BUILD_SECONDS
+    return lambda item: -cost[groups[id(item)]]  # a stable sort: a file keeps its own order
 
 
 _seconds: dict[str, float] = {}

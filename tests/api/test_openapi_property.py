@@ -75,6 +75,7 @@ def api_schema(db):
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+@pytest.mark.duration(45)
 @schema.parametrize()
 @settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))

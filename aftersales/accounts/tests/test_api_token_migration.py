@@ -18,6 +18,7 @@ def migrated_back_to_the_end(transactional_db):
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
+@pytest.mark.duration(9)  # migrating back and forth renders every migration's state
 @pytest.mark.django_db(transaction=True)
 def test_a_key_issued_before_the_move_is_kept_and_still_works(client, migrated_back_to_the_end):
     from aftersales.accounts.models import ApiToken, hash_key

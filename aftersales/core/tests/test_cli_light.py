@@ -77,6 +77,7 @@ def migrated(tmp_path_factory, django_db_setup, django_db_blocker):
     return var, env
 
 
+@pytest.mark.duration(11)  # both command lines, several times each, as subprocesses
 @pytest.mark.django_db  # so that the test database exists to be copied
 def test_light_and_full_path_answer_alike(migrated):
     if connection.vendor != "sqlite":
