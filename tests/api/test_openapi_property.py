@@ -66,7 +66,7 @@ def api_key(make_user, policies, clock):
 
 
 @pytest.fixture
-def api_schema(db):
+def api_schema(db):  # after the test database: the test's other fixtures come later, lazily
     loaded = schemathesis.openapi.from_dict(api.get_openapi_schema())
     loaded.app = get_wsgi_application()
     return loaded
