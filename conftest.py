@@ -16,6 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+
+from bench import LOOP_REFERENCE_S, loop_seconds
 
 # Playwright's sync API drives the browser from the test thread while Django's live server
 # runs in another: Django must allow ORM calls from that context (ARCHITECTURE.md).
@@ -66,8 +72,12 @@ def _refuse_duplicate_ids(items) -> None:
         raise pytest.UsageError(f"tests collected twice under one id: {sorted(twice)[:5]}")
 
 
+def _file(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
 def _path(item) -> str:
-    return item.nodeid.split("::", 1)[0]
+    return _file(item.nodeid)
 
 
 def _group(item) -> str:
@@ -119,8 +129,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     these machines differ up to threefold, so a suite time means little without it."""
     if hasattr(config, "workerinput") or not _started or not _seconds:
         return
-    from bench import LOOP_REFERENCE_S, loop_seconds
-
     wall = time.monotonic() - _started[0]
     factor = loop_seconds(runs=1) / LOOP_REFERENCE_S
     terminalreporter.write_line(
@@ -131,7 +139,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 def pytest_runtest_logreport(report):
     if isinstance(report, pytest.SubtestReport):  # its time is in its test's own report
         return
-    path = report.nodeid.split("::", 1)[0]
+    path = _file(report.nodeid)
     _seconds[path] = _seconds.get(path, 0.0) + report.duration
 
 
@@ -164,8 +172,6 @@ TEST_DB_DIR = Path(__file__).resolve().parent / "var" / "test-db"
 
 
 def _migrations_digest() -> str:
-    from django.apps import apps
-
     digest = hashlib.sha256()
     for config in sorted(apps.get_app_configs(), key=lambda c: c.label):
         folder = Path(config.path) / "migrations"
@@ -176,8 +182,6 @@ def _migrations_digest() -> str:
 
 
 def pytest_configure(config):
-    from django.conf import settings
-
     db = settings.DATABASES["default"]
     if (db["ENGINE"] != "django.db.backends.sqlite3" or db.get("TEST", {}).get("NAME")
             or config.getoption("create_db", False)):
@@ -196,9 +200,6 @@ def pytest_configure(config):
 def django_db_setup(django_db_setup, django_db_blocker, pytestconfig):
     """pytest-django's test databases, flushed first when kept from an earlier run."""
     if pytestconfig.getoption("reuse_db", False):
-        from django.core.cache import cache
-        from django.core.management import call_command
-
         with django_db_blocker.unblock():
             call_command("flush", interactive=False, verbosity=0)
             cache.clear()

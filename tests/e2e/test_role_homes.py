@@ -8,7 +8,14 @@ import os
 import re
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
 from playwright.sync_api import expect
+
+from aftersales.cases.selectors import cases_visible_to
+from aftersales.demo.services import demo_logins
+from aftersales.demo.users import DEMO_USERS
 
 SHOTS = "/tmp/aftersales-e2e"
 DESKTOP = {"width": 1366, "height": 768}
@@ -27,10 +34,6 @@ def demo(demo_committed):
 def _login(page, base: str, username: str) -> None:
     """Sign in as ``username`` by handing the browser a session cookie (the login form has its
     own browser test, test_login.py; here it would cost a form and a home page per role)."""
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
     page.context.clear_cookies()
@@ -58,12 +61,6 @@ def _one_per_role(logins: list[dict]) -> list[dict]:
 @pytest.mark.e2e
 def test_every_role_home_at_both_sizes_and_a_dealer_case_on_a_phone(
         demo, live_server, browser, browser_context_args):
-    from django.contrib.auth import get_user_model
-
-    from aftersales.cases.selectors import cases_visible_to
-    from aftersales.demo.services import demo_logins
-    from aftersales.demo.users import DEMO_USERS
-
     context = browser.new_context(**{**browser_context_args, "viewport": DESKTOP})
     page = context.new_page()
     problems = []

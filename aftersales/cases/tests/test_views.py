@@ -9,6 +9,7 @@ from aftersales.cases import services as s
 from aftersales.cases.models import Case, CaseEvent, EventKind
 from aftersales.cases.selectors import next_owner
 from aftersales.cases.tests import factories as f
+from aftersales.core.errors import ValidationError
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -364,8 +365,6 @@ def _agreed(agent, resolution: str, *, accepted_by):
 
 def test_steps_for_another_solution_are_neither_shown_nor_allowed(policies, clock, agent,
                                                                   agent_client):
-    from aftersales.core.errors import ValidationError
-
     # given a return agreed as a refund of the goods
     case = _agreed(agent, "return", accepted_by=None)
     page = agent_client.get(reverse("cases:detail", args=[case.number])).content.decode()

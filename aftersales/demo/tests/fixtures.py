@@ -110,5 +110,4 @@ def demo_committed(transactional_db, demo_image) -> dict[str, Any]:
     connections); the transactional test's flush empties the tables after it."""
     with transaction.atomic():
         demo_image.image.restore()
-    ContentType.objects.clear_cache()
     return demo_image.result
